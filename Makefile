@@ -1,0 +1,28 @@
+# Two commands on a fresh machine (README): `make report` and `make test`.
+# Both create the virtual environment .venv themselves from pyproject.toml.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: report indicators test lint demo clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(VENV)/bin/proforient indicators data/demo --output outputs/indicators.xlsx
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check proforient tests benchmarks
+
+demo: $(STAMP)
+	$(VENV)/bin/proforient demo
+
+clean:
+	rm -rf $(VENV) outputs/*/ .pytest_cache

@@ -1,0 +1,131 @@
+"""The district's rules as data: study profiles with their УГС groups and ЕГЭ rules, settings.
+
+Read from ``parameters/profiles.yaml`` and ``parameters/settings.yaml``. A new profile is a new
+entry in the YAML file; nothing here names a profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from proforient.paths import parameters_dir
+from proforient.problems import InputError, Problem
+from proforient.vocab import SUBJECTS, Term, Vocabulary
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A study profile and what counts as matching it."""
+
+    code: str
+    label: str
+    aliases: tuple[str, ...]
+    checked: bool
+    ugs_groups: frozenset[str]
+    ege_all_of: frozenset[str]
+    ege_any_of: frozenset[str]
+
+    def ege_matches(self, subjects: frozenset[str]) -> bool:
+        """Whether a set of canonical ЕГЭ subject codes satisfies this profile's rule."""
+        if not self.ege_all_of <= subjects:
+            return False
+        return not self.ege_any_of or bool(self.ege_any_of & subjects)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything the district configures: profiles and settings."""
+
+    profiles: dict[str, Profile]
+    suppression_threshold: int = 3
+    fuzzy_accept: float = 90.0
+    fuzzy_review: float = 80.0
+
+    @property
+    def profile_vocabulary(self) -> Vocabulary:
+        """The profiles as a :class:`~proforient.vocab.Vocabulary` (for aliases)."""
+        return Vocabulary(
+            "профиль обучения",
+            [Term(p.code, p.label, p.aliases) for p in self.profiles.values()],
+        )
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise InputError([Problem(path.name, None, None, "файл не найден")]) from None
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise InputError(
+            [Problem(path.name, None if line is None else line + 1, None,
+                     f"файл не читается как YAML: {getattr(exc, 'problem', exc)}")]
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(path.name, None, None, "ожидался словарь YAML")])
+    return data
+
+
+def load_rules(folder: Path | None = None) -> Rules:
+    """Read and check the district's profiles and settings.
+
+    Parameters
+    ----------
+    folder : Path, optional
+        The parameters folder; defaults to :func:`proforient.paths.parameters_dir`.
+
+    Returns
+    -------
+    Rules
+
+    Raises
+    ------
+    InputError
+        With every problem found (unknown ЕГЭ subject, malformed group, missing key).
+    """
+    folder = Path(folder) if folder is not None else parameters_dir()
+    raw = _read_yaml(folder / "profiles.yaml")
+    problems: list[Problem] = []
+    profiles: dict[str, Profile] = {}
+    for code, entry in (raw.get("profiles") or {}).items():
+        where = f"профиль «{code}»"
+        if not isinstance(entry, dict):
+            problems.append(Problem("profiles.yaml", None, where, "ожидался словарь"))
+            continue
+        groups = [str(g).zfill(2) for g in entry.get("ugs_groups") or []]
+        bad = [g for g in groups if not (len(g) == 2 and g.isdigit())]
+        if bad:
+            problems.append(Problem("profiles.yaml", None, where,
+                                    f"группа УГС должна быть двумя цифрами: {bad}"))
+        rule = entry.get("ege_rule") or {}
+        subjects = {k: frozenset(rule.get(k) or []) for k in ("all_of", "any_of")}
+        for key, values in subjects.items():
+            unknown = sorted(v for v in values if v not in SUBJECTS)
+            if unknown:
+                problems.append(Problem("profiles.yaml", None, where,
+                                        f"неизвестные предметы ЕГЭ в {key}: {unknown}"))
+        profiles[str(code)] = Profile(
+            code=str(code),
+            label=str(entry.get("label", code)),
+            aliases=tuple(str(a) for a in entry.get("aliases") or []),
+            checked=bool(entry.get("checked", True)),
+            ugs_groups=frozenset(groups),
+            ege_all_of=subjects["all_of"],
+            ege_any_of=subjects["any_of"],
+        )
+    if not profiles:
+        problems.append(Problem("profiles.yaml", None, "profiles", "не задано ни одного профиля"))
+    settings_path = folder / "settings.yaml"
+    settings = _read_yaml(settings_path) if settings_path.exists() else {}
+    if problems:
+        raise InputError(problems)
+    return Rules(
+        profiles=profiles,
+        suppression_threshold=int(settings.get("suppression_threshold", 3)),
+        fuzzy_accept=float(settings.get("fuzzy_accept", 90)),
+        fuzzy_review=float(settings.get("fuzzy_review", 80)),
+    )

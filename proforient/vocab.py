@@ -1,0 +1,274 @@
+"""Controlled vocabularies: canonical codes with their Russian labels and accepted aliases.
+
+Everything else in the package refers to these objects; nothing re-spells a code or a label.
+The study profiles are not here: they are district data (``parameters/profiles.yaml``, read by
+:mod:`proforient.rules`), because a new ФГОС profile must not need a code change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_key(text: str) -> str:
+    """Return the comparison key of a typed value: case-folded, ё→е, single spaces, trimmed.
+
+    Parameters
+    ----------
+    text : str
+        A value as a user typed it.
+
+    Returns
+    -------
+    str
+        The key used to look the value up among aliases. Punctuation is kept: ``инф.`` and
+        ``инф`` are both listed as aliases where both are expected.
+    """
+    return _SPACES.sub(" ", str(text).replace("\u00a0", " ")).strip().casefold().replace("ё", "е")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of a vocabulary: the canonical ``code``, its Russian ``label`` and aliases."""
+
+    code: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed list of terms that accepts the code, the label or any alias, case-insensitively.
+
+    Parameters
+    ----------
+    name : str
+        Russian name of the vocabulary, used in error messages ("вид организации").
+    terms : iterable of Term
+        The entries; codes, labels and aliases must not collide between entries.
+    """
+
+    name: str
+    terms: tuple[Term, ...]
+    _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __init__(self, name: str, terms: Iterable[Term]) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "terms", tuple(terms))
+        lookup: dict[str, str] = {}
+        for term in self.terms:
+            for alias in (term.code, term.label, *term.aliases):
+                key = normalise_key(alias)
+                if lookup.get(key, term.code) != term.code:
+                    raise ValueError(f"alias {alias!r} names two terms of {name}")
+                lookup[key] = term.code
+        object.__setattr__(self, "_lookup", lookup)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __contains__(self, code: object) -> bool:
+        return any(term.code == code for term in self.terms)
+
+    @property
+    def codes(self) -> list[str]:
+        """Canonical codes in their declared order."""
+        return [term.code for term in self.terms]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Mapping code → Russian label."""
+        return {term.code: term.label for term in self.terms}
+
+    def normalise(self, value: object) -> str | None:
+        """Return the canonical code for a typed value, or ``None`` when it is not recognised."""
+        if value is None:
+            return None
+        return self._lookup.get(normalise_key(str(value)))
+
+    def label(self, code: str) -> str:
+        """Return the Russian label of ``code`` (the code itself if unknown)."""
+        return self.labels.get(code, code)
+
+
+KINDS = Vocabulary(
+    "вид организации",
+    [
+        Term("school", "общеобразовательная организация", ("ОО", "школа", "СОШ", "ООШ", "НОШ")),
+        Term("preschool", "дошкольная организация", ("ДОУ", "детский сад", "МДОУ", "МБДОУ")),
+        Term("additional", "организация дополнительного образования", ("УДО", "ОДО", "ДО")),
+        Term("department", "управление образования", ("УО",)),
+    ],
+)
+
+DESTINATIONS = Vocabulary(
+    "куда поступил выпускник",
+    [
+        Term("spo", "СПО (колледж, техникум)", ("ПОО", "СПО", "колледж", "техникум")),
+        Term("vo", "высшее образование", ("ВО", "ВУЗ", "ОО ВО")),
+        Term("school", "10 класс", ("10 класс", "школа", "10 кл", "10 кл.")),
+        Term("work", "работа", ("работа", "трудоустройство", "трудоустроен")),
+        Term("army", "армия", ("армия", "служба в армии", "служба в рядах ВС")),
+        Term("other", "другое", ("другое", "прочее")),
+        Term("unknown", "не известно", ("не известно", "неизвестно", "нет данных")),
+    ],
+)
+
+#: Destinations that count as "entered a college or university" (SPEC §4, §5).
+ADMITTED_DESTINATIONS: tuple[str, ...] = ("spo", "vo")
+
+SUBJECTS = Vocabulary(
+    "предмет ЕГЭ",
+    [
+        Term("russian", "русский язык", ("русский", "рус. яз.", "рус.яз.", "рус. язык", "рус")),
+        Term(
+            "math_profile",
+            "математика профильная",
+            (
+                "математика (профиль)",
+                "математика (профильная)",
+                "математика профиль",
+                "мат. профиль",
+                "мат.профиль",
+                "мат профиль",
+                "профильная математика",
+                "математика (профильный уровень)",
+                "мат. (профиль)",
+            ),
+        ),
+        Term(
+            "math_base",
+            "математика базовая",
+            (
+                "математика (база)",
+                "математика (базовая)",
+                "математика база",
+                "мат. база",
+                "мат.база",
+                "мат база",
+                "базовая математика",
+                "математика (базовый уровень)",
+                "мат. (база)",
+            ),
+        ),
+        Term("physics", "физика", ("физ.", "физ")),
+        Term("chemistry", "химия", ("хим.", "хим")),
+        Term("biology", "биология", ("био", "биол.", "биол")),
+        Term("informatics", "информатика", ("инф.", "инф", "информатика и икт", "икт")),
+        Term("history", "история", ("ист.", "ист")),
+        Term("social_studies", "обществознание", ("общество", "общ.", "общ")),
+        Term("geography", "география", ("геогр.", "геогр", "гео")),
+        Term("literature", "литература", ("лит.", "лит")),
+        Term(
+            "foreign_language",
+            "иностранный язык",
+            (
+                "ин. яз.",
+                "ин.яз.",
+                "иностранный",
+                "английский язык",
+                "английский",
+                "англ. яз.",
+                "немецкий язык",
+                "французский язык",
+                "китайский язык",
+                "испанский язык",
+            ),
+        ),
+    ],
+)
+
+STATUSES = Vocabulary(
+    "статус",
+    [
+        Term("met", "достигнуто"),
+        Term("not_met", "не достигнуто"),
+        Term("monitored", "мониторинг (без цели)"),
+        Term("no_data", "нет данных"),
+    ],
+)
+
+INDICATOR_KINDS = Vocabulary(
+    "вид показателя",
+    [
+        Term("share", "доля"),
+        Term("flag", "да/нет"),
+        Term("count", "количество"),
+    ],
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure of the catalogue (SPEC §3.2).
+
+    ``group`` is one of ``enrolment``, ``participants``, ``events``, ``flag``.
+    """
+
+    code: str
+    label: str
+    group: str
+
+
+MEASURES: dict[str, Measure] = {
+    m.code: m
+    for m in [
+        Measure("students", "обучающиеся", "enrolment"),
+        Measure("students_ovz", "обучающиеся с ОВЗ", "enrolment"),
+        Measure("children_5_7", "воспитанники 5–7 лет", "enrolment"),
+        Measure("diagnostics", "прошли диагностику профессиональных предпочтений", "participants"),
+        Measure("proektoria", "участвовали в открытых онлайн-уроках «Проектория»", "participants"),
+        Measure("bvb_trials", "прошли профессиональные пробы «Билет в будущее»", "participants"),
+        Measure("career_events", "участвовали в профориентационных мероприятиях", "participants"),
+        Measure(
+            "career_events_ovz",
+            "обучающиеся с ОВЗ, участвовавшие в профориентационных мероприятиях",
+            "participants",
+        ),
+        Measure("profile_clubs", "занимаются в кружках и секциях (пред)профильной направленности",
+                "participants"),
+        Measure("profile_clubs_5_7", "воспитанники 5–7 лет в кружках и секциях", "participants"),
+        Measure("contest_participants", "участвовали в профориентационных конкурсах",
+                "participants"),
+        Measure("class_hours", "классные часы по профориентации", "events"),
+        Measure("profession_meetings", "встречи с представителями профессий", "events"),
+        Measure("parent_meetings", "родительские собрания по профориентации", "events"),
+        Measure("psych_consultations", "психологические консультации выпускников", "events"),
+        Measure("excursions", "профориентационные экскурсии на предприятия", "events"),
+        Measure("agreements", "договоры о взаимодействии с предприятиями", "events"),
+        Measure("media_posts", "публикации о профориентации в СМИ и соцсетях", "events"),
+        Measure("district_seminars", "районные семинары и совещания", "events"),
+        Measure("district_contests", "районные профориентационные конкурсы", "events"),
+        Measure("responsible_appointed", "назначен ответственный за профориентацию", "flag"),
+        Measure("plan_approved", "утверждён план профориентационной работы", "flag"),
+        Measure("plan_implemented", "план профориентационной работы реализуется", "flag"),
+        Measure("early_plan_approved", "утверждён план ранней профориентации", "flag"),
+    ]
+}
+
+#: Participants measure → the enrolment measure it cannot exceed (SPEC §3.2, "participants").
+PARTICIPANT_BASE: dict[str, str] = {
+    "diagnostics": "students",
+    "proektoria": "students",
+    "bvb_trials": "students",
+    "career_events": "students",
+    "profile_clubs": "students",
+    "contest_participants": "students",
+    "career_events_ovz": "students_ovz",
+    "profile_clubs_5_7": "children_5_7",
+}
+
+GRADES: tuple[int, ...] = tuple(range(1, 12))
+GRADUATE_GRADES: tuple[int, ...] = (9, 11)
+
+TERRITORIES = Vocabulary(
+    "территория спроса",
+    [
+        Term("district", "район", ("муниципальный район", "муниципалитет", "МО")),
+        Term("republic", "республика", ("регион", "субъект", "субъект РФ", "УР")),
+    ],
+)
