@@ -1,0 +1,226 @@
+"""The ``proforient`` command (SPEC §8): a thin shell around the package's functions.
+
+Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error. Problems in
+the input are printed in Russian with file, line and column, never with a traceback; programming
+errors stay loud.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from proforient import __version__
+from proforient.paths import DEMO_DATA_DIR, OUTPUTS_DIR
+from proforient.problems import InputError, Problem, errors_of
+
+# argparse's own words, in Russian: every message a user reads is Russian (SPEC §1).
+_ARGPARSE_RU = {
+    "usage: ": "использование: ",
+    "positional arguments": "аргументы",
+    "options": "параметры",
+    "show this help message and exit": "показать эту справку и выйти",
+    "the following arguments are required: %s": "не указаны обязательные аргументы: %s",
+    "unrecognized arguments: %s": "неизвестные аргументы: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "неизвестное значение %(value)r (допустимо: %(choices)s)",
+    "expected one argument": "нужно одно значение",
+    "invalid %(type)s value: %(value)r": "неверное значение %(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: ошибка: %(message)s\n",
+}
+_original_gettext = argparse._
+
+
+def _ru(text: str) -> str:
+    return _ARGPARSE_RU.get(text, _original_gettext(text))
+
+
+argparse._ = _ru  # argparse looks its messages up through this module-level name
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors → exit 2, in Russian
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+
+def _year(text: str) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d{4})", text.strip())
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise argparse.ArgumentTypeError(
+            f"учебный год «{text}» должен быть вида ГГГГ-ГГГГ, например 2021-2022")
+    return text.strip()
+
+
+def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
+    shown = problems if limit is None else problems[:limit]
+    for problem in shown:
+        print(problem, file=sys.stderr)
+    if limit is not None and len(problems) > limit:
+        print(f"… и ещё {len(problems) - limit}; полный список: proforient validate",
+              file=sys.stderr)
+
+
+def _summary(problems: Sequence[Problem]) -> str:
+    errors = len(errors_of(list(problems)))
+    return f"ошибок: {errors}, предупреждений: {len(problems) - errors}"
+
+
+def _load(data_dir: Path):
+    """Load and fully check a dataset (including shares above their denominators)."""
+    from proforient.dataset import load_dataset
+    from proforient.rules import load_rules
+
+    rules = load_rules()
+    dataset = load_dataset(data_dir, rules)
+    return dataset, rules
+
+
+def _pick_year(dataset, year: str | None) -> str:
+    if year is None:
+        if dataset.latest_year is None:
+            raise InputError([Problem(str(dataset.path), None, None, "в данных нет ни одного года")])
+        return dataset.latest_year
+    if year not in dataset.years:
+        raise InputError([Problem(str(dataset.path), None, None,
+                                  f"года {year} нет в данных; есть: {', '.join(dataset.years)}")])
+    return year
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a dataset and print every problem; exit 1 when there are errors."""
+    from proforient.dataset import check_dataset
+    from proforient.indicators import compute_indicators, overflow_problems
+    from proforient.roadmap import load_roadmap
+    from proforient.rules import load_rules
+
+    dataset, problems = check_dataset(args.data_dir, load_rules())
+    if dataset is not None and not errors_of(problems):
+        roadmap = load_roadmap(year=dataset.latest_year)
+        table = compute_indicators(dataset, roadmap)
+        problems = problems + overflow_problems(table, dataset, roadmap)
+    _print_problems(problems)
+    if errors_of(problems):
+        print(f"Данные не приняты: {_summary(problems)}.", file=sys.stderr)
+        return 1
+    print(f"Данные в порядке ({_summary(problems)}): {args.data_dir}")
+    return 0
+
+
+def indicator_table(data_dir: Path, year: str | None):
+    """Load, check and compute the indicator table of one year (used by the CLI)."""
+    from proforient.alignment import align_graduates, graduate_indicator_counts
+    from proforient.indicators import compute_indicators, overflow_problems
+    from proforient.roadmap import load_roadmap
+
+    dataset, rules = _load(data_dir)
+    year = _pick_year(dataset, year)
+    roadmap = load_roadmap(year=year)
+    graduates = dataset.graduates[dataset.graduates["year"] == year]
+    aligned = align_graduates(graduates, dataset.demand, rules)
+    counts = graduate_indicator_counts(aligned, rules)
+    table = compute_indicators(dataset, roadmap, [year], graduate_counts=counts)
+    overflow = overflow_problems(table, dataset, roadmap)
+    if overflow:
+        raise InputError(overflow)
+    return dataset, roadmap, year, table
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Write the indicator table (CSV or XLSX by the suffix)."""
+    from proforient.export import write_table
+    from proforient.labels import indicators_russian
+
+    dataset, roadmap, year, table = indicator_table(args.data_dir, args.year)
+    output = args.output or OUTPUTS_DIR / year / "indicators.csv"
+    write_table(table, output,
+                sheets={"Показатели": indicators_russian(table, dataset, roadmap)})
+    orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
+    print(f"Показатели за {year}: {table['indicator_id'].nunique()} показателей, "
+          f"{orgs} организаций и район → {output}")
+    if dataset.problems:
+        print(f"Предупреждений в данных: {len(dataset.problems)} "
+              f"(подробно: proforient validate {args.data_dir})", file=sys.stderr)
+    return 0
+
+
+def cmd_alignment(args: argparse.Namespace) -> int:
+    """Write the per-graduate alignment table (personal data: for the analyst only)."""
+    from proforient.alignment import ALIGNMENT_COLUMNS, align_graduates
+    from proforient.export import write_table
+
+    dataset, rules = _load(args.data_dir)
+    year = _pick_year(dataset, args.year)
+    graduates = dataset.graduates[dataset.graduates["year"] == year]
+    aligned = align_graduates(graduates, dataset.demand, rules)
+    write_table(aligned[ALIGNMENT_COLUMNS], args.output)
+    unresolved = int((aligned["resolved_by"] == "unresolved").sum())
+    print(f"Выпускники {year}: {len(aligned)} строк → {args.output}")
+    if unresolved:
+        print(f"Не распознано специальностей: {unresolved} (список — в отчёте по выпускникам)")
+    print("Внимание: таблица содержит сведения о каждом выпускнике (персональные данные). "
+          "Она только для аналитика: не публикуйте и не пересылайте её.", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Regenerate the synthetic demo dataset."""
+    from proforient.demo import DEFAULT_SEED, generate_demo
+
+    counts = generate_demo(args.out, args.seed if args.seed is not None else DEFAULT_SEED)
+    rows = ", ".join(f"{name}: {n}" for name, n in counts.items())
+    print(f"Демонстрационные данные записаны в {args.out} ({rows})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``proforient`` command."""
+    parser = _Parser(prog="proforient",
+                     description="Профориентация: показатели дорожной карты, выпускники, отчёты.")
+    parser.add_argument("--version", action="version", version=f"proforient {__version__}",
+                        help="показать версию и выйти")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА",
+                                parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="проверить набор данных")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="папка с данными")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("indicators", help="рассчитать показатели дорожной карты")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="папка с данными")
+    p.add_argument("--year", type=_year, help="учебный год (по умолчанию — последний в данных)")
+    p.add_argument("--output", type=Path, metavar="FILE",
+                   help="файл .csv или .xlsx (по умолчанию outputs/<год>/indicators.csv)")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("alignment", help="таблица выпускников: профиль, ЕГЭ, востребованность")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="папка с данными")
+    p.add_argument("--year", type=_year, help="учебный год (по умолчанию — последний в данных)")
+    p.add_argument("--output", type=Path, metavar="FILE", required=True,
+                   help="файл .csv или .xlsx (содержит персональные данные)")
+    p.set_defaults(func=cmd_alignment)
+
+    p = sub.add_parser("demo", help="пересоздать демонстрационные (синтетические) данные")
+    p.add_argument("--out", type=Path, default=DEMO_DATA_DIR, metavar="DIR",
+                   help="куда записать (по умолчанию data/demo)")
+    p.add_argument("--seed", type=int, help="зерно генератора случайных чисел")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``proforient`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        _print_problems(exc.problems)
+        print(f"Работа остановлена: {_summary(exc.problems)}.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

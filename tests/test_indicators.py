@@ -1,0 +1,179 @@
+"""The indicator engine against figures worked out by hand on the tiny district (conftest)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from scipy.stats import binomtest
+
+from proforient.dataset import load_dataset
+from proforient.indicators import COLUMNS, compute_indicators, operand_values, overflow_problems
+from proforient.roadmap import Operand, load_roadmap
+from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
+
+
+@pytest.fixture
+def table(tiny):
+    return compute_indicators(load_dataset(tiny), load_roadmap(), ["2021-2022"])
+
+
+def row(table, indicator, org=None):
+    scope = "district" if org is None else "org"
+    sel = (table["indicator_id"] == indicator) & (table["scope"] == scope)
+    sel &= table["org_id"].isna() if org is None else (table["org_id"] == org)
+    found = table[sel]
+    assert len(found) == 1, found
+    return found.iloc[0]
+
+
+def test_columns_and_every_indicator_present(table):
+    assert list(table.columns) == COLUMNS
+    district = table[table["scope"] == "district"]
+    assert list(district["indicator_id"]) == [i.id for i in load_roadmap().indicators]
+
+
+def test_district_share_is_pooled_not_mean_of_shares(table):
+    # sch-a 9/10, sch-b 10/100: pooled 19/110, while the mean of shares would be 0.5
+    r = row(table, "diagnostics_share")
+    assert (r["numerator"], r["denominator"]) == (19, 110)
+    assert r["value"] == pytest.approx(19 / 110)
+    assert r["status"] == "not_met"
+    ci = binomtest(19, 110).proportion_ci(method="wilson")
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((ci.low, ci.high))
+
+
+def test_missing_numerator_is_no_data_not_zero(table):
+    c = row(table, "diagnostics_share", "sch-c")
+    assert c["status"] == "no_data" and math.isnan(c["value"]) and math.isnan(c["numerator"])
+    assert c["denominator"] == 20
+    # coverage: a and b report both, c does not, the НОШ has no grades 5–11 (not applicable)
+    r = row(table, "diagnostics_share")
+    assert (r["orgs_reporting"], r["orgs_total"]) == (2, 3)
+    assert "nosh" not in set(table.loc[table["indicator_id"] == "diagnostics_share", "org_id"])
+
+
+def test_school_shares_and_status(table):
+    a = row(table, "diagnostics_share", "sch-a")
+    assert (a["numerator"], a["denominator"], a["status"]) == (9, 10, "met")
+    assert row(table, "diagnostics_share", "sch-b")["status"] == "not_met"
+
+
+def test_grade_range_excludes_grades_outside(table):
+    # bvb_trials is 6–11: sch-b's grade-5 rows (10 trials, 50 pupils) do not count → 5/50
+    b = row(table, "bvb_trials_share", "sch-b")
+    assert (b["numerator"], b["denominator"]) == (5, 50)
+    assert b["value"] == pytest.approx(0.1)
+    assert b["status"] == "met"  # exactly at the 10% target
+
+
+def test_total_rows_taken_as_they_are(table):
+    a = row(table, "ovz_events_share", "sch-a")
+    assert (a["numerator"], a["denominator"], a["status"]) == (4, 5, "met")  # 80% of 80%
+    # a total row counts for a 1–11 indicator even though students are given by grade
+    c = row(table, "contest_participation_share", "sch-a")
+    assert (c["numerator"], c["denominator"]) == (5, 10)
+
+
+def test_zero_denominator_is_no_data(table):
+    b = row(table, "ovz_events_share", "sch-b")
+    assert b["status"] == "no_data" and math.isnan(b["value"])
+    d = row(table, "ovz_events_share")
+    assert (d["numerator"], d["denominator"], d["status"]) == (4, 5, "met")
+
+
+def test_flags_over_reporting_organisations(table):
+    d = row(table, "responsible_appointed")
+    # a=1, b=0, nosh=1 reported; c did not → 2 of 3 reporting, 4 schools in all
+    assert (d["numerator"], d["denominator"]) == (2, 3)
+    assert (d["orgs_reporting"], d["orgs_total"]) == (3, 4)
+    assert d["value"] == pytest.approx(2 / 3) and d["status"] == "not_met"
+    assert row(table, "responsible_appointed", "sch-b")["status"] == "not_met"
+    assert row(table, "responsible_appointed", "sch-c")["status"] == "no_data"
+    pre = row(table, "early_plan_approved")
+    assert (pre["value"], pre["status"], pre["orgs_total"]) == (1.0, "met", 1)
+
+
+def test_counts_sum_for_the_district(table):
+    d = row(table, "class_hours")
+    assert (d["value"], d["status"], d["orgs_reporting"], d["orgs_total"]) == (3, "met", 2, 4)
+    assert row(table, "class_hours", "sch-b")["status"] == "not_met"
+    seminars = row(table, "district_seminars")
+    assert (seminars["value"], seminars["status"]) == (2, "met")  # exactly at ≥ 2
+    assert row(table, "district_seminars", "uo")["status"] == "met"
+
+
+def test_monitored_without_target(table):
+    r = row(table, "preschool_clubs_share", "dou-1")
+    assert r["status"] == "monitored" and r["value"] == pytest.approx(7 / 20)
+    assert row(table, "excursions")["status"] == "no_data"  # nobody reported excursions
+
+
+def test_indicator_applies_to_the_right_kinds(table):
+    pre = table[table["indicator_id"] == "preschool_clubs_share"]
+    assert set(pre["org_id"].dropna()) == {"dou-1"}
+    media = table[(table["indicator_id"] == "media_posts") & (table["scope"] == "org")]
+    assert set(media["org_id"]) == {"sch-a", "sch-b", "sch-c", "nosh", "uo"}
+
+
+def test_several_years_are_kept_apart(tiny):
+    table = compute_indicators(load_dataset(tiny), load_roadmap())
+    assert sorted(table["year"].unique()) == ["2020-2021", "2021-2022"]
+    old = table[(table["year"] == "2020-2021") & (table["indicator_id"] == "diagnostics_share")
+                & (table["org_id"] == "sch-a")].iloc[0]
+    assert (old["numerator"], old["denominator"]) == (2, 10)
+
+
+def test_graduate_counts_slot_in(tmp_path):
+    measures = TINY_MEASURES + "2021-2022,sch-c,students,9,10\n"
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
+    counts = pd.DataFrame({"year": ["2021-2022"] * 2, "org_id": ["sch-b", "sch-c"],
+                           "indicator_id": ["in_demand_choice_share"] * 2,
+                           "numerator": [1, 0], "denominator": [4, 0]})
+    table = compute_indicators(load_dataset(folder), load_roadmap(), ["2021-2022"], counts)
+    assert row(table, "in_demand_choice_share", "sch-b")["value"] == pytest.approx(0.25)
+    assert row(table, "in_demand_choice_share", "sch-c")["status"] == "no_data"  # 0 graduates
+    # sch-a teaches only grades 5–6 and the НОШ 1–4: no graduates of 9 or 11 to count
+    rows = table[table["indicator_id"] == "in_demand_choice_share"]
+    assert {"sch-a", "nosh"}.isdisjoint(set(rows["org_id"].dropna()))
+    d = row(table, "in_demand_choice_share")
+    assert (d["numerator"], d["denominator"], d["status"]) == (1, 4, "monitored")
+    assert (d["orgs_reporting"], d["orgs_total"]) == (2, 2)
+    assert row(table, "ege_profile_match_share")["orgs_total"] == 1  # only sch-b has grade 11
+
+
+def test_scaling_counts_keeps_shares(tiny, tmp_path):
+    """Invariant: multiplying every count by 3 leaves every share and status unchanged."""
+    lines = TINY_MEASURES.splitlines()
+    scaled = [lines[0]] + [
+        ",".join([*ln.split(",")[:4], str(int(ln.split(",")[4]) * 3)])
+        if "responsible" not in ln and "early_plan" not in ln else ln for ln in lines[1:]]
+    folder = write_dataset(tmp_path / "scaled", organizations=TINY_ORGANIZATIONS,
+                           measures="\n".join(scaled) + "\n")
+    base = compute_indicators(load_dataset(tiny), load_roadmap())
+    big = compute_indicators(load_dataset(folder), load_roadmap())
+    shares = base["kind"] == "share"
+    pd.testing.assert_series_equal(base.loc[shares, "value"], big.loc[shares, "value"])
+    assert (base.loc[shares, "status"] == big.loc[shares, "status"]).all()
+
+
+def test_total_wins_over_grades(tmp_path):
+    measures = TINY_MEASURES + "2021-2022,sch-c,diagnostics,,7\n2021-2022,sch-c,diagnostics,5,1\n"
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
+    ds = load_dataset(folder)
+    assert any("и по классам, и итогом" in p.message for p in ds.problems)
+    values = operand_values(ds.measures, Operand("diagnostics", (5, 11)), ["2021-2022"])
+    assert values[("2021-2022", "sch-c")] == 7
+
+
+def test_overflow_is_reported_with_the_organisation(tmp_path):
+    measures = TINY_MEASURES + "2021-2022,sch-c,diagnostics,,25\n"
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
+    ds = load_dataset(folder)
+    roadmap = load_roadmap()
+    table = compute_indicators(ds, roadmap, ["2021-2022"])
+    problems = overflow_problems(table, ds, roadmap)
+    assert len(problems) == 1
+    assert "МБОУ Гамма ООШ" in problems[0].message and "25 из 20" in problems[0].message
+    assert row(table, "diagnostics_share", "sch-c")["value"] == pytest.approx(25 / 20)  # not capped
