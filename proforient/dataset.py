@@ -104,7 +104,8 @@ class Dataset:
     @property
     def years(self) -> list[str]:
         """Academic years present in measures or graduates, sorted."""
-        years = set(self.measures["year"].dropna()) | set(self.graduates["year"].dropna())
+        years = set(self.measures["year"].dropna().unique())
+        years |= set(self.graduates["year"].dropna().unique())
         return sorted(str(y) for y in years)
 
     @property
@@ -117,11 +118,13 @@ class Dataset:
 # Reading files
 
 
-def _decode(raw: bytes, name: str, problems: list[Problem]) -> str | None:
+def _decode(raw: bytes, name: str, problems: list[Problem]) -> bytes | None:
+    """Return the file's bytes as UTF-8 without BOM, or ``None`` when they cannot be read."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8")
+        raw.decode("utf-8")
+        return raw
     except UnicodeDecodeError:
         pass
     try:
@@ -134,7 +137,18 @@ def _decode(raw: bytes, name: str, problems: list[Problem]) -> str | None:
     problems.append(Problem(name, None, None,
                             "файл в кодировке Windows-1251 (старый Excel); прочитан, но лучше "
                             "сохранять как «CSV UTF-8»", "warning"))
-    return text
+    return text.encode("utf-8")
+
+
+def _as_categories(values: pd.Series) -> pd.Categorical:
+    """Text column → categorical of trimmed strings, so that every later check looks at each
+    distinct value once instead of once per row (a region has 200,000 measure rows and a few
+    hundred distinct values)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    stripped = pd.Index(uniques, dtype=object).map(
+        lambda v: "" if v is None or v != v else str(v).replace("\u00a0", " ").strip())
+    inner, categories = pd.factorize(stripped.to_numpy(dtype=object))
+    return pd.Categorical.from_codes(inner[codes], categories=categories)
 
 
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -144,23 +158,22 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     except OSError as exc:
         problems.append(Problem(name, None, None, f"файл не читается: {exc.strerror}"))
         return None
-    text = _decode(raw, name, problems)
-    if text is None:
+    data = _decode(raw, name, problems)
+    if data is None:
         return None
-    if not text.strip():
+    if not data.strip():
         problems.append(Problem(name, None, None, "файл пуст"))
         return None
-    header = text.split("\n", 1)[0]
-    sep = ";" if header.count(";") > header.count(",") else ","
+    header = data.split(b"\n", 1)[0]
+    sep = ";" if header.count(b";") > header.count(b",") else ","
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False)
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=object, keep_default_na=False,
+                            skip_blank_lines=False, encoding="utf-8")
     except (pd.errors.ParserError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
         problems.append(Problem(name, int(line.group(1)) if line else None, None,
                                 "строка не разбирается: неверное число столбцов или кавычки"))
         return None
-    frame = frame.fillna("")
     frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
     frame[_LINE] = np.arange(len(frame)) + 2  # header is line 1
     return frame
@@ -180,8 +193,8 @@ def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
             # 5.0 → "5": Parquet written from pandas turns nullable ints into floats
             as_text = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
         else:
-            as_text = values.astype("string").fillna("")
-        out[str(col).strip()] = as_text.astype(str)
+            as_text = values.astype(object).where(values.notna(), "").astype(str)
+        out[str(col).strip()] = as_text
     out = out.reset_index(drop=True)
     out[_LINE] = np.arange(len(out)) + 1  # no header row in Parquet
     return out
@@ -224,8 +237,8 @@ def _read_table(folder: Path, stem: str, required: bool,
     frame = frame[[*required_cols, *optional_cols, _LINE]]
     # strip spaces and drop fully empty lines (keeping the line numbers of the others)
     text_cols = [*required_cols, *optional_cols]
-    frame = frame.assign(**{c: frame[c].astype(str).str.strip() for c in text_cols})
-    frame = frame[(frame[text_cols] != "").any(axis=1)].reset_index(drop=True)
+    frame = frame.assign(**{c: _as_categories(frame[c]) for c in text_cols})
+    frame = frame[(frame[text_cols] != "").any(axis=1).to_numpy()].reset_index(drop=True)
     if frame.empty and required:
         problems.append(Problem(name, None, None, "в файле нет ни одной строки данных"))
         return name, None
@@ -250,10 +263,11 @@ def _report(problems: list[Problem], name: str, frame: pd.DataFrame, mask: pd.Se
 
 
 def _check_year(problems, name, frame) -> pd.Series:
-    parts = frame["year"].str.extract(YEAR_RE)
-    first = pd.to_numeric(parts[0], errors="coerce")
-    second = pd.to_numeric(parts[1], errors="coerce")
-    bad = first.isna() | (second != first + 1)
+    def wrong(text: str) -> bool:
+        match = re.fullmatch(YEAR_RE, text)
+        return match is None or int(match.group(2)) != int(match.group(1)) + 1
+
+    bad = _per_category(frame["year"], wrong).astype(bool)
     _report(problems, name, frame, bad, "year",
             lambda r: f"учебный год «{r['year']}» должен быть вида ГГГГ-ГГГГ, второй год на "
                       "единицу больше первого (например, 2021-2022)")
@@ -265,7 +279,7 @@ def _check_vocab(problems, name, frame, column, vocab: Vocabulary, empty: str | 
     """Normalise ``column`` through ``vocab``; return (canonical values, bad mask)."""
     distinct = frame[column].unique()
     mapping = {v: vocab.normalise(v) for v in distinct if v != ""}
-    canonical = frame[column].map(lambda v: empty if v == "" else mapping[v])
+    canonical = _per_category(frame[column], lambda v: empty if v == "" else mapping[v])
     bad = canonical.isna() & (frame[column] != "")
     if not allow_empty:
         bad |= frame[column] == ""
@@ -301,8 +315,23 @@ def _report_duplicates(problems, name, frame, key: list[str], column: str, what:
     return pd.Series(False, index=frame.index)
 
 
+def _per_category(series: pd.Series, func) -> pd.Series:
+    """Apply ``func`` to each distinct value of a categorical column, spread back to rows."""
+    cat = series.array
+    mapped = np.array([func(v) for v in cat.categories], dtype=object)
+    out = mapped[cat.codes] if len(mapped) else np.array([], dtype=object)
+    return pd.Series(out, index=series.index)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", ".")) if text != "" else np.nan
+    except ValueError:
+        return np.nan
+
+
 def _to_int(series: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(series.where(series != ""), errors="coerce")
+    numbers = _per_category(series, _number).astype(float)
     whole = numbers.where(numbers == np.floor(numbers))
     return whole.astype("Int64")
 
@@ -335,15 +364,16 @@ def _check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
             lambda r: f"класс «{r['grade']}» должен быть целым числом от 1 до 11 или пустым "
                       "(итог по всем классам)")
     bad |= bad_grade
-    value = pd.to_numeric(frame["value"].str.replace(",", ".", regex=False), errors="coerce")
+    value = _per_category(frame["value"], _number).astype(float)
     bad_value = value.isna() | (value < 0)
     _report(problems, name, frame, bad_value, "value",
-            lambda r: (f"значение «{r['value']}» не является числом" if r["value"] != "" and
-                       pd.isna(pd.to_numeric(r["value"].replace(",", "."), errors="coerce"))
-                       else "пустое значение" if r["value"] == "" else
+            lambda r: ("пустое значение" if r["value"] == "" else
+                       f"значение «{r['value']}» не является числом"
+                       if np.isnan(_number(r["value"])) else
                        f"отрицательное значение {r['value']}"))
     bad |= bad_value
-    flags = frame["measure"].map(lambda m: m in MEASURES and MEASURES[m].group == "flag")
+    flags = _per_category(frame["measure"],
+                          lambda m: m in MEASURES and MEASURES[m].group == "flag").astype(bool)
     bad_flag = flags & ~bad_value & ~value.isin([0, 1])
     _report(problems, name, frame, bad_flag, "value",
             lambda r: f"показатель «{r['measure']}» — флаг, допустимо 0 или 1, "
@@ -357,13 +387,16 @@ def _check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
     bad |= _report_duplicates(problems, name, keyed, ["year", "org_id", "measure", "_grade"],
                               "measure", "сочетание год + организация + показатель + класс")
     out = pd.DataFrame({
-        "year": frame["year"].astype("string"),
-        "org_id": frame["org_id"].astype("string"),
-        "measure": frame["measure"].astype("string"),
+        # keys stay categorical: a region has 200,000 rows and a few hundred distinct keys
+        "year": frame["year"].cat.remove_unused_categories(),
+        "org_id": frame["org_id"],
+        "measure": frame["measure"],
         "grade": grade,
         "value": value.astype(float),
         _LINE: frame[_LINE],
     })[~bad.to_numpy()]
+    out = out.assign(**{c: out[c].cat.remove_unused_categories()
+                        for c in ("year", "org_id", "measure")})
     _check_total_and_grades(name, out, problems)
     _check_participants(name, out, problems)
     return out.reset_index(drop=True)
@@ -382,18 +415,20 @@ def _check_total_and_grades(name, measures, problems) -> None:
 
 def _check_participants(name, measures, problems) -> None:
     """Participants of one grade above the enrolment of that grade (SPEC §3.2)."""
-    by_grade = measures[measures["grade"].notna()]
-    base = by_grade.rename(columns={"measure": "base", "value": "enrolled"})
-    parts = by_grade.assign(base=by_grade["measure"].map(PARTICIPANT_BASE))
-    merged = parts[parts["base"].notna()].merge(
-        base[["year", "org_id", "base", "grade", "enrolled"]],
-        on=["year", "org_id", "base", "grade"])
-    over = merged[merged["value"] > merged["enrolled"]]
-    for _, r in over.iterrows():
-        problems.append(Problem(
-            name, int(r[_LINE]), "value",
-            f"{r['org_id']}, {r['year']}, {int(r['grade'])} класс: «{r['measure']}» = "
-            f"{r['value']:g} больше, чем «{r['base']}» = {r['enrolled']:g}"))
+    by_grade = measures[measures["grade"].notna().to_numpy()]
+    wide = (by_grade.groupby(["year", "org_id", "grade", "measure"], observed=True)["value"]
+            .sum().unstack("measure"))
+    for part, base in PARTICIPANT_BASE.items():
+        if part not in wide.columns or base not in wide.columns:
+            continue
+        over = wide.index[(wide[part] > wide[base]).to_numpy()]
+        for year, org_id, grade in over:
+            rows = by_grade[(by_grade["year"] == year) & (by_grade["org_id"] == org_id)
+                            & (by_grade["grade"] == grade) & (by_grade["measure"] == part)]
+            problems.append(Problem(
+                name, int(rows[_LINE].iloc[0]), "value",
+                f"{org_id}, {year}, {int(grade)} класс: «{part}» = {wide.at[(year, org_id, grade), part]:g}"
+                f" больше, чем «{base}» = {wide.at[(year, org_id, grade), base]:g}"))
 
 
 def _check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFrame:
@@ -419,7 +454,7 @@ def _check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFra
     _report(problems, name, frame, (grade == 9).fillna(False) & subjects.notna(), "ege_subjects",
             "у выпускника 9 класса указаны предметы ЕГЭ; они не учитываются", "warning")
     code = frame["specialty_code"]
-    bad_code = (code != "") & ~code.str.match(CODE_RE)
+    bad_code = _per_category(code, lambda c: c != "" and not re.fullmatch(CODE_RE, c)).astype(bool)
     _report(problems, name, frame, bad_code, "specialty_code",
             lambda r: f"код специальности «{r['specialty_code']}» должен быть вида NN.NN.NN "
                       "(например, 15.02.16)")
@@ -445,8 +480,8 @@ def _parse_subjects(name, frame, problems) -> tuple[pd.Series, pd.Series]:
         unknown = [s.strip() for s, c in zip(items, codes, strict=True) if c is None]
         joined = ";".join(sorted({c for c in codes if c})) or None
         cache[text] = (joined, unknown)
-    parsed = frame["ege_subjects"].map(lambda t: cache[t][0]).astype("string")
-    bad = frame["ege_subjects"].map(lambda t: bool(cache[t][1]))
+    parsed = _per_category(frame["ege_subjects"], lambda t: cache[t][0]).astype("string")
+    bad = _per_category(frame["ege_subjects"], lambda t: bool(cache[t][1])).astype(bool)
     _report(problems, name, frame, bad, "ege_subjects",
             lambda r: "неизвестный предмет ЕГЭ: "
                       + ", ".join(f"«{s}»" for s in cache[r["ege_subjects"]][1]))
@@ -456,7 +491,7 @@ def _parse_subjects(name, frame, problems) -> tuple[pd.Series, pd.Series]:
 def _check_demand(name, frame, problems) -> pd.DataFrame:
     territory, bad = _check_vocab(problems, name, frame, "territory", TERRITORIES, None,
                                   allow_empty=False)
-    bad_code = ~frame["code"].str.match(CODE_RE)
+    bad_code = _per_category(frame["code"], lambda c: not re.fullmatch(CODE_RE, c)).astype(bool)
     _report(problems, name, frame, bad_code, "code",
             lambda r: f"код «{r['code']}» должен быть вида NN.NN.NN или NN.00.00 (группа)")
     bad |= bad_code

@@ -45,6 +45,33 @@ GRADUATE_INDICATOR_GRADES: dict[str, tuple[int, ...]] = {
 _EPS = 1e-9
 
 
+TOTAL = 0  # column of the wide table holding total rows (empty grade)
+
+
+def wide_measures(measures: pd.DataFrame) -> pd.DataFrame:
+    """Pivot the measures to one row per (measure, year, org_id) and one column per grade.
+
+    Column ``0`` holds the total rows (empty grade), columns ``1``–``11`` the grades; NaN means
+    "no row". Built once per computation so that each indicator is a few array operations.
+    """
+    grade = measures["grade"].fillna(TOTAL).astype(int)
+    wide = (measures.assign(grade=grade)
+            .groupby(["measure", "year", "org_id", "grade"], observed=True, sort=False)["value"]
+            .sum().unstack("grade"))
+    return wide.reindex(columns=range(TOTAL, 12))
+
+
+def _operand(wide: pd.DataFrame, operand: Operand) -> pd.Series:
+    """Values of ``operand`` per (year, org_id) from :func:`wide_measures`; NaN = not reported."""
+    try:
+        rows = wide.xs(operand.measure, level="measure")
+    except KeyError:
+        return pd.Series(dtype=float)
+    lo, hi = operand.grades or (1, 11)
+    graded = rows.loc[:, lo:hi].sum(axis=1, min_count=1)
+    return rows[TOTAL].combine_first(graded)
+
+
 def operand_values(measures: pd.DataFrame, operand: Operand,
                    years: Iterable[str] | None = None) -> pd.Series:
     """Sum a measure over the operand's grades for each (year, org_id) that reports it.
@@ -62,126 +89,113 @@ def operand_values(measures: pd.DataFrame, operand: Operand,
     -------
     pandas.Series
         Indexed by (year, org_id); only organisations with at least one row in the range or a
-        total row appear — absence means "not reported", never zero.
+        total row appear — absence means "not reported", never zero. A total row wins over
+        by-grade rows of the same measure.
     """
     rows = measures[measures["measure"] == operand.measure]
     if years is not None:
         rows = rows[rows["year"].isin(list(years))]
-    is_total = rows["grade"].isna().to_numpy()
-    totals = rows[is_total].groupby(["year", "org_id"])["value"].sum()
-    graded = rows[~is_total]
-    if operand.grades is not None:
-        lo, hi = operand.grades
-        graded = graded[graded["grade"].between(lo, hi).to_numpy(dtype=bool, na_value=False)]
-    by_grade = graded.groupby(["year", "org_id"])["value"].sum()
-    return totals.combine_first(by_grade).rename("value")
+    values = _operand(wide_measures(rows), operand)
+    return values.dropna().rename("value")
 
 
-def _grades_taught(measures: pd.DataFrame) -> pd.Series:
-    """Per (year, org_id): the set of grades with pupils, for schools reporting ``students``
-    by grade and never as a total; other organisations are absent (unknown)."""
-    students = measures[measures["measure"] == "students"]
-    has_total = students[students["grade"].isna()][["year", "org_id"]].drop_duplicates()
-    graded = students[students["grade"].notna() & (students["value"] > 0)]
-    taught = graded.groupby(["year", "org_id"])["grade"].agg(lambda g: frozenset(int(x) for x in g))
-    reported = students[students["grade"].notna()].groupby(["year", "org_id"]).size().index
-    taught = taught.reindex(reported, fill_value=frozenset())
-    drop = pd.MultiIndex.from_frame(has_total) if len(has_total) else None
-    return taught if drop is None else taught[~taught.index.isin(drop)]
+def _not_applicable(wide: pd.DataFrame, grades: tuple[int, ...]) -> pd.Index:
+    """(year, org_id) pairs whose enrolment is reported by grade only, with no pupils in
+    ``grades`` — e.g. a НОШ for a 5–11 indicator."""
+    try:
+        students = wide.xs("students", level="measure")
+    except KeyError:
+        return pd.MultiIndex.from_tuples([], names=["year", "org_id"])
+    by_grade_only = students.loc[:, 1:11].notna().any(axis=1) & students[TOTAL].isna()
+    has_pupils = (students.loc[:, list(grades)] > 0).any(axis=1)
+    return students.index[by_grade_only & ~has_pupils]
 
 
 def _relevant_grades(ind: Indicator) -> tuple[int, ...] | None:
     if ind.source == "graduates":
         return GRADUATE_INDICATOR_GRADES.get(ind.id, (9, 11))
-    if ind.kind == "share" and ind.denominator is not None and ind.denominator.grades:
+    if (ind.kind == "share" and ind.denominator is not None and ind.denominator.grades
+            and ind.denominator.measure == "students"):
         lo, hi = ind.denominator.grades
-        if ind.denominator.measure == "students":
-            return tuple(range(lo, hi + 1))
+        return tuple(range(lo, hi + 1))
     return None
 
 
-def _frame_of(universe: pd.MultiIndex, **columns: pd.Series) -> pd.DataFrame:
-    out = pd.DataFrame(index=universe)
-    for name, series in columns.items():
-        out[name] = series.reindex(universe).astype(float)
-    return out
-
-
-def _status(value: pd.Series, target: float | None, reported: pd.Series) -> pd.Series:
-    status = pd.Series("no_data", index=value.index, dtype=object)
-    known = reported & value.notna()
+def _status(value: np.ndarray, target: float | None, reported: np.ndarray) -> np.ndarray:
+    known = reported & ~np.isnan(value)
     if target is None:
-        status[known] = "monitored"
-    else:
+        return np.where(known, "monitored", "no_data").astype(object)
+    with np.errstate(invalid="ignore"):
         reached = value >= target - _EPS * max(1.0, abs(target))
-        status[known & reached] = "met"
-        status[known & ~reached] = "not_met"
-    return status
+    return np.where(known, np.where(reached, "met", "not_met"), "no_data").astype(object)
 
 
-def _org_rows(ind: Indicator, universe: pd.MultiIndex, measures: pd.DataFrame,
-              graduate_counts: pd.DataFrame | None, years: list[str]) -> pd.DataFrame:
-    """Per-organisation rows of one indicator over ``universe`` (year, org_id) pairs."""
+def _sides(ind: Indicator, wide: pd.DataFrame, graduate_counts: pd.DataFrame | None,
+           universe: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator arrays over ``universe`` (NaN = not reported)."""
     if ind.source == "graduates":
-        counts = graduate_counts
-        if counts is None or counts.empty:
-            num = den = pd.Series(dtype=float)
-        else:
-            mine = counts[counts["indicator_id"] == ind.id].set_index(["year", "org_id"])
-            num, den = mine["numerator"], mine["denominator"]
-        rows = _frame_of(universe, numerator=num, denominator=den)
-    elif ind.kind == "share":
-        rows = _frame_of(universe,
-                         numerator=operand_values(measures, ind.numerator, years),
-                         denominator=operand_values(measures, ind.denominator, years))
-    elif ind.kind == "flag":
-        num = operand_values(measures, ind.numerator, years)
-        rows = _frame_of(universe, numerator=num, denominator=num.notna().astype(float))
-    else:
-        rows = _frame_of(universe, numerator=operand_values(measures, ind.numerator, years))
-        rows["denominator"] = np.nan
-
+        if graduate_counts is None or graduate_counts.empty:
+            return np.full(len(universe), np.nan), np.full(len(universe), np.nan)
+        mine = graduate_counts[graduate_counts["indicator_id"] == ind.id]
+        mine = mine.set_index(["year", "org_id"])
+        return (mine["numerator"].astype(float).reindex(universe).to_numpy(),
+                mine["denominator"].astype(float).reindex(universe).to_numpy())
+    num = _operand(wide, ind.numerator).reindex(universe).to_numpy(dtype=float)
     if ind.kind == "share":
-        reported = rows["numerator"].notna() & rows["denominator"].notna()
+        return num, _operand(wide, ind.denominator).reindex(universe).to_numpy(dtype=float)
+    if ind.kind == "flag":
+        return num, np.where(np.isnan(num), np.nan, 1.0)
+    return num, np.full(len(universe), np.nan)
+
+
+def _indicator_rows(ind: Indicator, universe: pd.MultiIndex, wide: pd.DataFrame,
+                    graduate_counts: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The organisation rows and the district rows (one per year) of one indicator."""
+    num, den = _sides(ind, wide, graduate_counts, universe)
+    years = universe.get_level_values("year").to_numpy()
+    nan = np.full(len(num), np.nan)
+    if ind.kind == "share":
+        reported = ~np.isnan(num) & ~np.isnan(den)
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = rows["numerator"] / rows["denominator"].where(rows["denominator"] > 0)
-        # an overflowing share is a data error reported by overflow_problems(), not an interval
-        sane = reported & (rows["numerator"] <= rows["denominator"])
-        low, high = wilson_interval(rows["numerator"].where(sane), rows["denominator"].where(sane))
+            value = np.where(reported & (den > 0), num / np.where(den > 0, den, 1), np.nan)
+            # an overflowing share is a data error reported by overflow_problems(), not an
+            # interval: leave its interval empty
+            sane = reported & (num <= den)
+        low, high = wilson_interval(np.where(sane, num, np.nan), np.where(sane, den, np.nan))
     else:
-        reported = rows["numerator"].notna()
-        value = rows["numerator"].copy()
-        low = high = np.full(len(rows), np.nan)
-    rows["value"] = value.where(reported)
-    rows["ci_low"], rows["ci_high"] = low, high
-    rows["status"] = _status(rows["value"], ind.target, reported)
-    rows["_reported"] = reported
-    return rows
-
-
-def _district_row(ind: Indicator, rows: pd.DataFrame) -> dict:
-    rep = rows[rows["_reported"]]
-    n_rep, n_total = len(rep), len(rows)
-    if ind.kind == "count":
-        num, den = (rep["numerator"].sum() if n_rep else np.nan), np.nan
-        value = num
-    elif ind.kind == "flag":
-        num, den = rep["numerator"].sum(), float(n_rep)
-        value = num / den if n_rep else np.nan
-    else:
-        num, den = rep["numerator"].sum(), rep["denominator"].sum()
-        value = num / den if n_rep and den > 0 else np.nan
-    if ind.kind == "count":
-        low = high = np.nan
-    else:
-        sane = n_rep and num <= den
-        low, high = (float(x[0]) for x in wilson_interval([num if sane else np.nan],
-                                                          [den if sane else np.nan]))
-    reported = pd.Series([n_rep > 0 and not np.isnan(value)])
-    status = _status(pd.Series([value]), ind.target, reported).iloc[0]
-    return {"numerator": num if n_rep else np.nan, "denominator": den if n_rep else np.nan,
-            "value": value, "ci_low": low, "ci_high": high, "status": status,
-            "orgs_reporting": n_rep, "orgs_total": n_total}
+        reported = ~np.isnan(num)
+        value, low, high = num, nan, nan
+    orgs = pd.DataFrame({
+        "year": years, "scope": "org", "org_id": universe.get_level_values("org_id"),
+        "indicator_id": ind.id, "kind": ind.kind, "numerator": num, "denominator": den,
+        "value": value, "target": ind.target, "status": _status(value, ind.target, reported),
+        "ci_low": low, "ci_high": high,
+    })
+    district = []
+    for year in pd.unique(years) if len(years) else []:
+        mine = years == year
+        rep = mine & reported
+        n_rep, n_total = int(rep.sum()), int(mine.sum())
+        d_num = num[rep].sum() if n_rep else np.nan
+        if ind.kind == "count":
+            d_den, d_val = np.nan, d_num
+        elif ind.kind == "flag":
+            d_den = float(n_rep) if n_rep else np.nan
+            d_val = d_num / d_den if n_rep else np.nan
+        else:
+            d_den = den[rep].sum() if n_rep else np.nan
+            d_val = d_num / d_den if n_rep and d_den > 0 else np.nan
+        sane = ind.kind != "count" and n_rep and d_num <= d_den
+        lo_, hi_ = wilson_interval([d_num if sane else np.nan], [d_den if sane else np.nan])
+        district.append({
+            "year": year, "scope": "district", "org_id": pd.NA, "indicator_id": ind.id,
+            "kind": ind.kind, "numerator": d_num, "denominator": d_den, "value": d_val,
+            "target": ind.target,
+            "status": _status(np.array([d_val], dtype=float), ind.target,
+                              np.array([n_rep > 0]))[0],
+            "ci_low": lo_[0], "ci_high": hi_[0], "orgs_reporting": n_rep, "orgs_total": n_total,
+        })
+    return orgs, pd.DataFrame(district)
 
 
 def compute_indicators(dataset: Dataset, roadmap: Roadmap, years: Iterable[str] | None = None,
@@ -206,43 +220,31 @@ def compute_indicators(dataset: Dataset, roadmap: Roadmap, years: Iterable[str] 
     pandas.DataFrame
         One row per (year, applicable organisation, indicator) with ``scope="org"`` and one per
         (year, indicator) with ``scope="district"`` and an empty ``org_id``; columns
-        :data:`COLUMNS`. ``value`` is a fraction for shares and flags, a count for counts.
-        Shares get a 95% Wilson interval (``ci_low``, ``ci_high``); so do district flags.
+        :data:`COLUMNS`, sorted by year, the roadmap's order, organisation. ``value`` is a
+        fraction for shares and flags, a count for counts. Shares and district flags get a 95%
+        Wilson interval (``ci_low``, ``ci_high``).
     """
     years = sorted(years) if years is not None else dataset.years
-    orgs = dataset.organizations
     measures = dataset.measures
-    taught = _grades_taught(measures)
+    wide = wide_measures(measures[measures["year"].isin(years)])
+    orgs = dataset.organizations
     pieces: list[pd.DataFrame] = []
-    districts: list[dict] = []
     for ind in roadmap.indicators:
         applicable = orgs.loc[orgs["kind"].isin(ind.applies_to), "org_id"].tolist()
         universe = pd.MultiIndex.from_product([years, applicable], names=["year", "org_id"])
         relevant = _relevant_grades(ind)
         if relevant is not None and len(universe):
-            grades = taught.reindex(universe)
-            off = grades.map(lambda g: isinstance(g, frozenset) and not g & set(relevant))
-            universe = universe[~off.to_numpy(dtype=bool)]
-        rows = _org_rows(ind, universe, measures, graduate_counts, years)
-        rows = rows.reset_index()
-        for year in years:
-            districts.append({"year": year, "indicator_id": ind.id, "kind": ind.kind,
-                              "target": ind.target,
-                              **_district_row(ind, rows[rows["year"] == year])})
-        pieces.append(rows.drop(columns="_reported").assign(
-            indicator_id=ind.id, kind=ind.kind, target=ind.target, scope="org"))
-    org_table = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
-    district = pd.DataFrame(districts).assign(scope="district", org_id=pd.NA)
-    table = pd.concat([org_table, district], ignore_index=True)
+            universe = universe[~universe.isin(_not_applicable(wide, relevant))]
+        org_rows, district_rows = _indicator_rows(ind, universe, wide, graduate_counts)
+        pieces += [org_rows, district_rows]
+    table = pd.concat([p for p in pieces if len(p)], ignore_index=True)
     for col in ("orgs_reporting", "orgs_total"):
         table[col] = table[col].astype("Int64")
-    order = {ind.id: i for i, ind in enumerate(roadmap.indicators)}
-    table = table.assign(_order=table["indicator_id"].map(order),
-                         _scope=(table["scope"] == "district").astype(int))
-    table = table.sort_values(["year", "_order", "_scope", "org_id"], kind="stable")
-    table = table[COLUMNS].reset_index(drop=True)
+    table = table.sort_values(["year"], kind="stable")[COLUMNS].reset_index(drop=True)
     table["org_id"] = table["org_id"].astype("string")
     table["target"] = table["target"].astype(float)
+    for col in ("numerator", "denominator", "value", "ci_low", "ci_high"):
+        table[col] = table[col].astype(float)
     return table
 
 

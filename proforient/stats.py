@@ -82,6 +82,8 @@ def _as_float(values: Any) -> np.ndarray:
     Accepts scalars, lists, numpy arrays and pandas Series/Index, nullable ``Int64``/``Float64``
     included. Non-numeric text raises (a programming error).
     """
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values.astype(float, copy=False)  # the indicator engine's hot path
     if isinstance(values, pd.Series | pd.Index):
         return pd.to_numeric(values.to_numpy(dtype=object), errors="raise").astype(float)
     arr = np.asarray(values, dtype=object)
