@@ -6,9 +6,10 @@ Rules that the functions here follow to the letter:
   (empty grade) is taken as it is, and wins over by-grade rows of the same measure;
 - a missing input is never read as zero: an organisation that does not report the numerator or
   the denominator gets ``value`` NaN and status ``no_data``; so does a share whose denominator is 0;
-- a school is *not applicable* to a grade-ranged indicator when its enrolment is reported by
-  grade and none of its grades fall in the range (a НОШ has no grades 5–11): it gets no row and
-  is not counted in the district's ``orgs_total``;
+- a school is *not applicable* to a grade-ranged indicator (a share of ``students`` in a grade
+  range, a graduate indicator, or an indicator with ``for_grades`` in the roadmap) when its
+  enrolment is reported by grade and none of its grades with pupils fall in the range (a НОШ has
+  no grades 5–11 and no graduates): it gets no row and is not counted in ``orgs_total``;
 - district shares are pooled (sum of numerators / sum of denominators over the organisations that
   report both), never the mean of the schools' shares; district flags are the share of reporting
   organisations with the flag set; district counts are sums, compared with the target as a sum;
@@ -112,6 +113,8 @@ def _not_applicable(wide: pd.DataFrame, grades: tuple[int, ...]) -> pd.Index:
 
 
 def _relevant_grades(ind: Indicator) -> tuple[int, ...] | None:
+    if ind.for_grades is not None:
+        return ind.for_grades
     if ind.source == "graduates":
         return GRADUATE_INDICATOR_GRADES.get(ind.id, (9, 11))
     if (ind.kind == "share" and ind.denominator is not None and ind.denominator.grades

@@ -49,6 +49,7 @@ class Indicator:
     denominator: Operand | None = None
     numerator_text: str = ""
     denominator_text: str = ""
+    for_grades: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,13 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
         problems.append(Problem(name, None, where,
                                 f"target {target!r}: для долей и флагов — дробь от 0 до 1, для "
                                 "количеств — неотрицательное число, или null"))
+    for_grades = raw.get("for_grades")
+    if for_grades is not None and (not isinstance(for_grades, list) or not for_grades
+                                   or not all(isinstance(g, int) and g in GRADES
+                                              for g in for_grades)):
+        problems.append(Problem(name, None, where,
+                                f"for_grades должно быть списком классов 1–11, а указано "
+                                f"{for_grades!r}"))
     source = str(raw.get("source", "measures"))
     numerator = denominator = None
     if source == "graduates":
@@ -153,6 +161,7 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
         target=None if target is None else float(target), source=source,
         numerator=numerator, denominator=denominator,
         numerator_text=text("numerator"), denominator_text=text("denominator"),
+        for_grades=tuple(for_grades) if for_grades else None,
     )
 
 

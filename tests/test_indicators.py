@@ -177,3 +177,14 @@ def test_overflow_is_reported_with_the_organisation(tmp_path):
     assert len(problems) == 1
     assert "МБОУ Гамма ООШ" in problems[0].message and "25 из 20" in problems[0].message
     assert row(table, "diagnostics_share", "sch-c")["value"] == pytest.approx(25 / 20)  # not capped
+
+
+def test_for_grades_limits_a_count_to_schools_with_those_grades(tmp_path):
+    measures = TINY_MEASURES + "2021-2022,sch-b,psych_consultations,,4\n"
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
+    table = compute_indicators(load_dataset(folder), load_roadmap(), ["2021-2022"])
+    rows = table[(table["indicator_id"] == "psych_consultations") & (table["scope"] == "org")]
+    # only sch-b teaches grade 9 or 11; sch-a (5–6), sch-c (5) and the НОШ (1) are not counted
+    assert list(rows["org_id"]) == ["sch-b"]
+    d = row(table, "psych_consultations")
+    assert (d["value"], d["orgs_reporting"], d["orgs_total"]) == (4, 1, 1)
