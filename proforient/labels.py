@@ -19,11 +19,11 @@ INDICATOR_HEADERS: dict[str, str] = {
     "kind": "Вид показателя",
     "numerator": "Числитель",
     "denominator": "Знаменатель",
-    "value": "Значение",
-    "target": "Цель",
+    "value": "Значение (доли — в %)",
+    "target": "Цель (доли — в %)",
     "status": "Статус",
-    "ci_low": "95% интервал: от",
-    "ci_high": "95% интервал: до",
+    "ci_low": "95% интервал, %: от",
+    "ci_high": "95% интервал, %: до",
     "orgs_reporting": "Организаций с данными",
     "orgs_total": "Организаций всего",
 }
@@ -46,11 +46,16 @@ def indicators_russian(table: pd.DataFrame, dataset: Dataset, roadmap: Roadmap) 
     Returns
     -------
     pandas.DataFrame
-        A new frame; shares and flags stay fractions (format them as percentages when shown).
+        A new frame: shares and flags in percent (rounded to 0.1), counts as they are.
     """
     names = dataset.organizations.set_index("org_id")["name"]
     titles = {ind.id: ind.title for ind in roadmap.indicators}
     out = table.copy()
+    fraction = out["kind"].isin(["share", "flag"])
+    for col in ("value", "target", "ci_low", "ci_high"):
+        out[col] = out[col].where(~fraction, (out[col] * 100).round(1))
+    for col in ("numerator", "denominator"):
+        out[col] = out[col].round().astype("Int64")
     out.insert(out.columns.get_loc("org_id") + 1, "org_name",
                out["org_id"].map(names).where(out["scope"] == "org", "Район в целом"))
     out.insert(out.columns.get_loc("indicator_id") + 1, "title", out["indicator_id"].map(titles))
