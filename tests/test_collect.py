@@ -480,6 +480,6 @@ def test_cli_template(small_templates, tmp_path, capsys):
     data, _ = small_templates
     code, out, _ = run_cli(capsys, "template", data, "--year", YEAR, "--out", tmp_path / "t",
                            "--orgs", "sch-a,uo")
-    assert code == 0 and "2 книг" in out
+    assert code == 0 and "книг Excel: 2" in out
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == sorted(
         [SCH_A, workbook_file_name("uo", "Управление образования")])
