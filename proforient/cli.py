@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from proforient import __version__
-from proforient.paths import DEMO_DATA_DIR, OUTPUTS_DIR
+from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem, errors_of
 
 # argparse's own words, in Russian: every message a user reads is Russian (SPEC §1).
@@ -53,6 +53,14 @@ def _year(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"учебный год «{text}» должен быть вида ГГГГ-ГГГГ, например 2021-2022")
     return text.strip()
+
+
+def _output(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise argparse.ArgumentTypeError(
+            f"«{text}»: формат определяется расширением, допустимо .csv или .xlsx")
+    return path
 
 
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
@@ -139,8 +147,8 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     write_table(table, output,
                 sheets={"Показатели": indicators_russian(table, dataset, roadmap)})
     orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
-    print(f"Показатели за {year}: {table['indicator_id'].nunique()} показателей, "
-          f"{orgs} организаций и район → {output}")
+    print(f"Показатели за {year} → {output} (показателей: {table['indicator_id'].nunique()}; "
+          f"организаций: {orgs} и район)")
     if dataset.problems:
         print(f"Предупреждений в данных: {len(dataset.problems)} "
               f"(подробно: proforient validate {args.data_dir})", file=sys.stderr)
@@ -164,6 +172,35 @@ def cmd_alignment(args: argparse.Namespace) -> int:
     print("Внимание: таблица содержит сведения о каждом выпускнике (персональные данные). "
           "Она только для аналитика: не публикуйте и не пересылайте её.", file=sys.stderr)
     return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"«{text}»: нужно целое число не меньше 1")
+    return value
+
+
+def _ids(text: str) -> list[str]:
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError("укажите коды школ через запятую, например sch-01,sch-02")
+    return ids
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Execute the report notebooks, render them to HTML, write the index (exit 1 if any fail)."""
+    from proforient.batch import run_report
+
+    result = run_report(args.data_dir, args.year, args.out, args.jobs, args.schools,
+                        notebooks_dir=args.notebooks)
+    for warning in result.warnings:
+        print(f"Внимание: {warning}", file=sys.stderr)
+    print(result.summary())
+    return 1 if result.failed else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -192,22 +229,41 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("indicators", help="рассчитать показатели дорожной карты")
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="папка с данными")
     p.add_argument("--year", type=_year, help="учебный год (по умолчанию — последний в данных)")
-    p.add_argument("--output", type=Path, metavar="FILE",
+    p.add_argument("--output", type=_output, metavar="FILE",
                    help="файл .csv или .xlsx (по умолчанию outputs/<год>/indicators.csv)")
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("alignment", help="таблица выпускников: профиль, ЕГЭ, востребованность")
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="папка с данными")
     p.add_argument("--year", type=_year, help="учебный год (по умолчанию — последний в данных)")
-    p.add_argument("--output", type=Path, metavar="FILE", required=True,
+    p.add_argument("--output", type=_output, metavar="FILE", required=True,
                    help="файл .csv или .xlsx (содержит персональные данные)")
     p.set_defaults(func=cmd_alignment)
+
+    p = sub.add_parser("report", help="сформировать HTML-отчёты: район, выпускники, каждая школа")
+    p.add_argument("data_dir", type=Path, nargs="?", default=DEMO_DATA_DIR, metavar="DATA_DIR",
+                   help="папка с данными (по умолчанию data/demo)")
+    p.add_argument("--year", type=_year, help="учебный год (по умолчанию — последний в данных)")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="папка для отчётов (по умолчанию outputs/<год>)")
+    p.add_argument("--jobs", type=_positive, metavar="N",
+                   help="сколько блокнотов выполнять одновременно (по умолчанию — по числу ядер)")
+    p.add_argument("--schools", type=_ids, metavar="ID,...",
+                   help="только эти школы (коды через запятую); отчёты остальных школ из "
+                        "прошлого запуска сохраняются")
+    p.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, metavar="DIR",
+                   help="папка с блокнотами school, district, graduates (по умолчанию notebooks)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("demo", help="пересоздать демонстрационные (синтетические) данные")
     p.add_argument("--out", type=Path, default=DEMO_DATA_DIR, metavar="DIR",
                    help="куда записать (по умолчанию data/demo)")
     p.add_argument("--seed", type=int, help="зерно генератора случайных чисел")
     p.set_defaults(func=cmd_demo)
+
+    from proforient.collect import add_parsers as add_collect_parsers
+
+    add_collect_parsers(sub, _Parser)  # template, collect (SPEC §9)
     return parser
 
 

@@ -1,0 +1,374 @@
+"""The report batch (``proforient report``): execution, rendering, privacy net, index, merge.
+
+The notebooks are the tiny fixtures of ``tests/notebooks_fixture`` (the school one fails on
+purpose for ``sch-fail``); the district is the six-organisation TINY one plus a school with a
+hostile name, a failing school and a few graduates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from proforient import batch
+from proforient.batch import (
+    check_html,
+    ensure_kernel,
+    find_graduate_id,
+    graduate_id_pattern,
+    run_report,
+)
+from proforient.cli import main
+from proforient.problems import InputError
+from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
+from tests.test_dataset import GRADUATES_HEADER
+
+NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
+HOSTILE = "<script>alert(1)</script> & «Школа»"
+ORGANIZATIONS = TINY_ORGANIZATIONS + f"sch-x,{HOSTILE},school,\nsch-fail,МБОУ Сбойная СОШ,school,\n"
+GRADUATE_IDS = ["g-secret-1", "g-secret-2", "g-secret-3"]
+GRADUATES = GRADUATES_HEADER + (
+    "2021-2022,sch-a,g-secret-1,9,,,10 класс,,,,\n"
+    "2021-2022,sch-b,g-secret-2,11,технологический,,ВУЗ,,09.03.01,,республика\n"
+    "2021-2022,sch-x,g-secret-3,9,,,СПО,,,Сварщик,\n"
+)
+SCHOOLS = ["sch-a", "sch-b", "sch-c", "nosh", "sch-x", "sch-fail"]
+SOURCE_MARKER = "FIXTURE-SOURCE-7f3a"  # a comment in every fixture notebook's code
+
+
+def make_district(folder: Path) -> Path:
+    return write_dataset(folder, organizations=ORGANIZATIONS, measures=TINY_MEASURES,
+                         graduates=GRADUATES)
+
+
+def index_links(out: Path) -> list[str]:
+    text = (out / "index.html").read_text(encoding="utf-8")
+    return [h for h in re.findall(r'href="([^"]+)"', text) if not h.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory):
+    """One complete run over every school (jobs=2), shared by the read-only tests."""
+    root = tmp_path_factory.mktemp("full")
+    result = run_report(make_district(root / "data"), out_dir=root / "out", jobs=2,
+                        notebooks_dir=NOTEBOOKS, progress=False)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# A complete run
+
+
+def test_files_exist_and_index_links_resolve(full_run):
+    out = full_run.out_dir
+    assert full_run.index == out / "index.html" and full_run.index.is_file()
+    assert (out / "manifest.json").is_file()
+    for name in ["district", "graduates"] + [s for s in SCHOOLS if s != "sch-fail"]:
+        assert (out / f"{name}.html").is_file(), name
+    links = index_links(out)
+    assert links and all((out / link).is_file() for link in links)
+    assert "sch-fail.html" not in links and not (out / "sch-fail.html").exists()
+    assert {"district.html", "graduates.html"} <= set(links)
+    assert not list(out.parent.glob(".out.*")), "staging or old folders left behind"
+
+
+def test_every_school_appears_and_the_failure_is_marked(full_run):
+    assert [r.name for r in full_run.results] == ["district", "graduates", *SCHOOLS]
+    assert [r.name for r in full_run.failed] == ["sch-fail"]
+    failed = full_run.failed[0]
+    assert failed.error.startswith("ошибка в ячейке [") and "RuntimeError" in failed.error
+    assert "сбой для проверки" in failed.error and failed.cell is not None
+    assert failed.attempts == 1  # a notebook error is never retried
+    index = full_run.index.read_text(encoding="utf-8")
+    for org_id in SCHOOLS:
+        assert f"<code>{org_id}</code>" in index
+    row = next(line for line in index.splitlines() if "<code>sch-fail</code>" in line)
+    assert "ошибка" in row and "RuntimeError" in row and "href" not in row
+    assert index.count('<span class="ok">готов</span>') == len(SCHOOLS) - 1
+    assert "Отчёты по профориентации" in index and "2021-2022" in index
+
+
+def test_manifest(full_run):
+    manifest = json.loads(full_run.manifest.read_text(encoding="utf-8"))
+    assert manifest["year"] == "2021-2022" and manifest["jobs"] == 2
+    assert manifest["version"] and manifest["started"] <= manifest["finished"]
+    entries = {e["name"]: e for e in manifest["notebooks"]}
+    assert set(entries) == {"district", "graduates", *SCHOOLS}
+    assert entries["sch-a"]["parameters"] == {"year": "2021-2022", "org_id": "sch-a"}
+    assert entries["sch-a"]["status"] == "ok" and entries["sch-a"]["seconds"] > 0
+    assert entries["sch-fail"]["status"] == "failed" and entries["sch-fail"]["error"]
+    assert "snapshot" not in json.dumps(manifest["notebooks"])  # parameters minus paths
+
+
+def test_html_is_clean(full_run):
+    for page in full_run.out_dir.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert SOURCE_MARKER not in text, f"code source in {page.name}"
+        assert "FIXTURE-WARNING" not in text and "шум для аналитика" not in text, page.name
+        for graduate_id in GRADUATE_IDS:
+            assert graduate_id not in text, page.name
+        assert '<html lang="ru">' in text
+        assert not re.search(r'<img[^>]+src="(?!data:)', text), page.name
+        assert not re.search(r'<script[^>]+src="https?:', text), page.name
+    district = (full_run.out_dir / "district.html").read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in district  # the chart is embedded
+    school = (full_run.out_dir / "sch-a.html").read_text(encoding="utf-8")
+    assert "Школа: МБОУ Альфа СОШ" in school and "<title>МБОУ Альфа СОШ" in school
+
+
+def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
+    work = full_run.out_dir / "_work"
+    assert (work / "README.txt").is_file()
+    assert "шум для аналитика" in (work / "sch-a.ipynb").read_text(encoding="utf-8")
+    failed = nbformat.read(work / "sch-fail.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in failed.cells for o in c.get("outputs", []))
+
+
+def test_hostile_name_is_escaped(full_run):
+    index = full_run.index.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; «Школа»" in index
+    assert "<script>alert" not in index
+    school = (full_run.out_dir / "sch-x.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in school and "&lt;script&gt;alert(1)" in school
+
+
+# --------------------------------------------------------------------------------------------
+# Failures of one report: privacy net, timeout
+
+
+def test_privacy_net_and_timeout(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, notebooks)
+    district = nbformat.read(notebooks / "district.ipynb", as_version=4)
+    district.cells.append(nbformat.v4.new_code_cell(
+        'print("Выпускник", ctx.dataset.graduates["graduate_id"].iloc[0])'))
+    nbformat.write(district, notebooks / "district.ipynb")
+    graduates = nbformat.read(notebooks / "graduates.ipynb", as_version=4)
+    graduates.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
+    nbformat.write(graduates, notebooks / "graduates.ipynb")
+
+    result = run_report(make_district(tmp_path / "data"), out_dir=tmp_path / "out", jobs=2,
+                        schools=["sch-a"], notebooks_dir=notebooks, timeout=3, progress=False)
+    by_name = {r.name: r for r in result.results}
+    assert [r.name for r in result.failed] == ["district", "graduates"]
+    assert "код выпускника" in by_name["district"].error
+    assert "дольше 3 с" in by_name["graduates"].error
+    assert "«import time»" in by_name["graduates"].error
+    assert by_name["sch-a"].ok
+    out = result.out_dir
+    assert not (out / "district.html").exists() and not (out / "graduates.html").exists()
+    assert set(index_links(out)) == {"sch-a.html"}
+    for page in out.glob("*.html"):
+        assert not any(g in page.read_text(encoding="utf-8") for g in GRADUATE_IDS)
+    # the analyst still has the executed notebook
+    assert "g-secret-1" in (out / "_work" / "district.ipynb").read_text(encoding="utf-8")
+
+
+def test_graduate_id_pattern_whole_words_only():
+    pattern = graduate_id_pattern(["g-1", "abc", "12", "1234567", "x"])
+    assert find_graduate_id("<p>Выпускник g-1.</p>", pattern) == "g-1"
+    assert find_graduate_id("<p>g-12 и xg-1 и g-1x</p>", pattern) is None
+    assert find_graduate_id("<td>1234567</td>", pattern) == "1234567"
+    assert find_graduate_id("<td>12 выпускников, x</td>", pattern) is None  # too short to check
+    assert find_graduate_id('<img src="data:image/png;base64,AAabc+/=">', pattern) is None
+    assert find_graduate_id("<td>&#97;bc</td>", pattern) == "abc"  # entities are decoded
+    assert graduate_id_pattern(["1", "22"]) is None
+    assert check_html('<img src="files/chart.png">', None).startswith("картинка «files/chart.png»")
+    assert check_html('<img src="data:image/png;base64,AA">', None) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Nothing is destroyed by a run that cannot start
+
+
+def previous_folder(out: Path) -> dict[str, bytes]:
+    out.mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({"generator": "proforient report"}),
+                                       encoding="utf-8")
+    (out / "index.html").write_text("старое оглавление", encoding="utf-8")
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_bad_data_keeps_the_previous_output(tmp_path, capsys):
+    out = tmp_path / "out"
+    before = previous_folder(out)
+    data = write_dataset(tmp_path / "bad", organizations=ORGANIZATIONS,
+                         measures=TINY_MEASURES + "2021-2022,sch-a,no_such_measure,,1\n")
+    code = main(["report", str(data), "--out", str(out)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert "measures.csv, строка" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out"]
+
+
+def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps(
+        {"generator": "proforient report", "notebooks": [{"name": "sch-a", "status": "ok"}]}),
+        encoding="utf-8")
+    (out / "sch-a.html").write_text("прежний отчёт", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, notebooks)
+    for name in ("school", "district", "graduates"):
+        nb = nbformat.read(notebooks / f"{name}.ipynb", as_version=4)
+        nb.cells.insert(2, nbformat.v4.new_code_cell("raise ImportError('нет пакета')"))
+        nbformat.write(nb, notebooks / f"{name}.ipynb")
+    data = make_district(tmp_path / "data")
+
+    result = run_report(data, out_dir=out, jobs=2, schools=["sch-a"], notebooks_dir=notebooks,
+                        progress=False)
+    assert len(result.failed) == 3 and result.previous_kept == out.resolve()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert result.out_dir == out.resolve().with_name("out.failed")
+    assert "ImportError" in result.index.read_text(encoding="utf-8")
+    assert "оставлены без изменений" in result.summary()
+
+    # The next run that publishes something replaces the folder and drops the failed one.
+    result = run_report(data, out_dir=out, jobs=2, schools=["sch-a"], notebooks_dir=NOTEBOOKS,
+                        progress=False)
+    assert result.previous_kept is None and result.out_dir == out.resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "notebooks", "out"]
+
+
+def test_unknown_schools_are_named(tmp_path, capsys):
+    data = make_district(tmp_path / "data")
+    code = main(["report", str(data), "--out", str(tmp_path / "out"), "--schools",
+                 "sch-a,sch-zz,dou-1"])
+    _, err = capsys.readouterr()
+    assert code == 1 and "sch-zz" in err and "dou-1" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_foreign_folder_is_not_replaced(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("не трогать", encoding="utf-8")
+    with pytest.raises(InputError, match="не похожа на папку отчётов"):
+        run_report(make_district(tmp_path / "data"), out_dir=out, notebooks_dir=NOTEBOOKS,
+                   progress=False)
+    assert [p.name for p in out.iterdir()] == ["thesis.docx"]
+
+
+def test_notebook_parameters_are_checked(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, notebooks)
+    school = nbformat.read(notebooks / "school.ipynb", as_version=4)
+    school.cells[1].source = "data_dir = None\nyear = None\nsnapshot = None"  # no org_id
+    nbformat.write(school, notebooks / "school.ipynb")
+    (notebooks / "graduates.ipynb").unlink()
+    with pytest.raises(InputError) as info:
+        run_report(make_district(tmp_path / "data"), out_dir=tmp_path / "out",
+                   notebooks_dir=notebooks, progress=False)
+    text = str(info.value)
+    assert "school.ipynb" in text and "org_id" in text
+    assert "graduates.ipynb" in text and "не найден" in text
+    assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# The command line, and --schools merging into the previous run
+
+
+def test_cli_subset_then_merge(tmp_path, capsys):
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    code = main(["report", str(data), "--out", str(out), "--schools", "sch-a,sch-fail",
+                 "--jobs", "2", "--notebooks", str(NOTEBOOKS)])
+    stdout, _ = capsys.readouterr()
+    assert code == 1
+    assert "сформировано 3 из 4, с ошибками: 1" in stdout
+    assert "sch-fail" in stdout and "RuntimeError" in stdout
+    assert f"Оглавление: {out.resolve() / 'index.html'}" in stdout
+    assert set(index_links(out)) == {"district.html", "graduates.html", "sch-a.html"}
+    sch_a = (out / "sch-a.html").read_bytes()
+
+    # Rerunning one school updates it and keeps the other reports and their index entries.
+    result = run_report(data, out_dir=out, jobs=2, schools=["sch-b"], notebooks_dir=NOTEBOOKS,
+                        progress=False)
+    assert result.failed == []
+    by_name = {r.name: r for r in result.results}
+    assert [r.name for r in result.results] == ["district", "graduates", "sch-a", "sch-b",
+                                                "sch-fail"]
+    assert by_name["sch-a"].reused and by_name["sch-a"].ok
+    assert by_name["sch-fail"].reused and not by_name["sch-fail"].ok
+    assert not by_name["sch-b"].reused and by_name["sch-b"].ok
+    assert (out / "sch-a.html").read_bytes() == sch_a
+    assert set(index_links(out)) == {"district.html", "graduates.html", "sch-a.html",
+                                     "sch-b.html"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "из предыдущего запуска" in index and "<code>sch-fail</code>" in index
+    assert (out / "_work" / "sch-a.ipynb").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
+
+
+# --------------------------------------------------------------------------------------------
+# Kernel and retries
+
+
+def test_kernel_is_this_environment():
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    name = ensure_kernel()
+    argv = KernelSpecManager().get_kernel_spec(name).argv
+    assert batch._is_this_python(argv[0])
+    assert batch._is_this_python(sys.executable)
+    assert not batch._is_this_python("/somewhere/else/bin/python")
+
+
+class _Job:
+    name, index = "sch-a", 2
+    notebook, parameters = Path("x.ipynb"), {}
+
+
+def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs["config"].KernelManager.get("ip"))
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "executed"
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    runner = batch._Runner("python3", 600, tmp_path, tmp_path)
+    nb, attempts, exc, _ = runner.execute(_Job())
+    assert (nb, attempts, exc) == ("executed", 2, None)
+    assert len(calls) == 2 and calls[0] != calls[1]  # a fresh socket path for the retry
+
+
+def test_notebook_error_is_not_retried(tmp_path, monkeypatch):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        raise PapermillExecutionError(3, 2, "1/0", "ZeroDivisionError", "division by zero", [])
+
+    monkeypatch.setattr(papermill, "execute_notebook", failing)
+    runner = batch._Runner("python3", 600, tmp_path, tmp_path)
+    nb, attempts, exc, _ = runner.execute(_Job())
+    assert nb is None and attempts == 1 and len(calls) == 1
+    assert batch._failure_reason(exc, 600) == (
+        "ошибка в ячейке [2]: ZeroDivisionError: division by zero", 2)
+
+
+@pytest.mark.parametrize("argv", [["--jobs", "0"], ["--jobs", "два"], ["--schools", " , "],
+                                  ["--year", "2021"]])
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["report", *argv])
+    assert info.value.code == 2 and "ошибка" in capsys.readouterr().err

@@ -1,0 +1,141 @@
+"""The command line: exit codes, Russian messages with file/line/column, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from proforient.cli import main
+from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
+from tests.test_dataset import BAD_MEASURES, GRADUATES_HEADER
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_ok(tiny, capsys):
+    code, out, _ = run(capsys, "validate", tiny)
+    assert code == 0 and "Данные в порядке" in out
+
+
+@pytest.mark.parametrize(("line", "column", "fragment"), BAD_MEASURES)
+def test_validate_names_file_line_column(tmp_path, capsys, line, column, fragment):
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES + line + "\n")
+    code, _, err = run(capsys, "validate", folder)
+    n = TINY_MEASURES.count("\n") + 1
+    assert code == 1
+    assert f"measures.csv, строка {n}, столбец «{column}»: ошибка" in err
+    assert fragment in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("line", "column"), [
+    ("2021-2022,sch-b,g1,11,медицинский,,ВУЗ,,,,", "profile"),
+    ("2021-2022,sch-b,g1,11,,,в поиске,,,,", "destination"),
+    ("2021-2022,sch-b,g1,11,,,СПО,,15-02-16,,", "specialty_code"),
+    ("2021-2022,sch-b,g1,11,,,СПО,,,,\n2021-2022,sch-b,g1,9,,,СПО,,,,", "graduate_id"),
+])
+def test_indicators_refuses_bad_graduates(tmp_path, capsys, line, column):
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES, graduates=GRADUATES_HEADER + line + "\n")
+    code, _, err = run(capsys, "indicators", folder, "--output", tmp_path / "x.csv")
+    assert code == 1 and "graduates.csv, строка" in err and f"«{column}»" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_unknown_kind_and_missing_file(tmp_path, capsys):
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS + "x,Завод,завод,\n")
+    code, _, err = run(capsys, "validate", folder)
+    assert code == 1
+    assert "organizations.csv, строка 8, столбец «kind»" in err
+    assert "measures.csv: ошибка: файл не найден" in err
+
+
+def test_share_above_denominator_names_the_organisation(tmp_path, capsys):
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES + "2021-2022,sch-c,diagnostics,,25\n")
+    code, _, err = run(capsys, "validate", folder)
+    assert code == 1 and "МБОУ Гамма ООШ (sch-c), 2021-2022" in err
+
+
+def test_indicators_csv_default_year(tiny, tmp_path, capsys):
+    out = tmp_path / "i.csv"
+    code, stdout, _ = run(capsys, "indicators", tiny, "--output", out)
+    assert code == 0 and "2021-2022" in stdout
+    table = pd.read_csv(out, dtype={"org_id": str})
+    assert set(table["year"]) == {"2021-2022"}
+    for col in ("year", "scope", "org_id", "indicator_id", "numerator", "denominator", "value",
+                "target", "status", "orgs_reporting", "orgs_total"):
+        assert col in table.columns
+    assert table["indicator_id"].nunique() == 24
+    diag = table[(table["indicator_id"] == "diagnostics_share") & (table["scope"] == "district")]
+    assert diag["value"].iloc[0] == pytest.approx(19 / 110)
+
+
+def test_indicators_year_option(tiny, tmp_path, capsys):
+    out = tmp_path / "i.csv"
+    assert run(capsys, "indicators", tiny, "--year", "2020-2021", "--output", out)[0] == 0
+    assert set(pd.read_csv(out)["year"]) == {"2020-2021"}
+    code, _, err = run(capsys, "indicators", tiny, "--year", "2018-2019", "--output", out)
+    assert code == 1 and "года 2018-2019 нет в данных" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["indicators", "DATA", "--year", "2021", "--output", "x.csv"],
+    ["indicators", "DATA", "--output", "x.txt"],
+    ["frobnicate"],
+    [],
+])
+def test_usage_errors_exit_2(tiny, capsys, argv):
+    argv = [str(tiny) if a == "DATA" else a for a in argv]
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "ошибка" in capsys.readouterr().err
+
+
+def test_xlsx_has_russian_sheet_and_no_formulas(tmp_path, capsys):
+    hostile = TINY_ORGANIZATIONS.replace("МБОУ Альфа СОШ", '"=HYPERLINK(""http://x"",""a"")"')
+    folder = write_dataset(tmp_path / "d", organizations=hostile, measures=TINY_MEASURES)
+    out = tmp_path / "i.xlsx"
+    code, _, _ = run(capsys, "indicators", folder, "--output", out)
+    assert code == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["Показатели", "data"]
+    sheet = book["Показатели"]
+    headers = [c.value for c in sheet[1]]
+    assert "Показатель" in headers and "Статус" in headers and "Организация" in headers
+    names = [row[headers.index("Организация")] for row in sheet.iter_rows(min_row=2,
+                                                                           values_only=True)]
+    assert "'=HYPERLINK(\"http://x\",\"a\")" in names
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.coordinate
+
+
+def test_console_script_prints_no_traceback(tmp_path):
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES + "2021-2022,sch-a,pupils,5,4\n")
+    proc = subprocess.run([sys.executable, "-m", "proforient.cli", "validate", str(folder)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "неизвестный показатель «pupils»" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_template_then_collect_through_the_cli(tiny, tmp_path, capsys):
+    books = tmp_path / "books"
+    code, out, _ = run(capsys, "template", tiny, "--year", "2021-2022", "--out", books)
+    assert code == 0 and len(list(books.glob("*.xlsx"))) == 6
+    before = (tiny / "measures.csv").read_bytes()
+    code, out, _ = run(capsys, "collect", books, "--out", tiny)
+    assert code == 0 and "Изменений нет" in out
+    assert (tiny / "measures.csv").read_bytes() == before
