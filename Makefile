@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(VENV)/bin/proforient indicators data/demo --output outputs/indicators.xlsx
+	$(VENV)/bin/proforient report
 
 test: $(STAMP)
 	$(PY) -m pytest

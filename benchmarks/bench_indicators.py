@@ -4,7 +4,8 @@ Generates 1,000 organisations × 3 years of by-grade measures (about 200,000 row
 folder, then, in the same process, times
 
 - baseline: ``pandas.read_csv`` of the same files (default type inference);
-- ours: ``check_dataset`` (read + validate everything) + ``compute_indicators`` + the overflow check.
+- ours: ``check_dataset`` (read + validate everything) + ``compute_indicators`` + the overflow
+  check.
 
 Prints both times, the ratio (goal ≤ 3×) and the peak resident memory (goal < 1 GiB).
 Run: ``.venv/bin/python benchmarks/bench_indicators.py``.

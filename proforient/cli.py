@@ -90,7 +90,8 @@ def _load(data_dir: Path):
 def _pick_year(dataset, year: str | None) -> str:
     if year is None:
         if dataset.latest_year is None:
-            raise InputError([Problem(str(dataset.path), None, None, "в данных нет ни одного года")])
+            raise InputError([Problem(str(dataset.path), None, None,
+                                      "в данных нет ни одного года")])
         return dataset.latest_year
     if year not in dataset.years:
         raise InputError([Problem(str(dataset.path), None, None,

@@ -427,8 +427,9 @@ def _check_participants(name, measures, problems) -> None:
                             & (by_grade["grade"] == grade) & (by_grade["measure"] == part)]
             problems.append(Problem(
                 name, int(rows[_LINE].iloc[0]), "value",
-                f"{org_id}, {year}, {int(grade)} класс: «{part}» = {wide.at[(year, org_id, grade), part]:g}"
-                f" больше, чем «{base}» = {wide.at[(year, org_id, grade), base]:g}"))
+                f"{org_id}, {year}, {int(grade)} класс: «{part}» = "
+                f"{wide.at[(year, org_id, grade), part]:g} больше, чем «{base}» = "
+                f"{wide.at[(year, org_id, grade), base]:g}"))
 
 
 def _check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFrame:

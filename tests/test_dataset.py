@@ -98,7 +98,8 @@ def test_bad_measure_rows_are_named(tmp_path, line, column, fragment):
 
 
 def test_every_problem_is_collected(tmp_path):
-    bad = "2021-2022,sch-x,students,5,4\n2021-2022,sch-a,pupils,5,4\n2021-2022,sch-a,excursions,,-1\n"
+    bad = ("2021-2022,sch-x,students,5,4\n2021-2022,sch-a,pupils,5,4\n"
+           "2021-2022,sch-a,excursions,,-1\n")
     assert len(_problems(tmp_path, measures=TINY_MEASURES + bad)) == 3
 
 
