@@ -452,7 +452,8 @@ def _p_sentence(p: float) -> str:
 def study_places(ctx: ReportContext) -> Section:
     """Where the graduates who entered a college or university study, by year."""
     threshold = ctx.rules.suppression_threshold
-    analysis = study_location(ctx.aligned[ctx.aligned["year"] <= ctx.year])
+    analysis = study_location(ctx.aligned[ctx.aligned["year"] <= ctx.year],
+                              ctx.rules.study_region_places)
     table = analysis.table
     years = sorted(table["year"].unique())
     wide = pd.DataFrame({"Где учатся": list(STUDY_LOCATION_LABELS.values())})

@@ -6,7 +6,7 @@ entry in the YAML file; nothing here names a profile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -43,6 +43,7 @@ class Rules:
     suppression_threshold: int = 3
     fuzzy_accept: float = 90.0
     fuzzy_review: float = 80.0
+    study_region_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def profile_vocabulary(self) -> Vocabulary:
@@ -121,6 +122,11 @@ def load_rules(folder: Path | None = None) -> Rules:
         problems.append(Problem("profiles.yaml", None, "profiles", "не задано ни одного профиля"))
     settings_path = folder / "settings.yaml"
     settings = _read_yaml(settings_path) if settings_path.exists() else {}
+    places = settings.get("study_region_places") or {}
+    if not isinstance(places, dict) or set(places) - {"district", "republic", "elsewhere"}:
+        problems.append(Problem("settings.yaml", None, "study_region_places",
+                                "ожидались ключи district, republic, elsewhere со списками"))
+        places = {}
     if problems:
         raise InputError(problems)
     return Rules(
@@ -128,4 +134,5 @@ def load_rules(folder: Path | None = None) -> Rules:
         suppression_threshold=int(settings.get("suppression_threshold", 3)),
         fuzzy_accept=float(settings.get("fuzzy_accept", 90)),
         fuzzy_review=float(settings.get("fuzzy_review", 80)),
+        study_region_places={k: tuple(str(x) for x in v or []) for k, v in places.items()},
     )
