@@ -59,6 +59,8 @@ def wide_measures(measures: pd.DataFrame) -> pd.DataFrame:
     wide = (measures.assign(grade=grade)
             .groupby(["measure", "year", "org_id", "grade"], observed=True, sort=False)["value"]
             .sum().unstack("grade"))
+    # plain (not categorical) levels: every reindex below compares them with plain labels
+    wide.index = wide.index.set_levels([level.astype(str) for level in wide.index.levels])
     return wide.reindex(columns=range(TOTAL, 12))
 
 
@@ -188,17 +190,25 @@ def _indicator_rows(ind: Indicator, universe: pd.MultiIndex, wide: pd.DataFrame,
         else:
             d_den = den[rep].sum() if n_rep else np.nan
             d_val = d_num / d_den if n_rep and d_den > 0 else np.nan
-        sane = ind.kind != "count" and n_rep and d_num <= d_den
-        lo_, hi_ = wilson_interval([d_num if sane else np.nan], [d_den if sane else np.nan])
         district.append({
             "year": year, "scope": "district", "org_id": pd.NA, "indicator_id": ind.id,
             "kind": ind.kind, "numerator": d_num, "denominator": d_den, "value": d_val,
             "target": ind.target,
             "status": _status(np.array([d_val], dtype=float), ind.target,
                               np.array([n_rep > 0]))[0],
-            "ci_low": lo_[0], "ci_high": hi_[0], "orgs_reporting": n_rep, "orgs_total": n_total,
+            "orgs_reporting": n_rep, "orgs_total": n_total,
         })
     return orgs, pd.DataFrame(district)
+
+
+def _district_intervals(district: pd.DataFrame) -> pd.DataFrame:
+    """Wilson intervals of the district rows' shares and flags, in one vectorised call."""
+    num = district["numerator"].to_numpy(dtype=float)
+    den = district["denominator"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        sane = (district["kind"] != "count").to_numpy() & (num <= den)
+    low, high = wilson_interval(np.where(sane, num, np.nan), np.where(sane, den, np.nan))
+    return district.assign(ci_low=low, ci_high=high)
 
 
 def compute_indicators(dataset: Dataset, roadmap: Roadmap, years: Iterable[str] | None = None,
@@ -232,18 +242,30 @@ def compute_indicators(dataset: Dataset, roadmap: Roadmap, years: Iterable[str] 
     wide = wide_measures(measures[measures["year"].isin(years)])
     orgs = dataset.organizations
     pieces: list[pd.DataFrame] = []
+    districts: list[pd.DataFrame] = []
+    universes: dict[tuple, pd.MultiIndex] = {}  # indicators share a few (kinds, grades) pairs
     for ind in roadmap.indicators:
-        applicable = orgs.loc[orgs["kind"].isin(ind.applies_to), "org_id"].tolist()
-        universe = pd.MultiIndex.from_product([years, applicable], names=["year", "org_id"])
-        relevant = _relevant_grades(ind)
-        if relevant is not None and len(universe):
-            universe = universe[~universe.isin(_not_applicable(wide, relevant))]
+        key = (ind.applies_to, _relevant_grades(ind))
+        if key not in universes:
+            applicable = orgs.loc[orgs["kind"].isin(ind.applies_to), "org_id"].tolist()
+            universe = pd.MultiIndex.from_product([years, applicable], names=["year", "org_id"])
+            if key[1] is not None and len(universe):
+                universe = universe[~universe.isin(_not_applicable(wide, key[1]))]
+            universes[key] = universe
+        universe = universes[key]
         org_rows, district_rows = _indicator_rows(ind, universe, wide, graduate_counts)
-        pieces += [org_rows, district_rows]
-    table = pd.concat([p for p in pieces if len(p)], ignore_index=True)
+        pieces.append(org_rows)
+        districts.append(district_rows)
+    district = _district_intervals(pd.concat([d for d in districts if len(d)],
+                                             ignore_index=True))
+    table = pd.concat([*(p for p in pieces if len(p)), district], ignore_index=True)
     for col in ("orgs_reporting", "orgs_total"):
         table[col] = table[col].astype("Int64")
-    table = table.sort_values(["year"], kind="stable")[COLUMNS].reset_index(drop=True)
+    order = {ind.id: i for i, ind in enumerate(roadmap.indicators)}
+    table = (table.assign(_order=table["indicator_id"].map(order),
+                          _district=table["scope"] == "district")
+             .sort_values(["year", "_order", "_district"], kind="stable")[COLUMNS]
+             .reset_index(drop=True))
     table["org_id"] = table["org_id"].astype("string")
     table["target"] = table["target"].astype(float)
     for col in ("numerator", "denominator", "value", "ci_low", "ci_high"):
