@@ -8,15 +8,18 @@ How one run goes:
    notebook receives its path as the ``snapshot`` parameter instead of recomputing it.
 2. Jobs: ``district``, ``graduates`` and one per school (``<org_id>.html``). The parameters each
    notebook receives are checked against its ``parameters`` cell (papermill only warns).
-3. Notebooks run in a thread pool of this process (parallel kernels started from several
-   processes collide on ports), each kernel being this environment's Python. On POSIX the kernels
-   talk over IPC sockets in the private folder: no TCP ports to collide, and no "running over TCP
-   without encryption" noise on the terminal. A kernel that fails to *start* is retried once; a
-   notebook error never is.
-4. Each executed notebook is rendered by one reused :class:`nbconvert.HTMLExporter` (code,
-   prompts, stderr streams and external scripts removed, ``lang="ru"``, a Russian title). A
-   rendered page that contains a ``graduate_id`` of the dataset, or an image that is not embedded,
-   is not published.
+3. An *executor* (:mod:`proforient.executors`) runs the jobs and hands back, one by one as they
+   finish, each job's rendered page or error (:class:`_Outcome`). By default
+   (``ThreadExecutor``) notebooks run in a thread pool of this process (parallel kernels started
+   from several processes collide on ports), each kernel being this environment's Python. On
+   POSIX the kernels talk over IPC sockets in the private folder: no TCP ports to collide, and no
+   "running over TCP without encryption" noise on the terminal. A kernel that fails to *start*
+   is retried once; a notebook error never is. ``DaskExecutor`` runs each notebook as a task on
+   a Dask cluster instead (see that module). Everything else below is the same for both.
+4. Each executed notebook is rendered by a reused :class:`nbconvert.HTMLExporter` (code,
+   prompts, stderr streams and external scripts removed, ``lang="ru"``, a Russian title), where
+   it ran. Here, in the calling thread, a page that contains a ``graduate_id`` of the dataset, or
+   an image that is not embedded, is not published.
 5. Everything is written into a staging folder next to the target
    (``outputs/.2021-2022.tmp-XXXX``) and swapped into place at the end, so the previous reports
    survive a run that fails to start or is interrupted. A run that publishes no report at all
@@ -52,7 +55,6 @@ import time
 import traceback
 import uuid
 from collections.abc import Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -258,12 +260,15 @@ def ensure_kernel() -> str:
 
 @dataclass
 class _Job:
+    """One notebook to run (picklable: the Dask executor ships it to a worker)."""
+
     name: str
     kind: str
     title: str
     notebook: Path
     parameters: dict[str, Any]
     index: int
+    page_title: str = ""
 
 
 def _public_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
@@ -443,6 +448,11 @@ def render_html(exporter, nb, title: str, notebook_dir: Path) -> str:
     """
     strip_for_reader(nb)
     nb.metadata["title"] = title
+    for cell in nb.cells:
+        # papermill gives its injected cell a random id, which the page's HTML repeats: a fixed
+        # one makes the same notebook on the same data give the same page, wherever it ran.
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": title, "path": str(notebook_dir)}})
     return body
@@ -466,6 +476,71 @@ def check_html(text: str, pattern: re.Pattern[str] | None) -> str | None:
 
 # --------------------------------------------------------------------------------------------
 # Execution
+
+
+@dataclass
+class _Outcome:
+    """What running one job produced, before the privacy check and before anything is written.
+
+    Both executors yield these (the Dask executor brings them back from a worker, hence plain,
+    picklable fields); :func:`_finish` turns one into a :class:`JobResult` the same way for both.
+
+    Attributes
+    ----------
+    name : str
+        The job's name.
+    page : str or None
+        The rendered HTML when the notebook ran to the end (not yet checked for graduate ids).
+    executed : str or None
+        The executed notebook's JSON text, to be written to ``_work/`` (``None``: already there,
+        or none was written).
+    attempts, error, cell, seconds
+        As in :class:`JobResult` (``error`` not yet masked).
+    crash : str or None
+        The traceback of a failure of the batch itself (not of the notebook), for ``_work/``.
+    kernel : str or None
+        The kernel the notebook ran in.
+    """
+
+    name: str
+    page: str | None = None
+    executed: str | None = None
+    attempts: int = 0
+    error: str | None = None
+    cell: int | None = None
+    seconds: float = 0.0
+    crash: str | None = None
+    kernel: str | None = None
+
+
+def crash_outcome(job: _Job, exc: BaseException, attempts: int = 0) -> _Outcome:
+    """The outcome of a job the batch itself failed to run (a programming or set-up error)."""
+    log.error("%s: %s", job.name, "".join(traceback.format_exception(exc)))
+    return _Outcome(job.name, attempts=attempts,
+                    error=f"сбой пакетного запуска: {type(exc).__name__}: {exc}",
+                    crash="".join(traceback.format_exception(exc)))
+
+
+def render_outcome(job: _Job, executed: tuple[Any, int, BaseException | None, float], exporter,
+                   notebook_dir: Path, timeout: int) -> _Outcome:
+    """Turn what :meth:`_Runner.execute` returned into an outcome, rendering the HTML page.
+
+    Runs where the notebook ran: in the calling thread of the local executor, in the task on a
+    Dask worker. A failure to render is the batch's, recorded as a crash, not raised.
+    """
+    nb, attempts, exc, seconds = executed
+    started = time.perf_counter()
+    try:
+        if exc is not None:
+            error, cell = _failure_reason(exc, timeout)
+            outcome = _Outcome(job.name, attempts=attempts, error=error, cell=cell)
+        else:
+            page = render_html(exporter, nb, job.page_title or job.title, notebook_dir)
+            outcome = _Outcome(job.name, page=page, attempts=attempts)
+    except Exception as render_exc:  # noqa: BLE001 — a programming error fails this report
+        outcome = crash_outcome(job, render_exc, attempts)
+    outcome.seconds = seconds + time.perf_counter() - started
+    return outcome
 
 
 def _is_start_failure(exc: BaseException) -> bool:
@@ -739,11 +814,38 @@ def _default_jobs(jobs: int | None, n: int) -> int:
     return max(1, min(jobs or os.cpu_count() or 1, n))
 
 
+@dataclass
+class _Batch:
+    """What every job of one run shares, as the executors see it.
+
+    Attributes
+    ----------
+    snapshot : Path
+        The context snapshot on this machine (the Dask executor ships its bytes to the workers).
+    private : Path
+        A private temporary folder of this run (IPC sockets of local kernels).
+    work : Path
+        ``_work/`` of the staging folder: executed notebooks.
+    notebooks_dir : Path
+        The notebooks' folder (relative Markdown images are embedded from there).
+    timeout : int
+        Seconds one cell may run.
+    """
+
+    snapshot: Path
+    private: Path
+    work: Path
+    notebooks_dir: Path
+    timeout: int
+
+
 def run_report(data_dir: str | Path | None = None, year: str | None = None,
                out_dir: str | Path | None = None, jobs: int | None = None,
                schools: Sequence[str] | None = None,
                notebooks_dir: str | Path = NOTEBOOKS_DIR, timeout: int = DEFAULT_TIMEOUT,
-               progress: bool = True) -> BatchResult:
+               progress: bool = True, executor: str | Any | None = None,
+               scheduler: str | None = None,
+               shared_dir: str | Path | None = None) -> BatchResult:
     """Execute the report notebooks, render them to HTML and write the index (SPEC §8).
 
     Parameters
@@ -756,7 +858,8 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
         The output folder; ``outputs/<year>/`` when omitted. An existing folder is replaced only
         at the end of the run, and only if it is empty or was written by this command.
     jobs : int, optional
-        Notebooks executed at once; one per CPU core when omitted.
+        Notebooks executed at once; one per CPU core when omitted. With ``executor="dask"`` and
+        no ``scheduler``: the number of workers of the local Dask cluster.
     schools : sequence of str, optional
         Only these schools (``org_id``); the district and graduates reports are always rerun and
         the other schools' reports of the previous run (same dataset and year) are kept.
@@ -766,6 +869,16 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
         Seconds one cell may run before the notebook is stopped and marked failed.
     progress : bool
         Show a progress bar on stderr.
+    executor : {"threads", "dask"} or executor object, optional
+        Where the notebooks run (:mod:`proforient.executors`): kernels started from a thread pool
+        of this process (the default), or tasks on a Dask cluster (the default when
+        ``scheduler`` is given). An object with the executor interface is used as it is.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://HOST:8786``); without it
+        ``executor="dask"`` starts a local cluster of ``jobs`` worker processes.
+    shared_dir : str or Path, optional
+        Dask only: a folder every worker sees at the same path; the context snapshot is written
+        there once instead of being sent to each worker.
 
     Returns
     -------
@@ -776,16 +889,20 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
     ------
     InputError
         When the data have errors, the year or a requested school is unknown, a notebook is
-        missing or does not declare the parameters, or the output folder cannot be used. Nothing
-        is written then.
+        missing or does not declare the parameters, the output folder cannot be used, or the
+        Dask cluster cannot be used. Nothing is written then.
     """
     from proforient.context import build_context, save_context
+    from proforient.executors import make_executor
 
     started = datetime.now()
     context = build_context(data_dir or DEMO_DATA_DIR, year)
     year = context.year
     dataset = context.dataset
     dataset_path = str(Path(dataset.path).resolve())
+    # The snapshot is read where the notebooks run, maybe in another working directory or on
+    # another machine: a relative folder would mean something else there.
+    dataset.path = Path(dataset_path)
     out_dir = Path(out_dir or OUTPUTS_DIR / year).resolve()
     notebooks_dir = Path(notebooks_dir).resolve()
 
@@ -807,7 +924,6 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
         raise InputError(problems)
     _check_target(out_dir)
 
-    kernel = ensure_kernel()
     graduate_ids = set(dataset.graduates["graduate_id"].dropna().astype(str))
     pattern = graduate_id_pattern(graduate_ids)
     warnings = []
@@ -820,13 +936,17 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
                         f"(короче 3 знаков или из одних цифр): {len(unchecked)}; проверка "
                         "отчётов на их отсутствие не выполнялась.")
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX.format(name=out_dir.name),
-                                    dir=out_dir.parent))
-    umask = os.umask(0)  # mkdtemp makes a private folder; the reports are for sharing
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
+    # Started before anything is written: a cluster that cannot be used is an InputError.
+    runner = make_executor(executor, jobs=jobs, scheduler=scheduler, shared_dir=shared_dir)
+    runner.start(len(chosen) + 2)
+    staging = None
     try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX.format(name=out_dir.name),
+                                        dir=out_dir.parent))
+        umask = os.umask(0)  # mkdtemp makes a private folder; the reports are for sharing
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
         with tempfile.TemporaryDirectory(prefix="proforient-") as private:
             private = Path(private)
             work = staging / WORK_DIR
@@ -834,16 +954,24 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
             (work / "README.txt").write_text(_WORK_README, encoding="utf-8")
             snapshot = save_context(context, private / "context.pickle")
             base = {"data_dir": dataset_path, "year": year, "snapshot": str(snapshot)}
+            district_title, graduates_title = (DISTRICT_REPORTS[k][0]
+                                               for k in ("district", "graduates"))
             job_list = [
-                _Job("district", "district", DISTRICT_REPORTS["district"][0],
-                     notebooks_dir / NOTEBOOKS["district"], dict(base), 0),
-                _Job("graduates", "graduates", DISTRICT_REPORTS["graduates"][0],
-                     notebooks_dir / NOTEBOOKS["graduates"], dict(base), 1),
+                _Job("district", "district", district_title,
+                     notebooks_dir / NOTEBOOKS["district"], dict(base), 0,
+                     f"{district_title} — {year}"),
+                _Job("graduates", "graduates", graduates_title,
+                     notebooks_dir / NOTEBOOKS["graduates"], dict(base), 1,
+                     f"{graduates_title} — {year}"),
             ] + [_Job(org_id, "school", all_schools[org_id], notebooks_dir / NOTEBOOKS["school"],
-                      {**base, "org_id": org_id}, 2 + i) for i, org_id in enumerate(chosen)]
-            runner = _Runner(kernel, timeout, private, work)
-            results = _run_jobs(job_list, runner, _default_jobs(jobs, len(job_list)), staging,
-                                pattern, notebooks_dir, context, progress)
+                      {**base, "org_id": org_id}, 2 + i,
+                      f"{all_schools[org_id]} — профориентация, {year}")
+                 for i, org_id in enumerate(chosen)]
+            batch = _Batch(snapshot=snapshot, private=private, work=work,
+                           notebooks_dir=notebooks_dir, timeout=timeout)
+            results = _run_jobs(job_list, runner, batch, staging, pattern, context.generated,
+                                progress)
+        runner.close()
 
         previous = _read_manifest(out_dir) if schools is not None else None
         kept = _kept_entries(previous, dataset_path, year, set(chosen), all_schools, out_dir)
@@ -864,13 +992,15 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
         (staging / INDEX).write_text(render_index(
             results, dataset_name=dataset.name, year=year, generated=context.generated,
             synthetic=dataset.synthetic), encoding="utf-8")
+        described = runner.describe()
         manifest = {
             "generator": "proforient report", "version": __version__,
             "dataset": dataset_path, "dataset_name": dataset.name,
             "synthetic": dataset.synthetic, "year": year,
             "started": started.isoformat(timespec="seconds"),
             "finished": datetime.now().isoformat(timespec="seconds"),
-            "jobs": _default_jobs(jobs, len(job_list)), "kernel": kernel,
+            "jobs": described["jobs"], "kernel": described["kernel"],
+            "executor": described["executor"],
             "schools_requested": schools, "notebooks_dir": str(notebooks_dir),
             "notebooks": [asdict(r) for r in results], "warnings": warnings,
         }
@@ -888,8 +1018,11 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
             shutil.rmtree(failed_dir, ignore_errors=True)  # a stale failed run of earlier
             kept_previous, written = False, out_dir
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        runner.close()
     return BatchResult(out_dir=written, index=written / INDEX, manifest=written / MANIFEST,
                        year=year, results=results, warnings=warnings,
                        previous_kept=out_dir if kept_previous else None)
@@ -909,69 +1042,68 @@ def _notebook_problems(notebooks_dir: Path, with_schools: bool) -> list[Problem]
     return problems
 
 
-def _run_jobs(job_list: list[_Job], runner: _Runner, jobs: int, staging: Path,
-              pattern: re.Pattern[str] | None, notebooks_dir: Path, context,
+def _run_jobs(job_list: list[_Job], executor, batch: _Batch, staging: Path,
+              pattern: re.Pattern[str] | None, generated: str,
               progress: bool) -> list[JobResult]:
-    """Execute in threads; render, check and write each report in this thread as it finishes."""
+    """Run the jobs with ``executor``; check and write each report in this thread as it comes.
+
+    Everything but running the notebooks is done here, the same way for every executor: the
+    privacy check, the files, the progress bar.
+    """
     from tqdm import tqdm
 
-    exporter = make_exporter()
+    by_name = {job.name: job for job in job_list}
     results: dict[str, JobResult] = {}
-    bar = tqdm(total=len(job_list), desc="Отчёты", file=sys.stderr, disable=not progress,
-               dynamic_ncols=True, bar_format="{desc}: {n_fmt} из {total_fmt} |{bar}| "
+    bar = tqdm(total=len(job_list), desc=executor.description, file=sys.stderr,
+               disable=not progress, dynamic_ncols=True,
+               bar_format="{desc}: {n_fmt} из {total_fmt} |{bar}| "
                "{elapsed}, осталось ≈{remaining}{postfix}")
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report") as pool:
-        pending: dict[Future, _Job] = {}
-        for job in job_list:  # the district-level notebooks first: they are the longest
-            pending[pool.submit(runner.execute, job)] = job
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = pending.pop(future)
-                    results[job.name] = _finish(job, future, runner, exporter, staging, pattern,
-                                                notebooks_dir, context)
-                    bar.set_postfix_str(job.name, refresh=False)
-                    bar.update()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
-        finally:
-            bar.close()
+    try:
+        for outcome in executor.run_jobs(job_list, batch):
+            job = by_name[outcome.name]
+            if job.name in results:  # an executor must not return a job twice; never publish it
+                log.error("%s: result received twice, the second is ignored", job.name)
+                continue
+            results[job.name] = _finish(job, outcome, staging, batch.work, pattern, generated)
+            bar.set_postfix_str(job.name, refresh=False)
+            bar.update()
+    finally:
+        bar.close()
+    for job in job_list:  # never silently missing from the index
+        if job.name not in results:
+            results[job.name] = _finish(job, _Outcome(
+                job.name, error="сбой пакетного запуска: исполнитель не вернул результат"),
+                staging, batch.work, pattern, generated)
     return [results[job.name] for job in job_list]
 
 
-def _finish(job: _Job, future: Future, runner: _Runner, exporter, staging: Path,
-            pattern: re.Pattern[str] | None, notebooks_dir: Path, context) -> JobResult:
+def _finish(job: _Job, outcome: _Outcome, staging: Path, work: Path,
+            pattern: re.Pattern[str] | None, generated: str) -> JobResult:
+    """Write what one job produced and say whether its report is published."""
     result = JobResult(name=job.name, kind=job.kind, title=job.title,
-                       parameters=_public_parameters(job.parameters), generated=context.generated)
+                       parameters=_public_parameters(job.parameters), generated=generated,
+                       attempts=outcome.attempts, cell=outcome.cell)
     started = time.perf_counter()
     try:
-        nb, attempts, exc, seconds = future.result()
-        result.attempts = attempts
-        if exc is not None:
-            result.error, result.cell = _failure_reason(exc, runner.timeout)
+        if outcome.executed is not None:
+            (work / f"{job.name}.ipynb").write_text(outcome.executed, encoding="utf-8")
+        if outcome.crash:
+            (work / f"{job.name}.error.txt").write_text(outcome.crash, encoding="utf-8")
+        if outcome.error is not None or outcome.page is None:
+            result.error = outcome.error or "сбой пакетного запуска: нет ни отчёта, ни ошибки"
         else:
-            page = render_html(exporter, nb, _page_title(job, context), notebooks_dir)
-            reason = check_html(page, pattern)
+            reason = check_html(outcome.page, pattern)
             if reason:
                 result.error = reason
             else:
                 result.output = f"{job.name}.html"
-                (staging / result.output).write_text(page, encoding="utf-8")
+                (staging / result.output).write_text(outcome.page, encoding="utf-8")
                 result.status = "ok"
-        result.seconds = round(seconds + time.perf_counter() - started, 2)
+        result.seconds = round(outcome.seconds + time.perf_counter() - started, 2)
     except Exception as exc:  # noqa: BLE001 — a programming error fails this report, loudly
-        (runner.work / f"{job.name}.error.txt").write_text(traceback.format_exc(),
-                                                           encoding="utf-8")
+        (work / f"{job.name}.error.txt").write_text(traceback.format_exc(), encoding="utf-8")
         log.error("%s: %s", job.name, traceback.format_exc())
         result.error = f"сбой пакетного запуска: {type(exc).__name__}: {exc}"
+        result.status, result.output = "failed", None
     result.error = _mask(result.error, pattern) if result.error else None
     return result
-
-
-def _page_title(job: _Job, context) -> str:
-    if job.kind == "school":
-        return f"{job.title} — профориентация, {context.year}"
-    return f"{job.title} — {context.year}"

@@ -144,7 +144,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from proforient.labels import indicators_russian
 
     dataset, roadmap, year, table = indicator_table(args.data_dir, args.year)
-    output = args.output or OUTPUTS_DIR / year / "indicators.csv"
+    output = args.output or OUTPUTS_DIR / f"indicators-{year}.csv"
     write_table(table, output,
                 sheets={"Показатели": indicators_russian(table, dataset, roadmap)})
     orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
@@ -192,12 +192,25 @@ def _ids(text: str) -> list[str]:
     return ids
 
 
+def _scheduler(text: str) -> str:
+    address = text.strip()
+    if not re.fullmatch(r"(?:(?:tcp|tls|ws|wss|ucx)://)?[\w.\-\[\]:]+:\d{1,5}", address):
+        raise argparse.ArgumentTypeError(
+            f"«{text}»: адрес планировщика Dask должен быть вида tcp://HOST:8786")
+    return address
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Execute the report notebooks, render them to HTML, write the index (exit 1 if any fail)."""
     from proforient.batch import run_report
 
+    if args.executor == "threads" and (args.scheduler or args.shared_dir):
+        print("proforient report: ошибка: --scheduler и --shared-dir работают только с "
+              "--executor dask", file=sys.stderr)
+        return 2
     result = run_report(args.data_dir, args.year, args.out, args.jobs, args.schools,
-                        notebooks_dir=args.notebooks)
+                        notebooks_dir=args.notebooks, executor=args.executor,
+                        scheduler=args.scheduler, shared_dir=args.shared_dir)
     for warning in result.warnings:
         print(f"Внимание: {warning}", file=sys.stderr)
     print(result.summary())
@@ -231,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="папка с данными")
     p.add_argument("--year", type=_year, help="учебный год (по умолчанию — последний в данных)")
     p.add_argument("--output", type=_output, metavar="FILE",
-                   help="файл .csv или .xlsx (по умолчанию outputs/<год>/indicators.csv)")
+                   help="файл .csv или .xlsx (по умолчанию outputs/indicators-<год>.csv)")
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("alignment", help="таблица выпускников: профиль, ЕГЭ, востребованность")
@@ -254,6 +267,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "прошлого запуска сохраняются")
     p.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR, metavar="DIR",
                    help="папка с блокнотами school, district, graduates (по умолчанию notebooks)")
+    p.add_argument("--executor", choices=["threads", "dask"],
+                   help="где выполнять блокноты: threads — в этом процессе (по умолчанию), "
+                        "dask — задачами Dask (без --scheduler: локальный кластер из --jobs "
+                        "процессов)")
+    p.add_argument("--scheduler", type=_scheduler, metavar="ADDR",
+                   help="адрес планировщика Dask, например tcp://10.0.0.5:8786: блокноты "
+                        "выполняются на его воркерах (значит --executor dask; --jobs не нужен)")
+    p.add_argument("--shared-dir", type=Path, metavar="DIR",
+                   help="для Dask: папка, которую клиент и все воркеры видят по одному пути; "
+                        "снимок данных кладётся туда, а не рассылается воркерам")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("demo", help="пересоздать демонстрационные (синтетические) данные")
