@@ -145,7 +145,8 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
     dataset, roadmap, year, table = indicator_table(args.data_dir, args.year)
     output = args.output or OUTPUTS_DIR / f"indicators-{year}.csv"
-    write_table(table, output,
+    counts = {c: table[c].round().astype("Int64") for c in ("numerator", "denominator")}
+    write_table(table.assign(**counts), output,
                 sheets={"Показатели": indicators_russian(table, dataset, roadmap)})
     orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
     print(f"Показатели за {year} → {output} (показателей: {table['indicator_id'].nunique()}; "

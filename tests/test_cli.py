@@ -139,3 +139,11 @@ def test_template_then_collect_through_the_cli(tiny, tmp_path, capsys):
     code, out, _ = run(capsys, "collect", books, "--out", tiny)
     assert code == 0 and "Изменений нет" in out
     assert (tiny / "measures.csv").read_bytes() == before
+
+
+def test_indicators_csv_writes_counts_as_whole_numbers(tiny, tmp_path, capsys):
+    out = tmp_path / "i.csv"
+    assert run(capsys, "indicators", tiny, "--output", out)[0] == 0
+    line = next(ln for ln in out.read_text(encoding="utf-8").splitlines()
+                if ln.startswith("2021-2022,district,,diagnostics_share,"))
+    assert ",19,110," in line
