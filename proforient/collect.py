@@ -89,16 +89,16 @@ class WorkbookProblem(Problem):
 
     sheet: str | None = None
 
-    def __str__(self) -> str:
-        where = [self.file]
+    def where(self) -> list[str]:
+        """Workbook, sheet, then the cell (or the row when no cell is known)."""
+        parts = [self.file]
         if self.sheet is not None:
-            where.append(f"лист «{self.sheet}»")
+            parts.append(f"лист «{self.sheet}»")
         if self.column is not None:
-            where.append(f"ячейка {self.column}")
+            parts.append(f"ячейка {self.column}")
         elif self.line is not None:
-            where.append(f"строка {self.line}")
-        tag = "ошибка" if self.severity == "error" else "предупреждение"
-        return f"{', '.join(where)}: {tag}: {self.message}"
+            parts.append(f"строка {self.line}")
+        return parts
 
 
 @dataclass(frozen=True)

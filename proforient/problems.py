@@ -37,14 +37,18 @@ class Problem:
     message: str
     severity: Severity = "error"
 
-    def __str__(self) -> str:
-        where = [self.file]
+    def where(self) -> list[str]:
+        """The parts of the location, most general first (file, line, column)."""
+        parts = [self.file]
         if self.line is not None:
-            where.append(f"строка {self.line}")
+            parts.append(f"строка {self.line}")
         if self.column is not None:
-            where.append(f"столбец «{self.column}»")
+            parts.append(f"столбец «{self.column}»")
+        return parts
+
+    def __str__(self) -> str:
         tag = "ошибка" if self.severity == "error" else "предупреждение"
-        return f"{', '.join(where)}: {tag}: {self.message}"
+        return f"{', '.join(self.where())}: {tag}: {self.message}"
 
 
 class InputError(Exception):
