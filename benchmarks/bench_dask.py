@@ -41,9 +41,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from proforient.batch import check_html, graduate_id_pattern, run_report
-from proforient.context import build_context
+from proforient.batch.run import run_report
+from proforient.batch.safety import check_html, graduate_id_pattern
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
+from proforient.report.context import build_context
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,7 +81,7 @@ def measure_cluster(pages: list[Path], with_real: bool, tmp: Path) -> dict[str, 
     """Scheduler overhead, client cost per report, real notebooks' cost (one local cluster)."""
     from distributed import Client, LocalCluster, as_completed
 
-    from proforient.executors import DaskExecutor
+    from proforient.batch.dask_cluster import DaskExecutor
 
     figures = {}
     start = time.perf_counter()

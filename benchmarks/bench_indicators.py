@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from proforient.compute.indicators import compute_indicators, overflow_problems
 from proforient.dataset import check_dataset
-from proforient.indicators import compute_indicators, overflow_problems
-from proforient.roadmap import load_roadmap
+from proforient.parameters import load_parameters
 
 YEARS = ["2019-2020", "2020-2021", "2021-2022"]
 GRADED = {  # participants measure → grades it is reported for
@@ -91,17 +91,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         rows = generate(folder)
-        roadmap = load_roadmap()
+        params = load_parameters()
 
         def baseline() -> None:
             for name in ("organizations.csv", "measures.csv"):
                 pd.read_csv(folder / name)
 
         def ours() -> None:
-            dataset, problems = check_dataset(folder)
+            dataset, problems = check_dataset(folder, params.rules)
             assert dataset is not None and not [p for p in problems if p.severity == "error"]
-            table = compute_indicators(dataset, roadmap)
-            assert not overflow_problems(table, dataset, roadmap)
+            table = compute_indicators(dataset, params.roadmaps)
+            assert not overflow_problems(table, dataset, params.roadmaps)
 
         base = best_of(3, baseline)
         work = best_of(3, ours)

@@ -29,9 +29,10 @@ from pathlib import Path
 
 import nbformat
 
-from proforient.batch import ensure_kernel, run_report
-from proforient.context import build_context
+from proforient.batch.kernel import ensure_kernel
+from proforient.batch.run import run_report
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
+from proforient.report.context import build_context
 
 BIN = Path(sys.executable).parent
 FLOOR_IMPORTS = "import pandas\nimport seaborn\nimport scipy.stats\nimport proforient"

@@ -27,15 +27,11 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import process
 
-from proforient.rules import load_rules
-from proforient.specialties import (
-    NAME_LEVELS,
-    SCORERS,
-    load_aliases,
-    load_classifier,
-    normalise_name,
-    resolve_specialties,
-)
+from proforient.compute.specialties import SCORERS, resolve_specialties
+from proforient.parameters import load_parameters
+from proforient.parameters.classifier import NAME_LEVELS, normalise_name
+
+PARAMS = load_parameters()
 
 GARBAGE = [
     "не знаю",
@@ -110,10 +106,10 @@ def _variant(rng: random.Random, name: str) -> str:
 def build_graduates(rows: int, names: int, seed: int = 20220601) -> pd.DataFrame:
     """Synthetic graduates frame with ``rows`` rows and about ``names`` distinct typed names."""
     rng = random.Random(seed)
-    classifier = load_classifier()
+    classifier = PARAMS.classifier
     t = classifier.table
     real = t.loc[t["level"].isin(NAME_LEVELS), "name"].drop_duplicates().tolist()
-    aliases = load_aliases(classifier=classifier)["alias"].tolist()
+    aliases = PARAMS.aliases["alias"].tolist()
     pool: set[str] = set(real[: max(1, names // 5)])
     pool.update(aliases)
     pool.update(GARBAGE)
@@ -156,11 +152,9 @@ def build_graduates(rows: int, names: int, seed: int = 20220601) -> pd.DataFrame
 
 def naive_resolve(graduates: pd.DataFrame, accept: float, review: float) -> list[tuple]:
     """The baseline: the same resolution steps, one row at a time."""
-    classifier = load_classifier()
+    classifier = PARAMS.classifier
     exact, keys, codes = classifier.choices("any")
-    alias_map = dict(
-        zip(*load_aliases(classifier=classifier)[["key", "code"]].T.to_numpy(), strict=True)
-    )
+    alias_map = dict(zip(*PARAMS.aliases[["key", "code"]].T.to_numpy(), strict=True))
     valid = set(classifier.codes)
     out = []
     for code, name in zip(graduates["specialty_code"], graduates["specialty_name"], strict=True):
@@ -196,14 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-sample", type=int, default=3_000)
     args = parser.parse_args(argv)
 
-    rules = load_rules()
-    load_classifier()  # read once, like in a session; not part of either timing
+    rules = PARAMS.rules  # the classifier was read once above, like in a session
     graduates = build_graduates(args.rows, args.names)
     distinct = graduates["specialty_name"].nunique()
     print(f"rows: {len(graduates):,}; distinct typed names: {distinct:,}")
 
     start = time.perf_counter()
-    resolved = resolve_specialties(graduates, rules=rules)
+    resolved = resolve_specialties(graduates, PARAMS.classifier, PARAMS.aliases, rules)
     fast = time.perf_counter() - start
     counts = resolved["resolved_by"].value_counts(dropna=False)
     print("resolved_by:", ", ".join(f"{k}={v:,}" for k, v in counts.items()))

@@ -16,6 +16,7 @@ from pathlib import Path
 from proforient import __version__
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem, errors_of
+from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
 
 # argparse's own words, in Russian: every message a user reads is Russian (SPEC §1).
 _ARGPARSE_RU = {
@@ -48,10 +49,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _year(text: str) -> str:
-    match = re.fullmatch(r"(\d{4})-(\d{4})", text.strip())
-    if not match or int(match.group(2)) != int(match.group(1)) + 1:
-        raise argparse.ArgumentTypeError(
-            f"учебный год «{text}» должен быть вида ГГГГ-ГГГГ, например 2021-2022")
+    if not is_academic_year(text):
+        raise argparse.ArgumentTypeError(f"учебный год «{text}» {ACADEMIC_YEAR_HINT}")
     return text.strip()
 
 
@@ -77,40 +76,23 @@ def _summary(problems: Sequence[Problem]) -> str:
     return f"ошибок: {errors}, предупреждений: {len(problems) - errors}"
 
 
-def _load(data_dir: Path):
-    """Load and fully check a dataset (including shares above their denominators)."""
-    from proforient.dataset import load_dataset
-    from proforient.rules import load_rules
-
-    rules = load_rules()
-    dataset = load_dataset(data_dir, rules)
-    return dataset, rules
-
-
 def _pick_year(dataset, year: str | None) -> str:
     if year is None:
         if dataset.latest_year is None:
-            raise InputError([Problem(str(dataset.path), None, None,
+            raise InputError([Problem(dataset.path.name, None, None,
                                       "в данных нет ни одного года")])
         return dataset.latest_year
     if year not in dataset.years:
-        raise InputError([Problem(str(dataset.path), None, None,
+        raise InputError([Problem(dataset.path.name, None, None,
                                   f"года {year} нет в данных; есть: {', '.join(dataset.years)}")])
     return year
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a dataset and print every problem; exit 1 when there are errors."""
-    from proforient.dataset import check_dataset
-    from proforient.indicators import compute_indicators, overflow_problems
-    from proforient.roadmap import load_roadmap
-    from proforient.rules import load_rules
+    from proforient import pipeline
 
-    dataset, problems = check_dataset(args.data_dir, load_rules())
-    if dataset is not None and not errors_of(problems):
-        roadmap = load_roadmap(year=dataset.latest_year)
-        table = compute_indicators(dataset, roadmap)
-        problems = problems + overflow_problems(table, dataset, roadmap)
+    _, problems = pipeline.check(args.data_dir)
     _print_problems(problems)
     if errors_of(problems):
         print(f"Данные не приняты: {_summary(problems)}.", file=sys.stderr)
@@ -119,35 +101,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def indicator_table(data_dir: Path, year: str | None):
-    """Load, check and compute the indicator table of one year (used by the CLI)."""
-    from proforient.alignment import align_graduates, graduate_indicator_counts
-    from proforient.indicators import compute_indicators, overflow_problems
-    from proforient.roadmap import load_roadmap
-
-    dataset, rules = _load(data_dir)
-    year = _pick_year(dataset, year)
-    roadmap = load_roadmap(year=year)
-    graduates = dataset.graduates[dataset.graduates["year"] == year]
-    aligned = align_graduates(graduates, dataset.demand, rules)
-    counts = graduate_indicator_counts(aligned, rules)
-    table = compute_indicators(dataset, roadmap, [year], graduate_counts=counts)
-    overflow = overflow_problems(table, dataset, roadmap)
-    if overflow:
-        raise InputError(overflow)
-    return dataset, roadmap, year, table
-
-
 def cmd_indicators(args: argparse.Namespace) -> int:
-    """Write the indicator table (CSV or XLSX by the suffix)."""
-    from proforient.export import write_table
-    from proforient.labels import indicators_russian
+    """Write the indicator table of one year (CSV or XLSX by the suffix)."""
+    from proforient import pipeline
+    from proforient.excel.export import indicators_russian, write_table
 
-    dataset, roadmap, year, table = indicator_table(args.data_dir, args.year)
+    results = pipeline.run(args.data_dir)
+    dataset = results.dataset
+    year = _pick_year(dataset, args.year)
+    table = results.indicators[results.indicators["year"] == year].reset_index(drop=True)
     output = args.output or OUTPUTS_DIR / f"indicators-{year}.csv"
     counts = {c: table[c].round().astype("Int64") for c in ("numerator", "denominator")}
     write_table(table.assign(**counts), output,
-                sheets={"Показатели": indicators_russian(table, dataset, roadmap)})
+                sheets={"Показатели": indicators_russian(table, dataset,
+                                                         results.params.roadmaps)})
     orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
     print(f"Показатели за {year} → {output} (показателей: {table['indicator_id'].nunique()}; "
           f"организаций: {orgs} и район)")
@@ -159,13 +126,13 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 def cmd_alignment(args: argparse.Namespace) -> int:
     """Write the per-graduate alignment table (personal data: for the analyst only)."""
-    from proforient.alignment import ALIGNMENT_COLUMNS, align_graduates
-    from proforient.export import write_table
+    from proforient import pipeline
+    from proforient.compute.alignment import ALIGNMENT_COLUMNS
+    from proforient.excel.export import write_table
 
-    dataset, rules = _load(args.data_dir)
-    year = _pick_year(dataset, args.year)
-    graduates = dataset.graduates[dataset.graduates["year"] == year]
-    aligned = align_graduates(graduates, dataset.demand, rules)
+    results = pipeline.run(args.data_dir)
+    year = _pick_year(results.dataset, args.year)
+    aligned = results.aligned[results.aligned["year"] == year]
     write_table(aligned[ALIGNMENT_COLUMNS], args.output)
     unresolved = int((aligned["resolved_by"] == "unresolved").sum())
     print(f"Выпускники {year}: {len(aligned)} строк → {args.output}")
@@ -174,6 +141,36 @@ def cmd_alignment(args: argparse.Namespace) -> int:
     print("Внимание: таблица содержит сведения о каждом выпускнике (персональные данные). "
           "Она только для аналитика: не публикуйте и не пересылайте её.", file=sys.stderr)
     return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """``proforient template DATA_DIR --year YEAR --out DIR``: write the workbooks."""
+    from proforient.excel.template import make_templates
+    from proforient.parameters import load_parameters
+
+    orgs = [o.strip() for o in args.orgs.split(",") if o.strip()] if args.orgs else None
+    paths = make_templates(args.data_dir, args.year, args.out, load_parameters(), org_ids=orgs)
+    print(f"Шаблоны за {args.year} → {args.out} (книг Excel: {len(paths)})")
+    print("Разошлите каждой организации её книгу; заполненные соберите в одну папку и "
+          f"выполните: proforient collect ПАПКА --out {args.data_dir}")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    """``proforient collect DIR --out DATA_DIR``: read the workbooks into the dataset.
+
+    Prints every problem (stderr) and the summary (stdout); returns 1 when a workbook was
+    rejected, even though the good ones were collected.
+    """
+    from proforient.excel.collect import collect
+    from proforient.parameters import load_parameters
+
+    result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    for line in result.report_lines():
+        print(line)
+    return 0 if result.ok else 1
 
 
 def _positive(text: str) -> int:
@@ -203,7 +200,7 @@ def _scheduler(text: str) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Execute the report notebooks, render them to HTML, write the index (exit 1 if any fail)."""
-    from proforient.batch import run_report
+    from proforient.batch.run import run_report
 
     if args.executor == "threads" and (args.scheduler or args.shared_dir):
         print("proforient report: ошибка: --scheduler и --shared-dir работают только с "
@@ -286,9 +283,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="зерно генератора случайных чисел")
     p.set_defaults(func=cmd_demo)
 
-    from proforient.collect import add_parsers as add_collect_parsers
+    p = sub.add_parser("template", help="сделать книги Excel для сбора данных от организаций")
+    p.add_argument("data_dir", type=Path, metavar="DATA_DIR",
+                   help="папка с данными (из неё — список организаций и прошлые значения)")
+    p.add_argument("--year", type=_year, required=True,
+                   help="учебный год сбора, например 2021-2022")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="куда записать книги (по одной на организацию)")
+    p.add_argument("--orgs", metavar="ID,...",
+                   help="только эти организации, через запятую (по умолчанию — все)")
+    p.set_defaults(func=cmd_template)
 
-    add_collect_parsers(sub, _Parser)  # template, collect (SPEC §9)
+    p = sub.add_parser("collect", help="собрать заполненные книги Excel в набор данных")
+    p.add_argument("in_dir", type=Path, metavar="DIR", help="папка с заполненными книгами")
+    p.add_argument("--out", type=Path, required=True, metavar="DATA_DIR",
+                   help="папка набора данных (в ней должен быть organizations.csv)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="только проверить книги и показать, что изменится; ничего не записывать")
+    p.set_defaults(func=cmd_collect)
     return parser
 
 

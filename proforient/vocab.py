@@ -2,7 +2,7 @@
 
 Everything else in the package refers to these objects; nothing re-spells a code or a label.
 The study profiles are not here: they are district data (``parameters/profiles.yaml``, read by
-:mod:`proforient.rules`), because a new ФГОС profile must not need a code change.
+:mod:`proforient.parameters.rules`), because a new ФГОС profile must not need a code change.
 """
 
 from __future__ import annotations
@@ -263,6 +263,25 @@ PARTICIPANT_BASE: dict[str, str] = {
 }
 
 GRADES: tuple[int, ...] = tuple(range(1, 12))
+
+#: An ОКСО code ``NN.NN.NN`` (``NN.00.00`` is an enlarged group, УГС).
+OKSO_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}")
+
+#: An academic year as the data write it: ``2021-2022``.
+ACADEMIC_YEAR = re.compile(r"(\d{4})-(\d{4})")
+#: What a user is told when a year is malformed (after the offending text).
+ACADEMIC_YEAR_HINT = ("должен быть вида ГГГГ-ГГГГ, второй год на единицу больше первого "
+                      "(например, 2021-2022)")
+
+
+def is_academic_year(text: object) -> bool:
+    """Whether ``text`` is an academic year ``YYYY-YYYY`` whose second year follows the first.
+
+    >>> is_academic_year("2021-2022"), is_academic_year("2021-2023"), is_academic_year("2021")
+    (True, False, False)
+    """
+    match = ACADEMIC_YEAR.fullmatch(str(text).strip())
+    return match is not None and int(match.group(2)) == int(match.group(1)) + 1
 GRADUATE_GRADES: tuple[int, ...] = (9, 11)
 
 TERRITORIES = Vocabulary(

@@ -7,6 +7,13 @@ from textwrap import dedent
 
 import pytest
 
+from proforient.parameters import load_parameters
+
+#: The project's own parameters (rules, roadmaps, aliases, classifier), loaded once.
+PARAMS = load_parameters()
+RULES = PARAMS.rules
+ROADMAPS = PARAMS.roadmaps
+
 TINY_ORGANIZATIONS = """\
 org_id,name,kind,settlement
 sch-a,МБОУ Альфа СОШ,school,Альфа

@@ -1,4 +1,4 @@
-"""Tests of proforient.alignment: the per-graduate table, the indicator counts, the analyses.
+"""proforient.compute.alignment: the per-graduate table, the indicator counts, the analyses.
 
 Inputs are canonical (the loader's aliases for profiles, subjects and destinations are tested
 with the loader). Frames are built by hand; expected values are worked out in comments.
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
-from proforient.alignment import (
+from proforient.compute.alignment import (
     ALIGNMENT_COLUMNS,
     EXTRA_COLUMNS,
     SAMPLE_REASONS,
@@ -24,8 +24,10 @@ from proforient.alignment import (
     study_location,
     supply_demand,
 )
-from proforient.rules import Profile, Rules
-from proforient.specialties import load_aliases, load_classifier, review_list
+from proforient.compute.specialties import review_list
+from proforient.parameters.aliases import load_aliases
+from proforient.parameters.classifier import load_classifier
+from proforient.parameters.rules import Profile, Rules
 
 YEAR = "2021-2022"
 
@@ -410,8 +412,27 @@ def test_school_indicator_counts(school, rules):
             "numerator": [2, 2, 3, 0, 0, 0],
             "denominator": [4, 4, 8, 0, 0, 2],
         }
-    ).astype({"year": "str", "org_id": "str", "indicator_id": "str"})
+    ).astype({"year": "str", "org_id": "str", "indicator_id": "str", "numerator": "Int64"})
     pd.testing.assert_frame_equal(counts, expected)
+
+
+def test_no_demand_list_is_no_data_not_zero(rules, classifier, aliases):
+    # three college entrants of 2021-2022, one on the 2020-2021 list only: the list does not
+    # cover 2021-2022, so whether they chose an in-demand specialty is unknown, not "no"
+    g = graduates([{"specialty_code": "15.02.16"}, {"specialty_code": "34.02.01"},
+                   {"destination": "school"}])
+    for d in (NO_DEMAND, demand([("district", "15.02.16", "2020-2021", None)])):
+        a = align(g, d, rules, classifier, aliases)
+        assert values(a["in_demand"]) == [None, None, None]
+        counts = graduate_indicator_counts(a, rules).set_index("indicator_id")
+        assert pd.isna(counts.at["in_demand_choice_share", "numerator"])
+        assert counts.at["in_demand_choice_share", "denominator"] == 3
+    # an entry for the year (or for every year) covers it: then "not on the list" is a real 0
+    for year in (YEAR, None):
+        a = align(g, demand([("district", "01.02.03", year, None)]), rules, classifier, aliases)
+        assert values(a["in_demand"]) == [False, False, None]
+        counts = graduate_indicator_counts(a, rules).set_index("indicator_id")
+        assert counts.at["in_demand_choice_share", "numerator"] == 0
 
 
 def test_counts_are_per_year(rules, classifier, aliases):

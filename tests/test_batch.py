@@ -15,14 +15,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from proforient import batch
-from proforient.batch import (
-    check_html,
-    ensure_kernel,
-    find_graduate_id,
-    graduate_id_pattern,
+from proforient.batch import kernel
+from proforient.batch.kernel import ensure_kernel
+from proforient.batch.run import (
     run_report,
 )
+from proforient.batch.safety import check_html, find_graduate_id, graduate_id_pattern
 from proforient.cli import main
 from proforient.problems import InputError
 from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
@@ -320,9 +318,9 @@ def test_kernel_is_this_environment():
 
     name = ensure_kernel()
     argv = KernelSpecManager().get_kernel_spec(name).argv
-    assert batch._is_this_python(argv[0])
-    assert batch._is_this_python(sys.executable)
-    assert not batch._is_this_python("/somewhere/else/bin/python")
+    assert kernel._is_this_python(argv[0])
+    assert kernel._is_this_python(sys.executable)
+    assert not kernel._is_this_python("/somewhere/else/bin/python")
 
 
 class _Job:
@@ -342,7 +340,7 @@ def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):
         return "executed"
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    runner = batch._Runner("python3", 600, tmp_path, tmp_path)
+    runner = kernel.Runner("python3", 600, tmp_path, tmp_path)
     nb, attempts, exc, _ = runner.execute(_Job())
     assert (nb, attempts, exc) == ("executed", 2, None)
     assert len(calls) == 2 and calls[0] != calls[1]  # a fresh socket path for the retry
@@ -359,10 +357,10 @@ def test_notebook_error_is_not_retried(tmp_path, monkeypatch):
         raise PapermillExecutionError(3, 2, "1/0", "ZeroDivisionError", "division by zero", [])
 
     monkeypatch.setattr(papermill, "execute_notebook", failing)
-    runner = batch._Runner("python3", 600, tmp_path, tmp_path)
+    runner = kernel.Runner("python3", 600, tmp_path, tmp_path)
     nb, attempts, exc, _ = runner.execute(_Job())
     assert nb is None and attempts == 1 and len(calls) == 1
-    assert batch._failure_reason(exc, 600) == (
+    assert kernel._failure_reason(exc, 600) == (
         "ошибка в ячейке [2]: ZeroDivisionError: division by zero", 2)
 
 

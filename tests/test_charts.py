@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
-from proforient import charts
-from proforient.display import figure_html
+from proforient.report import charts
+from proforient.report.html import figure_html
 
 
 def _texts(ax: Axes) -> list[str]:

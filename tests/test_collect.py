@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
@@ -11,11 +10,10 @@ import pandas.testing as pdt
 import pytest
 from openpyxl import load_workbook
 
-from proforient.collect import WorkbookProblem, add_parsers, collect
+from proforient.cli import main
 from proforient.dataset import load_dataset
-from proforient.paths import DEMO_DATA_DIR
-from proforient.problems import InputError
-from proforient.template import (
+from proforient.excel.collect import collect as collect_with
+from proforient.excel.layout import (
     CODE_COL,
     FIRST_GRADE_COL,
     GRADUATE_FIELDS,
@@ -29,11 +27,14 @@ from proforient.template import (
     SUBJECT_HEADERS,
     TOTAL_COL,
     escape_text,
-    make_templates,
     unescape_text,
-    workbook_file_name,
 )
-from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
+from proforient.excel.template import make_templates as make_templates_with
+from proforient.excel.template import workbook_file_name
+from proforient.excel.workbook import WorkbookProblem
+from proforient.paths import DEMO_DATA_DIR
+from proforient.problems import InputError
+from tests.conftest import PARAMS, RULES, TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
 
 YEAR = "2021-2022"
 
@@ -96,12 +97,17 @@ def set_measure(measure: str, grade: int | None, value):
     return change
 
 
+def make_templates(data, year, out, **kwargs):
+    return make_templates_with(data, year, out, PARAMS, **kwargs)
+
+
+def collect(books, data, **kwargs):
+    return collect_with(books, data, rules=RULES, **kwargs)
+
+
 def run_cli(capsys, *argv) -> tuple[int, str, str]:
-    """Run the subcommands as the CLI will wire them (``add_parsers``)."""
-    parser = argparse.ArgumentParser(prog="proforient")
-    add_parsers(parser.add_subparsers(dest="command", required=True), argparse.ArgumentParser)
-    args = parser.parse_args([str(a) for a in argv])
-    code = args.func(args)
+    """Run a subcommand through the command line's entry point."""
+    code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -196,7 +202,10 @@ def test_template_refuses_unknown_org(small_templates, tmp_path):
 
 def test_round_trip_demo(tmp_path):
     """Template of the demo → collect unchanged: the same indicators, nothing rewritten."""
-    from proforient.cli import indicator_table
+    from proforient import pipeline
+
+    def indicator_table(folder):
+        return pipeline.run(folder, PARAMS, [YEAR]).indicators
 
     books = tmp_path / "in"
     assert len(make_templates(DEMO_DATA_DIR, YEAR, books)) == 34
@@ -212,8 +221,8 @@ def test_round_trip_demo(tmp_path):
         shutil.copy(DEMO_DATA_DIR / name, fresh / name)
     result = collect(books, fresh)
     assert result.ok and result.backup_dir is None
-    pdt.assert_frame_equal(indicator_table(fresh, YEAR)[3], indicator_table(DEMO_DATA_DIR, YEAR)[3])
-    original, collected = load_dataset(DEMO_DATA_DIR), load_dataset(fresh)
+    pdt.assert_frame_equal(indicator_table(fresh), indicator_table(DEMO_DATA_DIR))
+    original, collected = load_dataset(DEMO_DATA_DIR, RULES), load_dataset(fresh, RULES)
     for table in ("measures", "graduates"):
         old = getattr(original, table)
         old = old[old["year"] == YEAR].astype(str)
@@ -235,15 +244,15 @@ def test_formula_text_survives_the_round_trip(small, tmp_path):
     data, books = small
     fresh = write_dataset(tmp_path / "fresh", organizations=TINY_ORGANIZATIONS)
     assert collect(books, fresh).ok
-    grads = load_dataset(fresh).graduates.set_index("graduate_id")
+    grads = load_dataset(fresh, RULES).graduates.set_index("graduate_id")
     assert grads.loc["a-1", "institution"] == "=1+1"
     assert grads.loc["b-1", "institution"] == "@колледж"
     assert grads.loc["b-1", "specialty_name"] == "-медсестра"
-    original = load_dataset(data)
+    original = load_dataset(data, RULES)
     pdt.assert_frame_equal(original.measures[original.measures["year"] == YEAR]
                            .reset_index(drop=True).astype(str)
                            .sort_values(["org_id", "measure", "grade"]).reset_index(drop=True),
-                           load_dataset(fresh).measures.astype(str)
+                           load_dataset(fresh, RULES).measures.astype(str)
                            .sort_values(["org_id", "measure", "grade"]).reset_index(drop=True))
 
 
@@ -299,7 +308,7 @@ def test_graduate_edit_keeps_separator_bom_and_other_rows(small):
                                                               ';"math_profile;physics;russian";'),
                           "2021-2022;sch-a;a-2;9;;;army;;;;", "2021-2022;sch-a;a-3;9;;;work;;;;"]
     assert lines[4:] == old[3:]  # sch-b and the other year, byte for byte
-    grads = load_dataset(data).graduates.set_index("graduate_id")
+    grads = load_dataset(data, RULES).graduates.set_index("graduate_id")
     assert grads.loc["a-2", "destination"] == "army" and grads.loc["a-3", "grade"] == 9
 
 
@@ -360,14 +369,14 @@ def test_broken_workbook_is_reported_and_others_collected(small, capsys, change,
     data, books = small
     cell = edit(books / SCH_A, change)
     edit(books / SCH_B, set_measure("class_hours", None, 7))  # a good change elsewhere
-    old_a = load_dataset(data).measures.query("org_id == 'sch-a'")
+    old_a = load_dataset(data, RULES).measures.query("org_id == 'sch-a'")
     code, out, err = run_cli(capsys, "collect", books, "--out", data)
     assert code == 1
     assert expected.format(cell=cell) in err, err
     assert "Traceback" not in err
     assert f"Не приняты (исправьте и пришлите снова): {SCH_A}" in out
     assert "sch-b, 2021-2022, показатели: изменено 1" in out
-    after = load_dataset(data).measures
+    after = load_dataset(data, RULES).measures
     value = after.query("org_id == 'sch-b' and measure == 'class_hours'")["value"]
     assert value.tolist() == [7.0]
     pdt.assert_frame_equal(after.query("org_id == 'sch-a'").astype(str).reset_index(drop=True),
@@ -441,7 +450,7 @@ def test_other_years_orgs_and_files_are_kept(small):
     assert [line for line in after[1:]
             if not line.startswith((f"{YEAR},sch-a,", f"{YEAR},sch-b,"))] == untouched
     assert "2020-2021,sch-a,students,5,10" in after
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, RULES)
     assert set(dataset.measures["org_id"]) == {"sch-a", "sch-b", "sch-c", "nosh", "dou-1", "uo"}
     assert dataset.graduates["year"].tolist().count("2020-2021") == 1
 

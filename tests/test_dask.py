@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from proforient import executors
-from proforient.batch import run_report
+from proforient.batch import dask_cluster
+from proforient.batch.dask_cluster import DaskExecutor, is_infrastructure_failure
+from proforient.batch.run import run_report
 from proforient.cli import main
-from proforient.context import build_context, get_context
-from proforient.executors import DaskExecutor, is_infrastructure_failure
 from proforient.problems import InputError
+from proforient.report.context import build_context, get_context
 from tests.conftest import TINY_MEASURES, write_dataset
 from tests.test_batch import GRADUATES, NOTEBOOKS, ORGANIZATIONS, SCHOOLS, make_district
 
@@ -74,12 +74,12 @@ def comparable(entry: dict) -> dict:
 
 
 def snapshot_files(dask_worker) -> list[str]:
-    return sorted(p.name for p in executors._worker_folder(dask_worker).glob("*.pickle"))
+    return sorted(p.name for p in dask_cluster._worker_folder(dask_worker).glob("*.pickle"))
 
 
 def indicators_csv_on_worker(data: bytes, digest: str) -> bytes:
     """What a notebook on a worker sees: the scattered snapshot, written and loaded there."""
-    context = get_context(snapshot=executors.worker_snapshot(data, digest))
+    context = get_context(snapshot=dask_cluster.worker_snapshot(data, digest))
     return context.indicators.to_csv(index=False).encode("utf-8")
 
 
@@ -134,7 +134,7 @@ def test_failing_school_fails_in_both(runs):
 
 
 def test_indicator_tables_are_byte_identical(runs, client, tmp_path):
-    from proforient.context import save_context
+    from proforient.report.context import save_context
 
     data, _, dask = runs
     expected = build_context(data).indicators.to_csv(index=False).encode("utf-8")
@@ -147,7 +147,7 @@ def test_indicator_tables_are_byte_identical(runs, client, tmp_path):
     scattered = client.scatter(payload, broadcast=True, hash=False)
     on_worker = client.submit(indicators_csv_on_worker, scattered, digest, pure=False)
     assert on_worker.result(timeout=TIMEOUT) == expected
-    client.run(executors._drop_worker_snapshot, digest)
+    client.run(dask_cluster._drop_worker_snapshot, digest)
 
 
 def test_snapshot_copies_are_removed_from_the_workers(runs, client):
@@ -222,7 +222,7 @@ def test_snapshot_on_shared_storage(client, tmp_path):
 
 def test_workers_of_another_version_are_refused(client, monkeypatch):
     # The workers report the installed version; the client pretends to be another one.
-    monkeypatch.setattr(executors, "__version__", "0.0-other")
+    monkeypatch.setattr(dask_cluster, "__version__", "0.0-other")
     with pytest.raises(InputError, match="другие версии: proforient"):
         DaskExecutor(client=client).start(3)
     assert client.status == "running"  # a client given from outside is not closed
@@ -264,7 +264,7 @@ def test_infrastructure_failures_are_told_from_notebook_errors():
 
 def test_local_path_does_not_import_dask():
     code = ("import sys\n"
-            "from proforient import batch, cli, executors\n"
+            "from proforient.batch import executors, run\nfrom proforient import cli\n"
             "executors.make_executor(None, jobs=1)\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

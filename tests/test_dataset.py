@@ -7,14 +7,14 @@ import pytest
 
 from proforient.dataset import check_dataset, load_dataset
 from proforient.problems import InputError, errors_of
-from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
+from tests.conftest import RULES, TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
 
 GRADUATES_HEADER = ("year,org_id,graduate_id,grade,profile,ege_subjects,destination,institution,"
                     "specialty_code,specialty_name,study_region\n")
 
 
 def test_aliases_are_normalised(tiny):
-    ds = load_dataset(tiny)
+    ds = load_dataset(tiny, RULES)
     kinds = ds.organizations.set_index("org_id")["kind"]
     assert kinds["sch-b"] == "school" and kinds["sch-c"] == "school"
     assert kinds["dou-1"] == "preschool" and kinds["uo"] == "department"
@@ -28,7 +28,7 @@ def test_semicolon_and_bom_read_like_comma(tiny, tmp_path):
         b"\xef\xbb\xbf" + TINY_ORGANIZATIONS.replace(",", ";").encode("utf-8"))
     (folder / "measures.csv").write_bytes(
         b"\xef\xbb\xbf" + TINY_MEASURES.replace(",", ";").replace("\n", "\r\n").encode())
-    a, b = load_dataset(tiny), load_dataset(folder)
+    a, b = load_dataset(tiny, RULES), load_dataset(folder, RULES)
     pd.testing.assert_frame_equal(a.measures, b.measures)
     pd.testing.assert_frame_equal(a.organizations, b.organizations)
 
@@ -38,7 +38,8 @@ def test_parquet_is_read_like_csv(tiny, tmp_path):
     folder.mkdir()
     (folder / "organizations.csv").write_text(TINY_ORGANIZATIONS, encoding="utf-8")
     pd.read_csv(tiny / "measures.csv").to_parquet(folder / "measures.parquet")
-    pd.testing.assert_frame_equal(load_dataset(tiny).measures, load_dataset(folder).measures)
+    pd.testing.assert_frame_equal(load_dataset(tiny, RULES).measures,
+                                  load_dataset(folder, RULES).measures)
 
 
 def test_cp1251_is_read_with_a_warning(tiny, tmp_path):
@@ -46,7 +47,7 @@ def test_cp1251_is_read_with_a_warning(tiny, tmp_path):
     folder.mkdir()
     (folder / "organizations.csv").write_bytes(TINY_ORGANIZATIONS.encode("cp1251"))
     (folder / "measures.csv").write_text(TINY_MEASURES, encoding="utf-8")
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, RULES)
     assert ds.organizations.set_index("org_id").loc["sch-a", "name"] == "МБОУ Альфа СОШ"
     assert any("Windows-1251" in p.message and p.severity == "warning" for p in ds.problems)
 
@@ -59,7 +60,7 @@ def test_graduate_aliases(tmp_path):
         "2021-2022,sch-b,g3,9,гуманитарный,,,,,,\n")
     folder = write_dataset(tmp_path / "g", organizations=TINY_ORGANIZATIONS,
                            measures=TINY_MEASURES, graduates=graduates)
-    g = load_dataset(folder).graduates.set_index("graduate_id")
+    g = load_dataset(folder, RULES).graduates.set_index("graduate_id")
     assert g.loc["g1", "profile"] == "technological"
     assert g.loc["g1", "ege_subjects"] == "informatics;math_profile;russian"
     assert g.loc["g1", "destination"] == "vo"
@@ -70,7 +71,7 @@ def test_graduate_aliases(tmp_path):
 def _problems(tmp_path, **tables):
     base = {"organizations": TINY_ORGANIZATIONS, "measures": TINY_MEASURES}
     folder = write_dataset(tmp_path / "bad", **{**base, **tables})
-    dataset, problems = check_dataset(folder)
+    dataset, problems = check_dataset(folder, RULES)
     return errors_of(problems)
 
 
@@ -133,14 +134,14 @@ def test_empty_file(tmp_path, content):
     folder = write_dataset(tmp_path / "e", organizations=TINY_ORGANIZATIONS)
     (folder / "measures.csv").write_bytes(content)
     with pytest.raises(InputError) as info:
-        load_dataset(folder)
+        load_dataset(folder, RULES)
     assert [(p.file, p.message) for p in errors_of(info.value.problems)] == [
         ("measures.csv", "файл пуст")]
 
 
 def test_missing_file_and_column(tmp_path):
     folder = write_dataset(tmp_path / "m", organizations="org_id,name\nsch-a,A\n")
-    _, problems = check_dataset(folder)
+    _, problems = check_dataset(folder, RULES)
     where = {(p.file, p.line, p.column) for p in errors_of(problems)}
     assert ("organizations.csv", 1, "kind") in where
     assert any(p.file == "measures.csv" and "не найден" in p.message for p in problems)
@@ -149,7 +150,7 @@ def test_missing_file_and_column(tmp_path):
 def test_broken_parquet_is_refused_clearly(tmp_path):
     folder = write_dataset(tmp_path / "p", organizations=TINY_ORGANIZATIONS)
     (folder / "measures.parquet").write_bytes(b"PAR1 this is not parquet")
-    _, problems = check_dataset(folder)
+    _, problems = check_dataset(folder, RULES)
     assert [p.file for p in errors_of(problems)] == ["measures.parquet"]
 
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from proforient.demo import DEFAULT_SEED, YEARS, generate_demo
-from proforient.paths import PACKAGE_DATA_DIR
-from proforient.rules import load_rules
+from proforient.parameters.rules import load_rules
+from proforient.paths import PACKAGE_DATA_DIR, parameters_dir
 from proforient.vocab import DESTINATIONS, KINDS, MEASURES, PARTICIPANT_BASE, SUBJECTS, TERRITORIES
 
 FILES = ("organizations.csv", "measures.csv", "graduates.csv", "demand.csv", "dataset.yaml")
@@ -154,7 +154,7 @@ def test_graduates_match_enrolment(measures: pd.DataFrame, graduates: pd.DataFra
 
 
 def test_graduate_vocabularies_normalise(graduates: pd.DataFrame) -> None:
-    profiles = load_rules().profile_vocabulary
+    profiles = load_rules(parameters_dir()).profile_vocabulary
     given = graduates["profile"] != ""
     assert graduates.loc[given, "profile"].map(profiles.normalise).notna().all()
     destinations = graduates["destination"].map(lambda v: DESTINATIONS.normalise(v) if v else "")

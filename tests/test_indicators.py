@@ -8,20 +8,26 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
+from proforient.compute.indicators import (
+    COLUMNS,
+    compute_indicators,
+    operand_values,
+    overflow_problems,
+)
 from proforient.dataset import load_dataset
-from proforient.indicators import COLUMNS, compute_indicators, operand_values, overflow_problems
-from proforient.roadmap import Operand, load_roadmap
-from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
+from proforient.parameters.roadmap import Operand
+from tests.conftest import ROADMAPS, RULES, TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
 
 
 @pytest.fixture
 def table(tiny):
-    return compute_indicators(load_dataset(tiny), load_roadmap(), ["2021-2022"])
+    return compute_indicators(load_dataset(tiny, RULES), ROADMAPS, ["2021-2022"])
 
 
-def row(table, indicator, org=None):
+def row(table, indicator, org=None, year="2021-2022"):
     scope = "district" if org is None else "org"
     sel = (table["indicator_id"] == indicator) & (table["scope"] == scope)
+    sel &= table["year"] == year
     sel &= table["org_id"].isna() if org is None else (table["org_id"] == org)
     found = table[sel]
     assert len(found) == 1, found
@@ -31,7 +37,7 @@ def row(table, indicator, org=None):
 def test_columns_and_every_indicator_present(table):
     assert list(table.columns) == COLUMNS
     district = table[table["scope"] == "district"]
-    assert list(district["indicator_id"]) == [i.id for i in load_roadmap().indicators]
+    assert list(district["indicator_id"]) == [i.id for i in ROADMAPS.first.indicators]
 
 
 def test_district_share_is_pooled_not_mean_of_shares(table):
@@ -40,8 +46,12 @@ def test_district_share_is_pooled_not_mean_of_shares(table):
     assert (r["numerator"], r["denominator"]) == (19, 110)
     assert r["value"] == pytest.approx(19 / 110)
     assert r["status"] == "not_met"
-    ci = binomtest(19, 110).proportion_ci(method="wilson")
-    assert (r["ci_low"], r["ci_high"]) == pytest.approx((ci.low, ci.high))
+    # the district row is a census of the schools that reported, not a sample: no interval
+    assert math.isnan(r["ci_low"]) and math.isnan(r["ci_high"])
+    # a school's share of its pupils gets the Wilson interval: 9 of 10
+    a = row(table, "diagnostics_share", "sch-a")
+    ci = binomtest(9, 10).proportion_ci(method="wilson")
+    assert (a["ci_low"], a["ci_high"]) == pytest.approx((ci.low, ci.high))
 
 
 def test_missing_numerator_is_no_data_not_zero(table):
@@ -96,8 +106,11 @@ def test_flags_over_reporting_organisations(table):
 
 
 def test_counts_sum_for_the_district(table):
+    # «не менее 1 классного часа» is a target for every school: a 3, b 0, c and the НОШ silent.
+    # The sum 3 reaches 1, but the district has not reached the target: b held none.
     d = row(table, "class_hours")
-    assert (d["value"], d["status"], d["orgs_reporting"], d["orgs_total"]) == (3, "met", 2, 4)
+    assert (d["value"], d["orgs_reporting"], d["orgs_total"]) == (3, 2, 4)
+    assert (d["status"], d["orgs_met"]) == ("not_met", 1)
     assert row(table, "class_hours", "sch-b")["status"] == "not_met"
     seminars = row(table, "district_seminars")
     assert (seminars["value"], seminars["status"]) == (2, "met")  # exactly at ≥ 2
@@ -118,7 +131,7 @@ def test_indicator_applies_to_the_right_kinds(table):
 
 
 def test_several_years_are_kept_apart(tiny):
-    table = compute_indicators(load_dataset(tiny), load_roadmap())
+    table = compute_indicators(load_dataset(tiny, RULES), ROADMAPS)
     assert sorted(table["year"].unique()) == ["2020-2021", "2021-2022"]
     old = table[(table["year"] == "2020-2021") & (table["indicator_id"] == "diagnostics_share")
                 & (table["org_id"] == "sch-a")].iloc[0]
@@ -131,7 +144,7 @@ def test_graduate_counts_slot_in(tmp_path):
     counts = pd.DataFrame({"year": ["2021-2022"] * 2, "org_id": ["sch-b", "sch-c"],
                            "indicator_id": ["in_demand_choice_share"] * 2,
                            "numerator": [1, 0], "denominator": [4, 0]})
-    table = compute_indicators(load_dataset(folder), load_roadmap(), ["2021-2022"], counts)
+    table = compute_indicators(load_dataset(folder, RULES), ROADMAPS, ["2021-2022"], counts)
     assert row(table, "in_demand_choice_share", "sch-b")["value"] == pytest.approx(0.25)
     assert row(table, "in_demand_choice_share", "sch-c")["status"] == "no_data"  # 0 graduates
     # sch-a teaches only grades 5–6 and the НОШ 1–4: no graduates of 9 or 11 to count
@@ -151,8 +164,8 @@ def test_scaling_counts_keeps_shares(tiny, tmp_path):
         if "responsible" not in ln and "early_plan" not in ln else ln for ln in lines[1:]]
     folder = write_dataset(tmp_path / "scaled", organizations=TINY_ORGANIZATIONS,
                            measures="\n".join(scaled) + "\n")
-    base = compute_indicators(load_dataset(tiny), load_roadmap())
-    big = compute_indicators(load_dataset(folder), load_roadmap())
+    base = compute_indicators(load_dataset(tiny, RULES), ROADMAPS)
+    big = compute_indicators(load_dataset(folder, RULES), ROADMAPS)
     shares = base["kind"] == "share"
     pd.testing.assert_series_equal(base.loc[shares, "value"], big.loc[shares, "value"])
     assert (base.loc[shares, "status"] == big.loc[shares, "status"]).all()
@@ -161,7 +174,7 @@ def test_scaling_counts_keeps_shares(tiny, tmp_path):
 def test_total_wins_over_grades(tmp_path):
     measures = TINY_MEASURES + "2021-2022,sch-c,diagnostics,,7\n2021-2022,sch-c,diagnostics,5,1\n"
     folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
-    ds = load_dataset(folder)
+    ds = load_dataset(folder, RULES)
     assert any("и по классам, и итогом" in p.message for p in ds.problems)
     values = operand_values(ds.measures, Operand("diagnostics", (5, 11)), ["2021-2022"])
     assert values[("2021-2022", "sch-c")] == 7
@@ -170,10 +183,9 @@ def test_total_wins_over_grades(tmp_path):
 def test_overflow_is_reported_with_the_organisation(tmp_path):
     measures = TINY_MEASURES + "2021-2022,sch-c,diagnostics,,25\n"
     folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
-    ds = load_dataset(folder)
-    roadmap = load_roadmap()
-    table = compute_indicators(ds, roadmap, ["2021-2022"])
-    problems = overflow_problems(table, ds, roadmap)
+    ds = load_dataset(folder, RULES)
+    table = compute_indicators(ds, ROADMAPS, ["2021-2022"])
+    problems = overflow_problems(table, ds, ROADMAPS)
     assert len(problems) == 1
     assert "МБОУ Гамма ООШ" in problems[0].message and "25 из 20" in problems[0].message
     assert row(table, "diagnostics_share", "sch-c")["value"] == pytest.approx(25 / 20)  # not capped
@@ -182,9 +194,96 @@ def test_overflow_is_reported_with_the_organisation(tmp_path):
 def test_for_grades_limits_a_count_to_schools_with_those_grades(tmp_path):
     measures = TINY_MEASURES + "2021-2022,sch-b,psych_consultations,,4\n"
     folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
-    table = compute_indicators(load_dataset(folder), load_roadmap(), ["2021-2022"])
+    table = compute_indicators(load_dataset(folder, RULES), ROADMAPS, ["2021-2022"])
     rows = table[(table["indicator_id"] == "psych_consultations") & (table["scope"] == "org")]
     # only sch-b teaches grade 9 or 11; sch-a (5–6), sch-c (5) and the НОШ (1) are not counted
     assert list(rows["org_id"]) == ["sch-b"]
     d = row(table, "psych_consultations")
     assert (d["value"], d["orgs_reporting"], d["orgs_total"]) == (4, 1, 1)
+
+
+def _class_hours(tmp_path, values: dict[str, str]) -> pd.Series:
+    lines = ["year,org_id,measure,grade,value"]
+    lines += [f"2021-2022,{org},class_hours,,{v}" for org, v in values.items()]
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures="\n".join(lines) + "\n")
+    table = compute_indicators(load_dataset(folder, RULES), ROADMAPS, ["2021-2022"])
+    return row(table, "class_hours")
+
+
+def test_count_target_is_reached_by_the_district_only_when_every_school_reaches_it(tmp_path):
+    every = _class_hours(tmp_path / "1", {"sch-a": 1, "sch-b": 2, "sch-c": 1, "nosh": 5})
+    assert (every["status"], every["orgs_met"], every["orgs_total"]) == ("met", 4, 4)
+    silent = _class_hours(tmp_path / "2", {"sch-a": 1, "sch-b": 2, "sch-c": 1})
+    # three of four reached it, the fourth said nothing: the district's status is unknown
+    assert (silent["status"], silent["orgs_met"], silent["orgs_reporting"]) == ("no_data", 3, 3)
+    one_zero = _class_hours(tmp_path / "3", {"sch-a": 50, "sch-b": 0, "sch-c": 4, "nosh": 1})
+    assert (one_zero["value"], one_zero["status"], one_zero["orgs_met"]) == (55, "not_met", 3)
+
+
+def test_district_flags_have_no_interval(table):
+    d = row(table, "responsible_appointed")
+    assert math.isnan(d["ci_low"]) and math.isnan(d["ci_high"])
+
+
+ROADMAP_2020 = """\
+year: "2020-2021"
+title: "Дорожная карта 2020-2021"
+activities:
+  - number: 1
+    goal: ""
+    activity: "Диагностика"
+    indicator:
+      id: diagnostics_share
+      title: "Доля прошедших диагностику"
+      kind: share
+      applies_to: [school]
+      numerator: {measure: diagnostics, grades: [5, 11]}
+      denominator: {measure: students, grades: [5, 11]}
+      target: 0.2
+"""
+
+
+def _roadmaps(tmp_path, files: dict[str, str]):
+    from proforient.parameters.roadmap import load_roadmaps
+    from proforient.paths import parameters_dir
+
+    folder = tmp_path / "parameters"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    if "roadmap-2021-2022.yaml" not in files:
+        text = (parameters_dir() / "roadmap-2021-2022.yaml").read_text(encoding="utf-8")
+        (folder / "roadmap-2021-2022.yaml").write_text(text, encoding="utf-8")
+    return load_roadmaps(folder)
+
+
+def test_each_year_is_judged_by_its_own_roadmap(tiny, tmp_path):
+    # sch-a, diagnostics 5–11: 2020-2021 2 of 10 (20 %), 2021-2022 9 of 10 (90 %)
+    roadmaps = _roadmaps(tmp_path, {"roadmap-2020-2021.yaml": ROADMAP_2020})
+    table = compute_indicators(load_dataset(tiny, RULES), roadmaps)
+    old = row(table, "diagnostics_share", "sch-a", year="2020-2021")
+    assert (old["value"], old["target"], old["status"], old["roadmap"]) == (
+        0.2, 0.2, "met", "2020-2021")  # 20 % reaches that year's 20 %, not this year's 80 %
+    new = row(table, "diagnostics_share", "sch-a")
+    assert (new["target"], new["status"], new["roadmap"]) == (0.8, "met", "2021-2022")
+    # the 2020-2021 roadmap has one indicator: that year has no other rows
+    assert set(table.loc[table["year"] == "2020-2021", "indicator_id"]) == {"diagnostics_share"}
+
+
+def test_a_later_roadmap_never_judges_an_earlier_year(tiny, tmp_path):
+    roadmaps = _roadmaps(tmp_path, {})
+    assert roadmaps.for_year("2020-2021") is None
+    assert roadmaps.for_year("2022-2023").year == "2021-2022"  # last year's targets still hold
+    table = compute_indicators(load_dataset(tiny, RULES), roadmaps)
+    old = row(table, "diagnostics_share", "sch-a", year="2020-2021")
+    # computed (a trend needs it) but with no target, so never "not met" against 80 %
+    assert old["value"] == pytest.approx(0.2)
+    assert math.isnan(old["target"]) and old["status"] == "monitored" and pd.isna(old["roadmap"])
+
+
+def test_roadmap_file_names_carry_their_year(tmp_path):
+    from proforient.problems import InputError
+
+    with pytest.raises(InputError, match="roadmap-2020.yaml"):
+        _roadmaps(tmp_path, {"roadmap-2020.yaml": ROADMAP_2020})

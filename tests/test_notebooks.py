@@ -13,9 +13,9 @@ import nbformat
 import papermill
 import pytest
 
-from proforient.context import build_context
 from proforient.paths import NOTEBOOKS_DIR
-from proforient.privacy import leaked_identifiers
+from proforient.report.context import build_context
+from proforient.report.privacy import leaked_identifiers
 
 NOTEBOOKS = {
     "school.ipynb": {"data_dir", "year", "snapshot", "org_id"},

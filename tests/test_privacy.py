@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from proforient.privacy import (
+from proforient.report.privacy import (
     MISSING,
     complementary_mask,
     escape,

@@ -7,10 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from proforient.alignment import classify_study_region
+from proforient.compute.alignment import classify_study_region
+from proforient.parameters.rules import load_rules
 from proforient.paths import parameters_dir
 from proforient.problems import InputError
-from proforient.rules import load_rules
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def params(tmp_path):
 
 
 def test_default_profiles_follow_the_spec():
-    rules = load_rules()
+    rules = load_rules(parameters_dir())
     assert set(rules.profiles) == {"technological", "natural_science", "agrotechnological",
                                    "socio_economic", "humanities", "universal"}
     tech = rules.profiles["technological"]

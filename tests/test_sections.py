@@ -6,12 +6,14 @@ from dataclasses import replace
 
 import pytest
 
-from proforient import report_district, report_graduates, report_school
-from proforient.context import ReportContext, build_context
-from proforient.display import Html, Section, fmt_interval, fmt_percent, fmt_target
-from proforient.privacy import leaked_identifiers
 from proforient.problems import Problem
-from proforient.report_common import funnel_table, similar_schools
+from proforient.report.common import funnel_table, similar_schools
+from proforient.report.context import ReportContext, build_context
+from proforient.report.district import sections as report_district
+from proforient.report.graduates import sections as report_graduates
+from proforient.report.html import Html, Section, fmt_interval, fmt_percent, fmt_target
+from proforient.report.privacy import leaked_identifiers
+from proforient.report.school import sections as report_school
 from tests.conftest import write_dataset
 
 HOSTILE = "<script>alert(1)</script> СОШ"
@@ -245,7 +247,7 @@ def test_hostile_names_are_escaped_everywhere(rendered):
         assert "<b>жирный" not in html, name
     header = _html(sections["school.header[sch-x]"])
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in header
-    review = _html(sections["proforient.report_graduates.specialty_review"])
+    review = _html(sections["proforient.report.graduates.sections.specialty_review"])
     assert "=HYPERLINK(" in review and '"http://evil.example"' not in review
     assert "&lt;b&gt;жирный&lt;/b&gt; колледж" in review
 
@@ -279,7 +281,8 @@ def test_data_quality_summarises_warnings_without_graduate_rows(ctx):
         Problem("graduates.csv", 9, "profile", "неизвестный профиль «другой»", "warning"),
         Problem("measures.csv", 7, "grade", "класс указан для итогового показателя", "warning"),
     ]
-    noisy = replace(ctx, dataset=replace(ctx.dataset, problems=problems))
+    noisy = replace(ctx, results=replace(ctx.results,
+                                        dataset=replace(ctx.dataset, problems=problems)))
     section = report_district.data_quality(noisy)
     html = _html(section)
     assert "secret-0003" not in html and "другой" not in html
@@ -304,7 +307,8 @@ def test_header_has_the_synthetic_banner_only_for_demo_data(ctx, demo):
     assert "синтетические" not in _html(report_district.header(ctx))
     header = _html(report_school.header(demo, "sch-01"))
     assert "Внимание: данные синтетические" in header
-    for text in (demo.dataset.name, demo.year, demo.generated, demo.version,
+    for text in (demo.dataset.name, demo.year, demo.generated.strftime("%Y-%m-%d %H:%M"),
+                 demo.version,
                  "МБОУ Ключевская СОШ № 1"):
         assert text in header
 

@@ -1,4 +1,4 @@
-"""Tests of proforient.specialties: name normalisation, the classifier, resolution, review list."""
+"""Specialty names: normalisation, the classifier, resolution, the review list."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz
 
-import proforient.specialties as sp
-from proforient.problems import InputError
-from proforient.rules import Profile, Rules
-from proforient.specialties import (
-    Classifier,
-    check_aliases,
-    load_aliases,
-    load_classifier,
-    normalise_name,
+import proforient.compute.specialties as sp
+from proforient.compute.specialties import (
     resolve_names,
     resolve_specialties,
     review_list,
     similarity,
 )
+from proforient.parameters.aliases import check_aliases, load_aliases
+from proforient.parameters.classifier import Classifier, load_classifier, normalise_name
+from proforient.parameters.rules import Profile, Rules
+from proforient.paths import parameters_dir
+from proforient.problems import InputError
 
 ACCEPT, REVIEW = 90.0, 80.0
 
@@ -229,7 +227,9 @@ def test_check_aliases_requires_columns(classifier):
 
 
 def test_shipped_aliases_are_valid_and_not_shadowed(classifier):
-    shipped = load_aliases(classifier=classifier)  # raises on unknown codes or conflicts
+    shipped = load_aliases(
+        parameters_dir() / "specialty_aliases.csv", classifier
+    )  # raises on unknown codes or conflicts
     assert len(shipped) >= 20
     for preference in ("spo", "vo", "any"):
         exact, _, _ = classifier.choices(preference)
@@ -249,7 +249,7 @@ def test_exact_ignores_case_yo_spaces_and_qualifiers(classifier, aliases):
         ],
         index=[10, 11, 12],
     )
-    r = resolve_names(names, classifier, aliases, preference="spo")
+    r = resolve_names(names, classifier, aliases, preference="spo", accept=ACCEPT, review=REVIEW)
     assert r.index.tolist() == [10, 11, 12]
     assert r["resolved_by"].tolist() == ["exact"] * 3
     # Both revisions carry the name: the current one is chosen.
@@ -259,7 +259,13 @@ def test_exact_ignores_case_yo_spaces_and_qualifiers(classifier, aliases):
 
 
 def test_alias_table_resolves_abbreviations(classifier, aliases):
-    r = resolve_names(pd.Series(["ТО  автомобилей", "Техмаш", "медсестра."]), classifier, aliases)
+    r = resolve_names(
+        pd.Series(["ТО  автомобилей", "Техмаш", "медсестра."]),
+        classifier,
+        aliases,
+        accept=ACCEPT,
+        review=REVIEW,
+    )
     assert r["resolved_by"].tolist() == ["alias"] * 3
     assert r["specialty_code"].tolist() == ["23.02.07", "15.02.16", "34.02.01"]
 
@@ -357,14 +363,16 @@ def test_token_set_ratio_would_accept_a_subset():
 
 def test_level_preference_breaks_ties(classifier, aliases):
     names = pd.Series(["Сестринское дело"])
-    spo = resolve_names(names, classifier, aliases, preference="spo")
-    vo = resolve_names(names, classifier, aliases, preference="vo")
+    spo = resolve_names(names, classifier, aliases, preference="spo", accept=ACCEPT, review=REVIEW)
+    vo = resolve_names(names, classifier, aliases, preference="vo", accept=ACCEPT, review=REVIEW)
     assert spo.loc[0, "specialty_code"] == "34.02.01"
     assert vo.loc[0, "specialty_code"] == "34.03.01"
 
 
 def test_nothing_typed_is_na(classifier, aliases):
-    r = resolve_names(pd.Series([None, "", " - "], dtype="str"), classifier, aliases)
+    r = resolve_names(
+        pd.Series([None, "", " - "], dtype="str"), classifier, aliases, accept=ACCEPT, review=REVIEW
+    )
     assert r["resolved_by"].isna().all()
     assert r["specialty_code"].isna().all()
     assert not r["needs_review"].any()
@@ -372,7 +380,7 @@ def test_nothing_typed_is_na(classifier, aliases):
 
 def test_code_typed_in_the_name_is_a_code(classifier, aliases):
     names = pd.Series(["15.02.08 Технология машиностроения", "99.99.99 Сестринское дело"])
-    r = resolve_names(names, classifier, aliases, preference="spo")
+    r = resolve_names(names, classifier, aliases, preference="spo", accept=ACCEPT, review=REVIEW)
     assert r["resolved_by"].tolist() == ["code", "exact"]
     assert r["specialty_code"].tolist() == ["15.02.08", "34.02.01"]
 
@@ -389,7 +397,7 @@ def test_each_distinct_name_is_matched_once(classifier, aliases, monkeypatch):
     names = pd.Series(
         ["сестринкое дело", "Сестринкое  дело", "СЕСТРИНКОЕ ДЕЛО"] * 1000 + ["колледж"] * 500
     )
-    r = resolve_names(names, classifier, aliases)
+    r = resolve_names(names, classifier, aliases, accept=ACCEPT, review=REVIEW)
     assert calls == [["сестринкое дело", "колледж"]]
     assert (r["specialty_code"].iloc[:3000] == "34.02.01").all()
 

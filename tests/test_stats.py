@@ -1,4 +1,4 @@
-"""Tests of proforient.stats: expected values worked out by hand or with an independent method."""
+"""proforient.compute.stats: expected values worked out by hand or with an independent method."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from proforient.stats import (
+from proforient.compute.stats import (
     change_test,
     cramers_v,
     funnel_limits,

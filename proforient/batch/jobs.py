@@ -1,0 +1,237 @@
+"""What the batch runs and what it gets back: jobs, outcomes, results."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+#: The analyst's folder of executed notebooks inside a report folder (not for sharing).
+WORK_DIR = "_work"
+
+#: Notebook file of each job kind.
+NOTEBOOKS = {"district": "district.ipynb", "graduates": "graduates.ipynb",
+             "school": "school.ipynb"}
+#: Russian titles of the district-level reports, in index order.
+DISTRICT_REPORTS = {
+    "district": ("Отчёт по району",
+                 "все школы по всем показателям дорожной карты, сравнение школ, итоги района"),
+    "graduates": ("Выпускники: профили, специальности, востребованность",
+                  "соответствие профилю и ЕГЭ, выбор востребованных специальностей, "
+                  "нераспознанные названия"),
+}
+#: File names a school's org_id must not take (they belong to the batch).
+RESERVED_NAMES = {"index", "manifest", "district", "graduates", WORK_DIR}
+#: Seconds one cell may run before the notebook is stopped (papermill has no limit).
+DEFAULT_TIMEOUT = 600
+
+Status = Literal["ok", "failed"]
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class JobResult:
+    """The outcome of one report notebook.
+
+    Attributes
+    ----------
+    name : str
+        ``district``, ``graduates`` or the school's ``org_id``.
+    kind : {"district", "graduates", "school"}
+        Which notebook was run.
+    title : str
+        What the reader calls it: the report's title or the school's name.
+    parameters : dict
+        The parameters injected, minus paths (``year``, and ``org_id`` for a school).
+    status : {"ok", "failed"}
+        ``ok`` when the HTML was published.
+    output : str or None
+        The HTML file name inside the output folder (``None`` when failed).
+    seconds : float
+        Wall time of execution and rendering.
+    attempts : int
+        Kernel starts used (2 when the first start failed).
+    error : str or None
+        Why it failed, in Russian, short, with graduate ids masked.
+    cell : int or None
+        The execution count (``In [n]``) of the failing cell, when a cell failed.
+    generated : str
+        When the report was produced (``ГГГГ-ММ-ДД ЧЧ:ММ``).
+    reused : bool
+        Kept from the previous run by a run restricted to some schools.
+    """
+
+    name: str
+    kind: str
+    title: str
+    parameters: dict[str, Any]
+    status: Status = "failed"
+    output: str | None = None
+    seconds: float = 0.0
+    attempts: int = 0
+    error: str | None = None
+    cell: int | None = None
+    generated: str = ""
+    reused: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the report was published."""
+        return self.status == "ok"
+
+
+@dataclass
+class BatchResult:
+    """What :func:`run_report` produced.
+
+    Attributes
+    ----------
+    out_dir : Path
+        The output folder.
+    index : Path
+        ``out_dir / "index.html"``.
+    manifest : Path
+        ``out_dir / "manifest.json"``.
+    year : str
+        The reports' academic year.
+    results : list of JobResult
+        District, graduates, then the schools in the order of ``organizations``; includes the
+        entries kept from the previous run (``reused``).
+    warnings : list of str
+        Russian notes for the analyst (e.g. graduate ids too short to be checked).
+    previous_kept : Path or None
+        Set when no report of this run was published: the previous reports were left in this
+        folder, and ``out_dir`` is the ``<name>.failed`` folder next to it with this run's
+        index and executed notebooks.
+    """
+
+    out_dir: Path
+    index: Path
+    manifest: Path
+    year: str
+    results: list[JobResult]
+    warnings: list[str] = field(default_factory=list)
+    previous_kept: Path | None = None
+
+    @property
+    def failed(self) -> list[JobResult]:
+        """The reports of *this* run that failed (not those kept from a previous run)."""
+        return [r for r in self.results if not r.ok and not r.reused]
+
+    @property
+    def run(self) -> list[JobResult]:
+        """The reports executed by this run."""
+        return [r for r in self.results if not r.reused]
+
+    def summary(self) -> str:
+        """A Russian summary for the terminal: counts, each failure with its reason, the index."""
+        run, failed = self.run, self.failed
+        lines = [f"Отчёты за {self.year}: сформировано {len(run) - len(failed)} из {len(run)}"
+                 + (f", с ошибками: {len(failed)}." if failed else ", ошибок нет.")]
+        kept = [r for r in self.results if r.reused]
+        if kept:
+            lines.append(f"Из предыдущего запуска сохранено отчётов школ: {len(kept)}.")
+        for result in failed:
+            who = result.title if result.kind != "school" else f"{result.title} ({result.name})"
+            lines.append(f"  ошибка — {who}: {result.error}")
+        if failed:
+            lines.append(f"Исполненные блокноты с ошибками: {self.out_dir / WORK_DIR}")
+        if self.previous_kept is not None:
+            lines.append(f"Ни один отчёт не сформирован, поэтому прежние отчёты в "
+                         f"{self.previous_kept} оставлены без изменений.")
+        lines.append(f"Оглавление: {self.index}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Jobs and their parameters
+
+
+@dataclass
+class Job:
+    """One notebook to run (picklable: the Dask executor ships it to a worker)."""
+
+    name: str
+    kind: str
+    title: str
+    notebook: Path
+    parameters: dict[str, Any]
+    index: int
+    page_title: str = ""
+
+
+def public_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in parameters.items() if k not in ("data_dir", "snapshot")}
+
+
+# --------------------------------------------------------------------------------------------
+# Execution
+
+
+@dataclass
+class Outcome:
+    """What running one job produced, before the privacy check and before anything is written.
+
+    Both executors yield these (the Dask executor brings them back from a worker, hence plain,
+    picklable fields); :func:`_finish` turns one into a :class:`JobResult` the same way for both.
+
+    Attributes
+    ----------
+    name : str
+        The job's name.
+    page : str or None
+        The rendered HTML when the notebook ran to the end (not yet checked for graduate ids).
+    executed : str or None
+        The executed notebook's JSON text, to be written to ``_work/`` (``None``: already there,
+        or none was written).
+    attempts, error, cell, seconds
+        As in :class:`JobResult` (``error`` not yet masked).
+    crash : str or None
+        The traceback of a failure of the batch itself (not of the notebook), for ``_work/``.
+    kernel : str or None
+        The kernel the notebook ran in.
+    """
+
+    name: str
+    page: str | None = None
+    executed: str | None = None
+    attempts: int = 0
+    error: str | None = None
+    cell: int | None = None
+    seconds: float = 0.0
+    crash: str | None = None
+    kernel: str | None = None
+
+
+def default_jobs(jobs: int | None, n: int) -> int:
+    """Notebooks at once: as asked, else one per CPU core; never more than the jobs."""
+    return max(1, min(jobs or os.cpu_count() or 1, n))
+
+
+@dataclass
+class BatchSetup:
+    """What every job of one run shares, as the executors see it.
+
+    Attributes
+    ----------
+    snapshot : Path
+        The context snapshot on this machine (the Dask executor ships its bytes to the workers).
+    private : Path
+        A private temporary folder of this run (IPC sockets of local kernels).
+    work : Path
+        ``_work/`` of the staging folder: executed notebooks.
+    notebooks_dir : Path
+        The notebooks' folder (relative Markdown images are embedded from there).
+    timeout : int
+        Seconds one cell may run.
+    """
+
+    snapshot: Path
+    private: Path
+    work: Path
+    notebooks_dir: Path
+    timeout: int

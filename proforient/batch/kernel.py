@@ -1,0 +1,194 @@
+"""Running one notebook in a fresh kernel of this environment (papermill), and what its
+failure means in Russian."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from proforient.batch.jobs import Job, Outcome
+from proforient.batch.render import render_html
+
+log = logging.getLogger(__name__)
+
+#: Name of the kernelspec installed into this environment when none runs this Python.
+KERNEL_NAME = "proforient"
+
+
+# --------------------------------------------------------------------------------------------
+# The kernel of this environment
+
+
+def _is_this_python(command: str) -> bool:
+    """Whether a kernelspec's ``argv[0]`` runs this interpreter (its environment, that is)."""
+    # jupyter_client replaces these bare names with sys.executable (format_kernel_cmd).
+    if command in {"python", f"python{sys.version_info[0]}",
+                   "python{}.{}".format(*sys.version_info[:2])}:
+        return True
+    # Compare directories without resolving symlinks: a venv's python is a symlink to the base
+    # interpreter, which is another environment.
+    here = Path(os.path.abspath(sys.executable)).parent
+    return Path(os.path.abspath(command)).parent == here
+
+
+def ensure_kernel() -> str:
+    """Return the name of a Jupyter kernel that runs this very Python environment.
+
+    Prefers ``python3``; otherwise any spec whose interpreter is this one; otherwise installs a
+    ``proforient`` kernelspec into ``sys.prefix`` (the virtual environment) with ipykernel.
+
+    Returns
+    -------
+    str
+        The kernel name to pass to papermill.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    specs = KernelSpecManager().get_all_specs()
+    names = sorted(specs, key=lambda n: (n != "python3", n != KERNEL_NAME, n))
+    for name in names:
+        argv = specs[name].get("spec", {}).get("argv") or [""]
+        if specs[name]["spec"].get("language", "python") == "python" and _is_this_python(argv[0]):
+            return name
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL_NAME, display_name=f"Python (proforient, {sys.prefix})",
+            prefix=sys.prefix)
+    log.info("installed kernelspec %s into %s", KERNEL_NAME, sys.prefix)
+    return KERNEL_NAME
+
+
+def crash_outcome(job: Job, exc: BaseException, attempts: int = 0) -> Outcome:
+    """The outcome of a job the batch itself failed to run (a programming or set-up error)."""
+    log.error("%s: %s", job.name, "".join(traceback.format_exception(exc)))
+    return Outcome(job.name, attempts=attempts,
+                    error=f"сбой пакетного запуска: {type(exc).__name__}: {exc}",
+                    crash="".join(traceback.format_exception(exc)))
+
+
+def render_outcome(job: Job, executed: tuple[Any, int, BaseException | None, float], exporter,
+                   notebook_dir: Path, timeout: int) -> Outcome:
+    """Turn what :meth:`Runner.execute` returned into an outcome, rendering the HTML page.
+
+    Runs where the notebook ran: in the calling thread of the local executor, in the task on a
+    Dask worker. A failure to render is the batch's, recorded as a crash, not raised.
+    """
+    nb, attempts, exc, seconds = executed
+    started = time.perf_counter()
+    try:
+        if exc is not None:
+            error, cell = _failure_reason(exc, timeout)
+            outcome = Outcome(job.name, attempts=attempts, error=error, cell=cell)
+        else:
+            page = render_html(exporter, nb, job.page_title or job.title, notebook_dir)
+            outcome = Outcome(job.name, page=page, attempts=attempts)
+    except Exception as render_exc:  # noqa: BLE001 — a programming error fails this report
+        outcome = crash_outcome(job, render_exc, attempts)
+    outcome.seconds = seconds + time.perf_counter() - started
+    return outcome
+
+
+def _is_start_failure(exc: BaseException) -> bool:
+    """Kernel-start failures worth one retry (never a notebook's own error or a cell timeout)."""
+    import zmq
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError | CellTimeoutError):
+        return False
+    if isinstance(exc, zmq.ZMQError):
+        return True
+    if isinstance(exc, RuntimeError) and "Kernel died" in str(exc):
+        return True
+    return isinstance(exc, TimeoutError)
+
+
+def _failure_reason(exc: BaseException, timeout: int) -> tuple[str, int | None]:
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        evalue = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
+        what = f"{exc.ename}: {evalue}" if evalue else exc.ename
+        return f"ошибка в ячейке [{exc.exec_count}]: {what}", exc.exec_count
+    if isinstance(exc, CellTimeoutError):
+        preview = re.search(r"-{5,}\n(.*?)\n", str(exc))  # nbclient quotes the cell's source
+        where = f" (ячейка «{preview.group(1)[:60]}»)" if preview else ""
+        return f"ячейка выполнялась дольше {timeout} с и была остановлена{where}", None
+    if _is_start_failure(exc):
+        return f"ядро Python не запустилось дважды: {type(exc).__name__}: {exc}", None
+    return f"сбой пакетного запуска: {type(exc).__name__}: {exc}", None
+
+
+def _cancel_leftover_tasks() -> None:
+    """Cancel the asyncio tasks an aborted execution left in this thread's event loop.
+
+    After a cell timeout nbclient leaves its output-polling task pending; the thread's loop is
+    reused by the next notebook, and at exit asyncio would print "Task was destroyed but it is
+    pending".
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+
+
+class Runner:
+    """Executes jobs (in worker threads) and renders them (in the calling thread)."""
+
+    def __init__(self, kernel: str, timeout: int, private: Path, work: Path) -> None:
+        self.kernel = kernel
+        self.timeout = timeout
+        self.private = private  # short private folder: IPC sockets
+        self.work = work
+
+    def _config(self, job: Job, attempt: int):
+        from traitlets.config import Config
+
+        config = Config()
+        if os.name == "posix":
+            # IPC sockets, one private path per kernel: no TCP port races between parallel
+            # kernels and no "running over TCP without encryption" warning on the terminal.
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = str(self.private / f"k{job.index}-{attempt}")
+        return config
+
+    def execute(self, job: Job) -> tuple[Any, int, BaseException | None, float]:
+        """Run one notebook; return (executed notebook or None, attempts, exception or None,
+        seconds)."""
+        import papermill
+
+        output = self.work / f"{job.name}.ipynb"
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            try:
+                nb = papermill.execute_notebook(
+                    str(job.notebook), str(output), parameters=job.parameters,
+                    kernel_name=self.kernel, language="python",
+                    execution_timeout=self.timeout, shutdown_kernel="immediate",
+                    progress_bar=False, log_output=False, config=self._config(job, attempt),
+                    # Write the executed notebook once, at the end or on a cell error, not
+                    # after every cell (≈10% of a report's time); and keep the batch's code
+                    # out of the user's IPython history (parallel kernels, one sqlite file).
+                    request_save_on_cell_execute=False,
+                    extra_arguments=["--HistoryManager.enabled=False"])
+                return nb, attempt, None, time.perf_counter() - started
+            except Exception as exc:  # noqa: BLE001 — recorded as this job's failure
+                _cancel_leftover_tasks()
+                if attempt == 1 and _is_start_failure(exc):
+                    log.warning("%s: kernel start failed (%s), retrying", job.name, exc)
+                    continue
+                return None, attempt, exc, time.perf_counter() - started
+        raise AssertionError("unreachable")

@@ -1,0 +1,431 @@
+"""The batch behind ``proforient report`` (SPEC §8, §10): execute the report notebooks with
+papermill, render them to self-contained HTML with the code hidden, and write an index.
+
+How one run goes:
+
+1. The report context (data loading, validation, indicators, alignment) is built **once** with
+   :func:`~proforient.context.build_context` and pickled into a private temporary folder; every
+   notebook receives its path as the ``snapshot`` parameter instead of recomputing it.
+2. Jobs: ``district``, ``graduates`` and one per school (``<org_id>.html``). The parameters each
+   notebook receives are checked against its ``parameters`` cell (papermill only warns).
+3. An *executor* (:mod:`proforient.batch.executors`) runs the jobs and hands back, one by one as
+   they finish, each job's rendered page or error (:class:`~proforient.batch.jobs.Outcome`).
+   By default (``ThreadExecutor``) notebooks run in a thread pool of this process (parallel
+   kernels started from several processes collide on ports), each kernel being this
+   environment's Python. On POSIX the kernels talk over IPC sockets in the private folder: no TCP
+   ports to collide, and no "running over TCP without encryption" noise on the terminal. A
+   kernel that fails to *start* is retried once; a notebook error never is. ``DaskExecutor``
+   runs each notebook as a task on a Dask cluster instead (see that module). Everything else
+   below is the same for both.
+4. Each executed notebook is rendered by a reused :class:`nbconvert.HTMLExporter` (code,
+   prompts, stderr streams and external scripts removed, ``lang="ru"``, a Russian title), where
+   it ran. Here, in the calling thread, a page that contains a ``graduate_id`` of the dataset, or
+   an image that is not embedded, is not published.
+5. Everything is written into a staging folder next to the target
+   (``outputs/.2021-2022.tmp-XXXX``) and swapped into place at the end, so the previous reports
+   survive a run that fails to start or is interrupted. A run that publishes no report at all
+   does not replace previous reports either: its index and executed notebooks go to
+   ``outputs/2021-2022.failed/`` (removed by the next successful run).
+
+Output folder::
+
+    index.html        the index (Russian), links to every report
+    district.html     the district report
+    graduates.html    the graduates report
+    <org_id>.html     one per school
+    manifest.json     what was run: version, dataset, year, times, each notebook's status
+    _work/            for the analyst, not for sharing: the executed notebooks (with warnings,
+                      stderr and tracebacks) and a README
+
+A run restricted with ``schools`` *merges*: it reruns the district and graduates notebooks and the
+chosen schools, and keeps the other schools' reports (and their index entries) from the previous
+run of the same dataset and year.
+"""
+
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from proforient import __version__
+from proforient.batch.executors import make_executor
+from proforient.batch.index import WORK_README, render_index
+from proforient.batch.jobs import (
+    DEFAULT_TIMEOUT,
+    DISTRICT_REPORTS,
+    NOTEBOOKS,
+    RESERVED_NAMES,
+    WORK_DIR,
+    BatchResult,
+    BatchSetup,
+    Job,
+    JobResult,
+    Outcome,
+    public_parameters,
+)
+from proforient.batch.outputs import (
+    FAILED_SUFFIX,
+    INDEX,
+    MANIFEST,
+    STAGING_PREFIX,
+    check_target,
+    kept_entries,
+    read_manifest,
+    swap,
+)
+from proforient.batch.safety import check_html, checkable, graduate_id_pattern, mask_ids
+from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
+from proforient.problems import InputError, Problem
+from proforient.report.context import build_context, save_context
+
+log = logging.getLogger(__name__)
+
+#: What a school's org_id may look like to become a file name.
+_SAFE_ID = re.compile(r"^\w[\w.-]*$")
+
+
+def check_parameters(notebook: Path, names: Iterable[str]) -> list[Problem]:
+    """Check that a notebook's ``parameters`` cell declares every name the batch injects.
+
+    Parameters
+    ----------
+    notebook : Path
+        The notebook file.
+    names : iterable of str
+        The parameter names the batch will pass.
+
+    Returns
+    -------
+    list of Problem
+        Empty when every name is declared (papermill itself only logs a warning).
+    """
+    import papermill
+
+    names = list(names)
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # unreadable JSON, no kernelspec language…
+        return [Problem(notebook.name, None, None,
+                        f"не удалось прочитать параметры блокнота ({type(exc).__name__}: {exc})")]
+    unknown = [n for n in names if n not in declared]
+    if not declared:
+        return [Problem(notebook.name, None, "parameters",
+                        "в блокноте нет ячейки с тегом parameters; нужны параметры: "
+                        + ", ".join(names))]
+    if unknown:
+        return [Problem(notebook.name, None, "parameters",
+                        "блокнот не объявляет параметры " + ", ".join(unknown)
+                        + " (объявлены: " + ", ".join(declared) + ")")]
+    return []
+
+
+def _school_problems(schools: Sequence[str], kinds: dict[str, str]) -> list[Problem]:
+    problems = []
+    unknown = [s for s in schools if s not in kinds]
+    if unknown:
+        problems.append(Problem("--schools", None, None,
+                                "нет таких организаций в organizations.csv: " + ", ".join(unknown)))
+    not_school = [s for s in schools if s in kinds and kinds[s] != "school"]
+    if not_school:
+        problems.append(Problem("--schools", None, None,
+                                "это не школы (вид организации не school): "
+                                + ", ".join(not_school)))
+    return problems
+
+
+def _file_name_problems(org_ids: Sequence[str]) -> list[Problem]:
+    problems, seen = [], {}
+    for org_id in org_ids:
+        if not _SAFE_ID.match(org_id) or org_id.casefold() in RESERVED_NAMES:
+            problems.append(Problem("organizations.csv", None, "org_id",
+                                    f"код школы «{org_id}» нельзя сделать именем файла отчёта: "
+                                    "допустимы буквы, цифры, «-», «_» и «.», кроме имён "
+                                    + ", ".join(sorted(RESERVED_NAMES))))
+        elif org_id.casefold() in seen:
+            problems.append(Problem("organizations.csv", None, "org_id",
+                                    f"коды школ «{seen[org_id.casefold()]}» и «{org_id}» "
+                                    "различаются только регистром букв: файлы отчётов совпадут"))
+        seen.setdefault(org_id.casefold(), org_id)
+    return problems
+
+
+def run_report(data_dir: str | Path | None = None, year: str | None = None,
+               out_dir: str | Path | None = None, jobs: int | None = None,
+               schools: Sequence[str] | None = None,
+               notebooks_dir: str | Path = NOTEBOOKS_DIR, timeout: int = DEFAULT_TIMEOUT,
+               progress: bool = True, executor: str | Any | None = None,
+               scheduler: str | None = None,
+               shared_dir: str | Path | None = None) -> BatchResult:
+    """Execute the report notebooks, render them to HTML and write the index (SPEC §8).
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        The dataset folder; the demo district when omitted.
+    year : str, optional
+        The academic year; the latest in the data when omitted.
+    out_dir : str or Path, optional
+        The output folder; ``outputs/<year>/`` when omitted. An existing folder is replaced only
+        at the end of the run, and only if it is empty or was written by this command.
+    jobs : int, optional
+        Notebooks executed at once; one per CPU core when omitted. With ``executor="dask"`` and
+        no ``scheduler``: the number of workers of the local Dask cluster.
+    schools : sequence of str, optional
+        Only these schools (``org_id``); the district and graduates reports are always rerun and
+        the other schools' reports of the previous run (same dataset and year) are kept.
+    notebooks_dir : str or Path
+        Folder with ``school.ipynb``, ``district.ipynb`` and ``graduates.ipynb``.
+    timeout : int
+        Seconds one cell may run before the notebook is stopped and marked failed.
+    progress : bool
+        Show a progress bar on stderr.
+    executor : {"threads", "dask"} or executor object, optional
+        Where the notebooks run (:mod:`proforient.batch.executors`): kernels started from a
+        thread pool of this process (the default), or tasks on a Dask cluster (the default when
+        ``scheduler`` is given). An object with the executor interface is used as it is.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://HOST:8786``); without it
+        ``executor="dask"`` starts a local cluster of ``jobs`` worker processes.
+    shared_dir : str or Path, optional
+        Dask only: a folder every worker sees at the same path; the context snapshot is written
+        there once instead of being sent to each worker.
+
+    Returns
+    -------
+    BatchResult
+        ``failed`` lists the reports of this run that were not published.
+
+    Raises
+    ------
+    InputError
+        When the data have errors, the year or a requested school is unknown, a notebook is
+        missing or does not declare the parameters, the output folder cannot be used, or the
+        Dask cluster cannot be used. Nothing is written then.
+    """
+
+    started = datetime.now()
+    context = build_context(data_dir or DEMO_DATA_DIR, year)
+    generated = context.generated.strftime("%Y-%m-%d %H:%M")
+    year = context.year
+    dataset = context.dataset
+    dataset_path = str(Path(dataset.path).resolve())
+    # The snapshot is read where the notebooks run, maybe in another working directory or on
+    # another machine: a relative folder would mean something else there.
+    dataset.path = Path(dataset_path)
+    out_dir = Path(out_dir or OUTPUTS_DIR / year).resolve()
+    notebooks_dir = Path(notebooks_dir).resolve()
+
+    orgs = dataset.organizations
+    kinds = dict(zip(orgs["org_id"].astype(str), orgs["kind"].astype(str), strict=True))
+    names = dict(zip(orgs["org_id"].astype(str), orgs["name"].astype(str), strict=True))
+    all_schools = {o: names[o] for o, k in kinds.items() if k == "school"}
+    if schools is not None:
+        schools = list(dict.fromkeys(str(s).strip() for s in schools if str(s).strip()))
+        problems = _school_problems(schools, kinds)
+        if problems:
+            raise InputError(problems)
+        chosen = [s for s in all_schools if s in set(schools)]
+    else:
+        chosen = list(all_schools)
+    problems = _file_name_problems(chosen)
+    problems += _notebook_problems(notebooks_dir, bool(chosen))
+    if problems:
+        raise InputError(problems)
+    check_target(out_dir)
+
+    graduate_ids = set(dataset.graduates["graduate_id"].dropna().astype(str))
+    pattern = graduate_id_pattern(graduate_ids)
+    warnings = []
+    unchecked = {g for g in graduate_ids if not checkable(g)}
+    if dataset.problems:
+        warnings.append(f"Предупреждений в данных: {len(dataset.problems)} (подробно: "
+                        f"proforient validate {dataset_path}).")
+    if unchecked:
+        warnings.append(f"Коды выпускников, которые нельзя надёжно найти в тексте отчётов "
+                        f"(короче 3 знаков или из одних цифр): {len(unchecked)}; проверка "
+                        "отчётов на их отсутствие не выполнялась.")
+
+    # Started before anything is written: a cluster that cannot be used is an InputError.
+    runner = make_executor(executor, jobs=jobs, scheduler=scheduler, shared_dir=shared_dir)
+    runner.start(len(chosen) + 2)
+    staging = None
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out_dir.name),
+                                        dir=out_dir.parent))
+        umask = os.umask(0)  # mkdtemp makes a private folder; the reports are for sharing
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
+        with tempfile.TemporaryDirectory(prefix="proforient-") as private:
+            private = Path(private)
+            work = staging / WORK_DIR
+            work.mkdir()
+            (work / "README.txt").write_text(WORK_README, encoding="utf-8")
+            snapshot = save_context(context, private / "context.pickle")
+            base = {"data_dir": dataset_path, "year": year, "snapshot": str(snapshot)}
+            district_title, graduates_title = (DISTRICT_REPORTS[k][0]
+                                               for k in ("district", "graduates"))
+            job_list = [
+                Job("district", "district", district_title,
+                     notebooks_dir / NOTEBOOKS["district"], dict(base), 0,
+                     f"{district_title} — {year}"),
+                Job("graduates", "graduates", graduates_title,
+                     notebooks_dir / NOTEBOOKS["graduates"], dict(base), 1,
+                     f"{graduates_title} — {year}"),
+            ] + [Job(org_id, "school", all_schools[org_id], notebooks_dir / NOTEBOOKS["school"],
+                      {**base, "org_id": org_id}, 2 + i,
+                      f"{all_schools[org_id]} — профориентация, {year}")
+                 for i, org_id in enumerate(chosen)]
+            batch = BatchSetup(snapshot=snapshot, private=private, work=work,
+                           notebooks_dir=notebooks_dir, timeout=timeout)
+            results = _run_jobs(job_list, runner, batch, staging, pattern, generated,
+                                progress)
+        runner.close()
+
+        previous = read_manifest(out_dir) if schools is not None else None
+        kept = kept_entries(previous, dataset_path, year, set(chosen), all_schools, out_dir)
+        if previous and not kept and (previous.get("dataset"), previous.get("year")) != (
+                dataset_path, year):
+            warnings.append(f"Отчёты в {out_dir} были по другому набору данных или году: "
+                            "они заменены отчётами этого запуска, а не дополнены.")
+        for result in kept:
+            if result.output:
+                shutil.copy2(out_dir / result.output, staging / result.output)
+            executed = out_dir / WORK_DIR / f"{result.name}.ipynb"
+            if executed.is_file():
+                shutil.copy2(executed, work / executed.name)
+        order = {o: i for i, o in enumerate(all_schools)}
+        results = [r for r in results if r.kind != "school"] + sorted(
+            [r for r in results if r.kind == "school"] + kept, key=lambda r: order[r.name])
+
+        (staging / INDEX).write_text(render_index(
+            results, dataset_name=dataset.name, year=year, generated=generated,
+            synthetic=dataset.synthetic), encoding="utf-8")
+        described = runner.describe()
+        manifest = {
+            "generator": "proforient report", "version": __version__,
+            "dataset": dataset_path, "dataset_name": dataset.name,
+            "synthetic": dataset.synthetic, "year": year,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now().isoformat(timespec="seconds"),
+            "jobs": described["jobs"], "kernel": described["kernel"],
+            "executor": described["executor"],
+            "schools_requested": schools, "notebooks_dir": str(notebooks_dir),
+            "notebooks": [asdict(r) for r in results], "warnings": warnings,
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                        encoding="utf-8")
+        failed_dir = out_dir.with_name(out_dir.name + FAILED_SUFFIX)
+        previous = read_manifest(out_dir)
+        if not any(r.ok for r in results if not r.reused) and previous and any(
+                e.get("status") == "ok" for e in previous.get("notebooks", [])):
+            # Nothing was published: keep the previous reports, put this run's errors aside.
+            swap(staging, failed_dir)
+            kept_previous, written = True, failed_dir
+        else:
+            swap(staging, out_dir)
+            shutil.rmtree(failed_dir, ignore_errors=True)  # a stale failed run of earlier
+            kept_previous, written = False, out_dir
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        runner.close()
+    return BatchResult(out_dir=written, index=written / INDEX, manifest=written / MANIFEST,
+                       year=year, results=results, warnings=warnings,
+                       previous_kept=out_dir if kept_previous else None)
+
+
+def _notebook_problems(notebooks_dir: Path, with_schools: bool) -> list[Problem]:
+    problems = []
+    base = ["data_dir", "year", "snapshot"]
+    for kind, file in NOTEBOOKS.items():
+        if kind == "school" and not with_schools:
+            continue
+        path = notebooks_dir / file
+        if not path.is_file():
+            problems.append(Problem(str(path), None, None, "блокнот отчёта не найден"))
+            continue
+        problems += check_parameters(path, base + (["org_id"] if kind == "school" else []))
+    return problems
+
+
+def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path,
+              pattern: re.Pattern[str] | None, generated: str,
+              progress: bool) -> list[JobResult]:
+    """Run the jobs with ``executor``; check and write each report in this thread as it comes.
+
+    Everything but running the notebooks is done here, the same way for every executor: the
+    privacy check, the files, the progress bar.
+    """
+    from tqdm import tqdm
+
+    by_name = {job.name: job for job in job_list}
+    results: dict[str, JobResult] = {}
+    bar = tqdm(total=len(job_list), desc=executor.description, file=sys.stderr,
+               disable=not progress, dynamic_ncols=True,
+               bar_format="{desc}: {n_fmt} из {total_fmt} |{bar}| "
+               "{elapsed}, осталось ≈{remaining}{postfix}")
+    try:
+        for outcome in executor.run_jobs(job_list, batch):
+            job = by_name[outcome.name]
+            if job.name in results:  # an executor must not return a job twice; never publish it
+                log.error("%s: result received twice, the second is ignored", job.name)
+                continue
+            results[job.name] = _finish(job, outcome, staging, batch.work, pattern, generated)
+            bar.set_postfix_str(job.name, refresh=False)
+            bar.update()
+    finally:
+        bar.close()
+    for job in job_list:  # never silently missing from the index
+        if job.name not in results:
+            results[job.name] = _finish(job, Outcome(
+                job.name, error="сбой пакетного запуска: исполнитель не вернул результат"),
+                staging, batch.work, pattern, generated)
+    return [results[job.name] for job in job_list]
+
+
+def _finish(job: Job, outcome: Outcome, staging: Path, work: Path,
+            pattern: re.Pattern[str] | None, generated: str) -> JobResult:
+    """Write what one job produced and say whether its report is published."""
+    result = JobResult(name=job.name, kind=job.kind, title=job.title,
+                       parameters=public_parameters(job.parameters), generated=generated,
+                       attempts=outcome.attempts, cell=outcome.cell)
+    started = time.perf_counter()
+    try:
+        if outcome.executed is not None:
+            (work / f"{job.name}.ipynb").write_text(outcome.executed, encoding="utf-8")
+        if outcome.crash:
+            (work / f"{job.name}.error.txt").write_text(outcome.crash, encoding="utf-8")
+        if outcome.error is not None or outcome.page is None:
+            result.error = outcome.error or "сбой пакетного запуска: нет ни отчёта, ни ошибки"
+        else:
+            reason = check_html(outcome.page, pattern)
+            if reason:
+                result.error = reason
+            else:
+                result.output = f"{job.name}.html"
+                (staging / result.output).write_text(outcome.page, encoding="utf-8")
+                result.status = "ok"
+        result.seconds = round(outcome.seconds + time.perf_counter() - started, 2)
+    except Exception as exc:  # noqa: BLE001 — a programming error fails this report, loudly
+        (work / f"{job.name}.error.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        log.error("%s: %s", job.name, traceback.format_exc())
+        result.error = f"сбой пакетного запуска: {type(exc).__name__}: {exc}"
+        result.status, result.output = "failed", None
+    result.error = mask_ids(result.error, pattern) if result.error else None
+    return result

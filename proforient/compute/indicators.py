@@ -1,0 +1,344 @@
+"""The indicator engine: every roadmap indicator per organisation and for the district (SPEC §4).
+
+Rules that the functions here follow to the letter:
+
+- a measure given by grade is summed over the indicator's grades; a measure given as a total
+  (empty grade) is taken as it is, and wins over by-grade rows of the same measure;
+- a missing input is never read as zero: an organisation that does not report the numerator or
+  the denominator gets ``value`` NaN and status ``no_data``; so does a share whose denominator is 0;
+- a school is *not applicable* to a grade-ranged indicator (a share of ``students`` in a grade
+  range, a graduate indicator, or an indicator with ``for_grades`` in the roadmap) when its
+  enrolment is reported by grade and none of its grades with pupils fall in the range (a НОШ has
+  no grades 5–11 and no graduates): it gets no row and is not counted in ``orgs_total``;
+- district shares are pooled (sum of numerators / sum of denominators over the organisations that
+  report both), never the mean of the schools' shares; district flags are the share of reporting
+  organisations with the flag set; district counts are sums;
+- a count's target is a target per organisation («не менее 1 в ОО»): the district has reached it
+  only when every applicable organisation has (``orgs_met`` of ``orgs_total``);
+- every district row carries ``orgs_reporting`` out of ``orgs_total`` applicable organisations;
+- the district rows carry no interval: they are a census of the organisations that reported,
+  not a sample; an organisation's share of its pupils gets a 95 % Wilson interval (how much the
+  share of a small school moves by chance);
+- a year is judged by its own roadmap or the latest earlier one, never by a later one;
+- a target is met when the value reaches it (≥).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from proforient.compute.stats import wilson_interval
+from proforient.dataset import Dataset
+from proforient.parameters.roadmap import Indicator, Operand, Roadmap, Roadmaps
+from proforient.problems import Problem
+
+#: Columns of the indicator table, in order (SPEC §8 plus the interval and the kind).
+COLUMNS = [
+    "year", "scope", "org_id", "indicator_id", "kind", "numerator", "denominator", "value",
+    "target", "status", "ci_low", "ci_high", "orgs_reporting", "orgs_total", "orgs_met",
+    "roadmap",
+]
+
+#: Grades whose enrolment makes a school applicable to a graduate-based indicator.
+GRADUATE_INDICATOR_GRADES: dict[str, tuple[int, ...]] = {
+    "admitted_by_profile_share": (9, 11),
+    "in_demand_choice_share": (9, 11),
+    "ege_profile_match_share": (11,),
+}
+
+# Relative slack for "value reaches the target": 8/10 must meet 0.8 whatever the rounding.
+_EPS = 1e-9
+
+
+TOTAL = 0  # column of the wide table holding total rows (empty grade)
+
+
+def wide_measures(measures: pd.DataFrame) -> pd.DataFrame:
+    """Pivot the measures to one row per (measure, year, org_id) and one column per grade.
+
+    Column ``0`` holds the total rows (empty grade), columns ``1``–``11`` the grades; NaN means
+    "no row". Built once per computation so that each indicator is a few array operations.
+    """
+    grade = measures["grade"].fillna(TOTAL).astype(int)
+    wide = (measures.assign(grade=grade)
+            .groupby(["measure", "year", "org_id", "grade"], observed=True, sort=False)["value"]
+            .sum().unstack("grade"))
+    # plain (not categorical) levels: every reindex below compares them with plain labels
+    wide.index = wide.index.set_levels([level.astype(str) for level in wide.index.levels])
+    return wide.reindex(columns=range(TOTAL, 12))
+
+
+def _operand(wide: pd.DataFrame, operand: Operand) -> pd.Series:
+    """Values of ``operand`` per (year, org_id) from :func:`wide_measures`; NaN = not reported."""
+    try:
+        rows = wide.xs(operand.measure, level="measure")
+    except KeyError:
+        return pd.Series(dtype=float)
+    lo, hi = operand.grades or (1, 11)
+    graded = rows.loc[:, lo:hi].sum(axis=1, min_count=1)
+    return rows[TOTAL].combine_first(graded)
+
+
+def operand_values(measures: pd.DataFrame, operand: Operand,
+                   years: Iterable[str] | None = None) -> pd.Series:
+    """Sum a measure over the operand's grades for each (year, org_id) that reports it.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        Canonical measures (``year, org_id, measure, grade, value``).
+    operand : Operand
+        The measure and its inclusive grade range (``None`` = all grades).
+    years : iterable of str, optional
+        Restrict to these years.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by (year, org_id); only organisations with at least one row in the range or a
+        total row appear — absence means "not reported", never zero. A total row wins over
+        by-grade rows of the same measure.
+    """
+    rows = measures[measures["measure"] == operand.measure]
+    if years is not None:
+        rows = rows[rows["year"].isin(list(years))]
+    values = _operand(wide_measures(rows), operand)
+    return values.dropna().rename("value")
+
+
+def _not_applicable(wide: pd.DataFrame, grades: tuple[int, ...]) -> pd.Index:
+    """(year, org_id) pairs whose enrolment is reported by grade only, with no pupils in
+    ``grades`` — e.g. a НОШ for a 5–11 indicator."""
+    try:
+        students = wide.xs("students", level="measure")
+    except KeyError:
+        return pd.MultiIndex.from_tuples([], names=["year", "org_id"])
+    by_grade_only = students.loc[:, 1:11].notna().any(axis=1) & students[TOTAL].isna()
+    has_pupils = (students.loc[:, list(grades)] > 0).any(axis=1)
+    return students.index[by_grade_only & ~has_pupils]
+
+
+def _relevant_grades(ind: Indicator) -> tuple[int, ...] | None:
+    if ind.for_grades is not None:
+        return ind.for_grades
+    if ind.source == "graduates":
+        return GRADUATE_INDICATOR_GRADES.get(ind.id, (9, 11))
+    if (ind.kind == "share" and ind.denominator is not None and ind.denominator.grades
+            and ind.denominator.measure == "students"):
+        lo, hi = ind.denominator.grades
+        return tuple(range(lo, hi + 1))
+    return None
+
+
+def _status(value: np.ndarray, target: float | None, reported: np.ndarray) -> np.ndarray:
+    known = reported & ~np.isnan(value)
+    if target is None:
+        return np.where(known, "monitored", "no_data").astype(object)
+    with np.errstate(invalid="ignore"):
+        reached = value >= target - _EPS * max(1.0, abs(target))
+    return np.where(known, np.where(reached, "met", "not_met"), "no_data").astype(object)
+
+
+def _sides(ind: Indicator, wide: pd.DataFrame, graduate_counts: pd.DataFrame | None,
+           universe: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator arrays over ``universe`` (NaN = not reported)."""
+    if ind.source == "graduates":
+        if graduate_counts is None or graduate_counts.empty:
+            return np.full(len(universe), np.nan), np.full(len(universe), np.nan)
+        mine = graduate_counts[graduate_counts["indicator_id"] == ind.id]
+        mine = mine.set_index(["year", "org_id"])
+        return (mine["numerator"].astype(float).reindex(universe).to_numpy(),
+                mine["denominator"].astype(float).reindex(universe).to_numpy())
+    num = _operand(wide, ind.numerator).reindex(universe).to_numpy(dtype=float)
+    if ind.kind == "share":
+        return num, _operand(wide, ind.denominator).reindex(universe).to_numpy(dtype=float)
+    if ind.kind == "flag":
+        return num, np.where(np.isnan(num), np.nan, 1.0)
+    return num, np.full(len(universe), np.nan)
+
+
+def _indicator_rows(ind: Indicator, target: float | None, universe: pd.MultiIndex,
+                    wide: pd.DataFrame, graduate_counts: pd.DataFrame | None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The organisation rows and the district rows (one per year) of one indicator."""
+    num, den = _sides(ind, wide, graduate_counts, universe)
+    years = universe.get_level_values("year").to_numpy()
+    nan = np.full(len(num), np.nan)
+    if ind.kind == "share":
+        reported = ~np.isnan(num) & ~np.isnan(den)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(reported & (den > 0), num / np.where(den > 0, den, 1), np.nan)
+            # an overflowing share is a data error reported by overflow_problems(), not an
+            # interval: leave its interval empty
+            sane = reported & (num <= den)
+        low, high = wilson_interval(np.where(sane, num, np.nan), np.where(sane, den, np.nan))
+    else:
+        reported = ~np.isnan(num)
+        value, low, high = num, nan, nan
+    status = _status(value, target, reported)
+    orgs = pd.DataFrame({
+        "year": years, "scope": "org", "org_id": universe.get_level_values("org_id"),
+        "indicator_id": ind.id, "kind": ind.kind, "numerator": num, "denominator": den,
+        "value": value, "target": target, "status": status, "ci_low": low, "ci_high": high,
+    })
+    district = [_district_row(ind, target, year, num[years == year], den[years == year],
+                              reported[years == year], status[years == year])
+                for year in (pd.unique(years) if len(years) else [])]
+    return orgs, pd.DataFrame(district)
+
+
+def _district_row(ind: Indicator, target: float | None, year: str, num: np.ndarray,
+                  den: np.ndarray, reported: np.ndarray, status: np.ndarray) -> dict:
+    """The district row of one indicator and year from its organisations' rows.
+
+    Shares are pooled over the organisations that report both sides; flags are the share of
+    reporting organisations with the flag set. A count target is a target *per organisation*
+    («не менее 1 в ОО»): the value is the district's sum, and the district has reached it only
+    when every applicable organisation has (``orgs_met`` of ``orgs_total``); one organisation
+    below it makes ``not_met``, one without data (and none below) ``no_data``.
+    """
+    n_rep, n_total = int(reported.sum()), len(reported)
+    d_num = num[reported].sum() if n_rep else np.nan
+    if ind.kind == "count":
+        d_den, d_val = np.nan, d_num
+    elif ind.kind == "flag":
+        d_den = float(n_rep) if n_rep else np.nan
+        d_val = d_num / d_den if n_rep else np.nan
+    else:
+        d_den = den[reported].sum() if n_rep else np.nan
+        d_val = d_num / d_den if n_rep and d_den > 0 else np.nan
+    met = int((status == "met").sum())
+    if ind.kind == "count" and target is not None:
+        d_status = ("not_met" if (status == "not_met").any()
+                    else "met" if n_total and met == n_total else "no_data")
+    else:
+        d_status = _status(np.array([d_val], dtype=float), target, np.array([n_rep > 0]))[0]
+    return {
+        "year": year, "scope": "district", "org_id": pd.NA, "indicator_id": ind.id,
+        "kind": ind.kind, "numerator": d_num, "denominator": d_den, "value": d_val,
+        "target": target, "status": d_status, "ci_low": np.nan, "ci_high": np.nan,
+        "orgs_reporting": n_rep, "orgs_total": n_total,
+        "orgs_met": met if target is not None else pd.NA,
+    }
+
+
+def compute_indicators(dataset: Dataset, roadmaps: Roadmaps,
+                       years: Iterable[str] | None = None,
+                       graduate_counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Compute every indicator of the roadmaps per organisation and for the district.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        A loaded dataset.
+    roadmaps : Roadmaps
+        The district's roadmaps. Each year is computed with the indicators of the roadmap that
+        judges it (:meth:`Roadmaps.for_year`: its own or the latest earlier one) and judged
+        against that roadmap's targets. A year before the first roadmap is computed with the
+        first roadmap's definitions, so that trends have earlier values, but has no targets
+        (status ``monitored`` or ``no_data``, ``roadmap`` empty): a later roadmap never judges
+        an earlier year.
+    years : iterable of str, optional
+        Academic years to compute; default: every year in the data.
+    graduate_counts : pandas.DataFrame, optional
+        ``year, org_id, indicator_id, numerator, denominator`` for the graduate-based indicators
+        (from :func:`proforient.compute.alignment.graduate_indicator_counts`). Without it those
+        indicators are ``no_data`` everywhere; a missing numerator is ``no_data`` too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (year, applicable organisation, indicator) with ``scope="org"`` and one per
+        (year, indicator) with ``scope="district"`` and an empty ``org_id``; columns
+        :data:`COLUMNS`, sorted by year, the roadmap's order, organisation. ``value`` is a
+        fraction for shares and flags, a count for counts. Organisation shares get a 95 %
+        Wilson interval (``ci_low``, ``ci_high``); district rows get none (see the module
+        docstring). ``roadmap`` names the roadmap whose targets judged the row.
+    """
+    years = sorted(years) if years is not None else dataset.years
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for year in years:
+        judged = roadmaps.for_year(year)
+        roadmap = judged or roadmaps.first
+        groups.setdefault((roadmap.year, judged is not None), []).append(year)
+    parts = [_compute_years(dataset, roadmaps.by_year[rm_year], part_years, graduate_counts,
+                            judged)
+             for (rm_year, judged), part_years in groups.items()]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, "object")) for c in COLUMNS})
+    table = pd.concat(parts, ignore_index=True)
+    table = (table.assign(_district=table["scope"] == "district")
+             .sort_values(["year", "_order", "_district"], kind="stable")[COLUMNS]
+             .reset_index(drop=True))
+    return table.astype(_DTYPES)
+
+
+_DTYPES = {"org_id": "string", "roadmap": "string", "target": float, "numerator": float,
+           "denominator": float, "value": float, "ci_low": float, "ci_high": float,
+           "orgs_reporting": "Int64", "orgs_total": "Int64", "orgs_met": "Int64"}
+
+
+def _compute_years(dataset: Dataset, roadmap: Roadmap, years: list[str],
+                   graduate_counts: pd.DataFrame | None, judged: bool) -> pd.DataFrame:
+    """The indicator rows of ``years``, all computed with ``roadmap`` (targets if ``judged``)."""
+    measures = dataset.measures
+    wide = wide_measures(measures[measures["year"].isin(years)])
+    orgs = dataset.organizations
+    pieces: list[pd.DataFrame] = []
+    universes: dict[tuple, pd.MultiIndex] = {}  # indicators share a few (kinds, grades) pairs
+    for order, ind in enumerate(roadmap.indicators):
+        key = (ind.applies_to, _relevant_grades(ind))
+        if key not in universes:
+            applicable = orgs.loc[orgs["kind"].isin(ind.applies_to), "org_id"].tolist()
+            universe = pd.MultiIndex.from_product([years, applicable], names=["year", "org_id"])
+            if key[1] is not None and len(universe):
+                universe = universe[~universe.isin(_not_applicable(wide, key[1]))]
+            universes[key] = universe
+        target = ind.target if judged else None
+        org_rows, district_rows = _indicator_rows(ind, target, universes[key], wide,
+                                                  graduate_counts)
+        for rows in (org_rows, district_rows):
+            if len(rows):
+                pieces.append(rows.assign(_order=order,
+                                          roadmap=roadmap.year if judged else pd.NA))
+    return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+
+
+def overflow_problems(table: pd.DataFrame, dataset: Dataset, roadmaps: Roadmaps,
+                      file: str = "measures.csv") -> list[Problem]:
+    """Report shares whose numerator exceeds the denominator (a data error, never capped).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`compute_indicators`.
+    dataset : Dataset
+        For the organisations' names.
+    roadmaps : Roadmaps
+        For the indicators' titles and measures (of the roadmap that computed each year).
+    file : str
+        The file name to report.
+
+    Returns
+    -------
+    list of Problem
+        One error per (year, organisation, indicator) concerned, naming the organisation.
+    """
+    shares = table[(table["scope"] == "org") & (table["kind"] == "share")]
+    over = shares[shares["numerator"] > shares["denominator"]]
+    names = dataset.organizations.set_index("org_id")["name"]
+    problems = []
+    for _, r in over.iterrows():
+        ind = roadmaps.definitions_for(r["year"]).indicator(r["indicator_id"])
+        what = (f"«{ind.numerator.measure}» больше «{ind.denominator.measure}»"
+                if ind.numerator is not None else "числитель больше знаменателя")
+        problems.append(Problem(
+            file, None, None,
+            f"{names.get(r['org_id'], r['org_id'])} ({r['org_id']}), {r['year']}: показатель "
+            f"«{ind.title}» — {what} ({r['numerator']:g} из {r['denominator']:g}); "
+            "проверьте данные организации"))
+    return problems

@@ -1,0 +1,300 @@
+"""Checks of each table that report bad rows with file, line, column and a Russian reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from proforient.dataset.model import _LINE
+from proforient.parameters.rules import Rules
+from proforient.problems import Problem
+from proforient.vocab import (
+    ACADEMIC_YEAR_HINT,
+    DESTINATIONS,
+    GRADES,
+    GRADUATE_GRADES,
+    KINDS,
+    MEASURES,
+    OKSO_CODE,
+    PARTICIPANT_BASE,
+    SUBJECTS,
+    TERRITORIES,
+    Vocabulary,
+    is_academic_year,
+)
+
+# --------------------------------------------------------------------------------------------
+# Checks that report bad rows
+
+
+def _report(problems: list[Problem], name: str, frame: pd.DataFrame, mask: pd.Series,
+            column: str | None, message, severity: str = "error") -> None:
+    """Add one problem per row of ``frame`` where ``mask`` holds.
+
+    ``message`` is a string or a function of the row (a Series) returning a string.
+    """
+    if not mask.any():
+        return
+    for _, row in frame.loc[mask.to_numpy()].iterrows():
+        text = message(row) if callable(message) else message
+        problems.append(Problem(name, int(row[_LINE]), column, text, severity))
+
+
+def _check_year(problems, name, frame) -> pd.Series:
+    bad = _per_category(frame["year"], lambda text: not is_academic_year(text)).astype(bool)
+    _report(problems, name, frame, bad, "year",
+            lambda r: f"учебный год «{r['year']}» {ACADEMIC_YEAR_HINT}")
+    return bad
+
+
+def _check_vocab(problems, name, frame, column, vocab: Vocabulary, empty: str | None,
+                 allow_empty: bool) -> tuple[pd.Series, pd.Series]:
+    """Normalise ``column`` through ``vocab``; return (canonical values, bad mask)."""
+    distinct = frame[column].unique()
+    mapping = {v: vocab.normalise(v) for v in distinct if v != ""}
+    canonical = _per_category(frame[column], lambda v: empty if v == "" else mapping[v])
+    bad = canonical.isna() & (frame[column] != "")
+    if not allow_empty:
+        bad |= frame[column] == ""
+    allowed = ", ".join(vocab.codes)
+    _report(problems, name, frame, bad, column,
+            lambda r: (f"пустое значение; допустимо: {allowed}" if r[column] == "" else
+                       f"неизвестное значение «{r[column]}» ({vocab.name}); допустимо: "
+                       f"{allowed} или их русские названия"))
+    return canonical.astype("string"), bad
+
+
+def _check_org(problems, name, frame, org_ids: set[str] | None) -> pd.Series:
+    bad = frame["org_id"] == ""
+    _report(problems, name, frame, bad, "org_id", "пустой код организации")
+    if org_ids is not None:
+        unknown = ~frame["org_id"].isin(org_ids) & ~bad
+        _report(problems, name, frame, unknown, "org_id",
+                lambda r: f"организации «{r['org_id']}» нет в organizations.csv")
+        bad |= unknown
+    return bad
+
+
+def _report_duplicates(problems, name, frame, key: list[str], column: str, what: str) -> pd.Series:
+    dup = frame.duplicated(key, keep=False)
+    if dup.any():
+        first_line = frame[dup].groupby(key, dropna=False)[_LINE].transform("min")
+        later = dup & frame.duplicated(key, keep="first")
+        lines = first_line.reindex(frame.index)
+        _report(problems, name, frame.assign(_first=lines), later, column,
+                lambda r: f"{what} повторяется (уже есть в строке {int(r['_first'])}); "
+                          "значения не суммируются — оставьте одну строку")
+        return later
+    return pd.Series(False, index=frame.index)
+
+
+def _per_category(series: pd.Series, func) -> pd.Series:
+    """Apply ``func`` to each distinct value of a categorical column, spread back to rows."""
+    cat = series.array
+    mapped = np.array([func(v) for v in cat.categories], dtype=object)
+    out = mapped[cat.codes] if len(mapped) else np.array([], dtype=object)
+    return pd.Series(out, index=series.index)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", ".")) if text != "" else np.nan
+    except ValueError:
+        return np.nan
+
+
+def _to_int(series: pd.Series) -> pd.Series:
+    numbers = _per_category(series, _number).astype(float)
+    whole = numbers.where(numbers == np.floor(numbers))
+    return whole.astype("Int64")
+
+
+def check_organizations(name, frame, problems) -> pd.DataFrame:
+    bad_id = frame["org_id"] == ""
+    _report(problems, name, frame, bad_id, "org_id", "пустой код организации")
+    _report_duplicates(problems, name, frame, ["org_id"], "org_id", "код организации")
+    _report(problems, name, frame, frame["name"] == "", "name",
+            "пустое название организации", "warning")
+    kind, _ = _check_vocab(problems, name, frame, "kind", KINDS, None, allow_empty=False)
+    out = pd.DataFrame({
+        "org_id": frame["org_id"], "name": frame["name"], "kind": kind,
+        "settlement": frame["settlement"].replace("", pd.NA),
+    })
+    return out.drop_duplicates("org_id").reset_index(drop=True).astype("string")
+
+
+def check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
+    bad = _check_year(problems, name, frame)
+    bad |= _check_org(problems, name, frame, org_ids)
+    unknown = ~frame["measure"].isin(MEASURES)
+    _report(problems, name, frame, unknown, "measure",
+            lambda r: f"неизвестный показатель «{r['measure']}»; допустимые названия — в "
+                      "каталоге показателей (README, раздел «Формат данных»)")
+    bad |= unknown
+    grade = _to_int(frame["grade"])
+    bad_grade = (frame["grade"] != "") & (grade.isna() | ~grade.isin(GRADES)).fillna(True)
+    _report(problems, name, frame, bad_grade, "grade",
+            lambda r: f"класс «{r['grade']}» должен быть целым числом от 1 до 11 или пустым "
+                      "(итог по всем классам)")
+    bad |= bad_grade
+    value = _per_category(frame["value"], _number).astype(float)
+    bad_value = value.isna() | (value < 0)
+    _report(problems, name, frame, bad_value, "value",
+            lambda r: ("пустое значение" if r["value"] == "" else
+                       f"значение «{r['value']}» не является числом"
+                       if np.isnan(_number(r["value"])) else
+                       f"отрицательное значение {r['value']}"))
+    bad |= bad_value
+    flags = _per_category(frame["measure"],
+                          lambda m: m in MEASURES and MEASURES[m].group == "flag").astype(bool)
+    bad_flag = flags & ~bad_value & ~value.isin([0, 1])
+    _report(problems, name, frame, bad_flag, "value",
+            lambda r: f"показатель «{r['measure']}» — флаг, допустимо 0 или 1, "
+                      f"а указано {r['value']}")
+    bad |= bad_flag
+    counts = ~flags & ~bad_value & (value != np.floor(value))
+    _report(problems, name, frame, counts, "value",
+            lambda r: f"количество должно быть целым, а указано {r['value']}")
+    bad |= counts
+    keyed = frame.assign(_grade=grade)
+    bad |= _report_duplicates(problems, name, keyed, ["year", "org_id", "measure", "_grade"],
+                              "measure", "сочетание год + организация + показатель + класс")
+    out = pd.DataFrame({
+        # keys stay categorical: a region has 200,000 rows and a few hundred distinct keys
+        "year": frame["year"].cat.remove_unused_categories(),
+        "org_id": frame["org_id"],
+        "measure": frame["measure"],
+        "grade": grade,
+        "value": value.astype(float),
+        _LINE: frame[_LINE],
+    })[~bad.to_numpy()]
+    out = out.assign(**{c: out[c].cat.remove_unused_categories()
+                        for c in ("year", "org_id", "measure")})
+    _check_total_and_grades(name, out, problems)
+    _check_participants(name, out, problems)
+    return out.reset_index(drop=True)
+
+
+def _check_total_and_grades(name, measures, problems) -> None:
+    has_total = measures["grade"].isna()
+    key = ["year", "org_id", "measure"]
+    both = measures[has_total].merge(measures[~has_total][key].drop_duplicates(), on=key)
+    for _, row in both.iterrows():
+        problems.append(Problem(
+            name, int(row[_LINE]), "grade",
+            f"«{row['measure']}» у {row['org_id']} за {row['year']} дан и по классам, и итогом; "
+            "используется итог", "warning"))
+
+
+def _check_participants(name, measures, problems) -> None:
+    """Participants of one grade above the enrolment of that grade (SPEC §3.2)."""
+    by_grade = measures[measures["grade"].notna().to_numpy()]
+    wide = (by_grade.groupby(["year", "org_id", "grade", "measure"], observed=True)["value"]
+            .sum().unstack("measure"))
+    for part, base in PARTICIPANT_BASE.items():
+        if part not in wide.columns or base not in wide.columns:
+            continue
+        over = wide.index[(wide[part] > wide[base]).to_numpy()]
+        for year, org_id, grade in over:
+            rows = by_grade[(by_grade["year"] == year) & (by_grade["org_id"] == org_id)
+                            & (by_grade["grade"] == grade) & (by_grade["measure"] == part)]
+            problems.append(Problem(
+                name, int(rows[_LINE].iloc[0]), "value",
+                f"{org_id}, {year}, {int(grade)} класс: «{part}» = "
+                f"{wide.at[(year, org_id, grade), part]:g} больше, чем «{base}» = "
+                f"{wide.at[(year, org_id, grade), base]:g}"))
+
+
+def check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFrame:
+    bad = _check_year(problems, name, frame)
+    bad |= _check_org(problems, name, frame, org_ids)
+    no_id = frame["graduate_id"] == ""
+    _report(problems, name, frame, no_id, "graduate_id", "пустой код выпускника")
+    bad |= no_id
+    bad |= _report_duplicates(problems, name, frame, ["year", "org_id", "graduate_id"],
+                              "graduate_id", "код выпускника в этой школе и этом году")
+    grade = _to_int(frame["grade"])
+    bad_grade = ~grade.isin(GRADUATE_GRADES).fillna(False).astype(bool)
+    _report(problems, name, frame, bad_grade, "grade",
+            lambda r: f"класс выпуска «{r['grade']}»: допустимо 9 или 11")
+    bad |= bad_grade
+    profile, bad_profile = _check_vocab(problems, name, frame, "profile",
+                                        rules.profile_vocabulary, None, allow_empty=True)
+    destination, bad_dest = _check_vocab(problems, name, frame, "destination", DESTINATIONS,
+                                         "unknown", allow_empty=True)
+    bad |= bad_profile | bad_dest
+    subjects, bad_subjects = _parse_subjects(name, frame, problems)
+    bad |= bad_subjects
+    _report(problems, name, frame, (grade == 9).fillna(False) & subjects.notna(), "ege_subjects",
+            "у выпускника 9 класса указаны предметы ЕГЭ; они не учитываются", "warning")
+    code = frame["specialty_code"]
+    bad_code = _per_category(code, lambda c: c != "" and not OKSO_CODE.fullmatch(c)).astype(bool)
+    _report(problems, name, frame, bad_code, "specialty_code",
+            lambda r: f"код специальности «{r['specialty_code']}» должен быть вида NN.NN.NN "
+                      "(например, 15.02.16)")
+    bad |= bad_code
+    out = pd.DataFrame({
+        "year": frame["year"], "org_id": frame["org_id"], "graduate_id": frame["graduate_id"],
+    }).astype("string")
+    out["grade"] = grade
+    out["profile"] = profile
+    out["ege_subjects"] = subjects
+    out["destination"] = destination
+    for col in ("institution", "specialty_code", "specialty_name", "study_region"):
+        out[col] = frame[col].replace("", pd.NA).astype("string")
+    return out[~bad.to_numpy()].reset_index(drop=True)
+
+
+def _parse_subjects(name, frame, problems) -> tuple[pd.Series, pd.Series]:
+    """Split ЕГЭ subjects on ``;``/``,`` and normalise each through the vocabulary."""
+    cache: dict[str, tuple[str | None, list[str]]] = {}
+    for text in frame["ege_subjects"].unique():
+        items = [s for s in re.split(r"[;,]", text) if s.strip()]
+        codes = [SUBJECTS.normalise(s) for s in items]
+        unknown = [s.strip() for s, c in zip(items, codes, strict=True) if c is None]
+        joined = ";".join(sorted({c for c in codes if c})) or None
+        cache[text] = (joined, unknown)
+    parsed = _per_category(frame["ege_subjects"], lambda t: cache[t][0]).astype("string")
+    bad = _per_category(frame["ege_subjects"], lambda t: bool(cache[t][1])).astype(bool)
+    _report(problems, name, frame, bad, "ege_subjects",
+            lambda r: "неизвестный предмет ЕГЭ: "
+                      + ", ".join(f"«{s}»" for s in cache[r["ege_subjects"]][1]))
+    return parsed, bad
+
+
+def check_demand(name, frame, problems) -> pd.DataFrame:
+    territory, bad = _check_vocab(problems, name, frame, "territory", TERRITORIES, None,
+                                  allow_empty=False)
+    bad_code = _per_category(frame["code"], lambda c: not OKSO_CODE.fullmatch(c)).astype(bool)
+    _report(problems, name, frame, bad_code, "code",
+            lambda r: f"код «{r['code']}» должен быть вида NN.NN.NN или NN.00.00 (группа)")
+    bad |= bad_code
+    has_year = frame["year"] != ""
+    bad_year = has_year & _check_year([], name, frame)
+    _report(problems, name, frame, bad_year, "year",
+            lambda r: f"учебный год «{r['year']}» должен быть вида ГГГГ-ГГГГ или пустым")
+    bad |= bad_year
+    vacancies = _to_int(frame["vacancies"])
+    bad_vac = (frame["vacancies"] != "") & (vacancies.isna() | (vacancies < 0)).fillna(True)
+    _report(problems, name, frame, bad_vac, "vacancies",
+            lambda r: f"число вакансий «{r['vacancies']}» должно быть целым неотрицательным")
+    bad |= bad_vac
+    keyed = frame.assign(territory=territory)
+    _report_duplicates([], name, keyed, ["territory", "code", "year"], "code", "")
+    dup = keyed.duplicated(["territory", "code", "year"], keep="first")
+    _report(problems, name, frame, dup, "code",
+            lambda r: f"код {r['code']} повторяется в списке этой территории", "warning")
+    out = pd.DataFrame({
+        "territory": territory,
+        "code": frame["code"].astype("string"),
+        "title": frame["title"].replace("", pd.NA).astype("string"),
+        "year": frame["year"].replace("", pd.NA).astype("string"),
+        "vacancies": vacancies,
+        "source": frame["source"].replace("", pd.NA).astype("string"),
+    })
+    return out[~bad.to_numpy()].reset_index(drop=True)
+
+

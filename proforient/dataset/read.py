@@ -1,0 +1,169 @@
+"""Reading the dataset's files: CSV (UTF-8 or Windows-1251, `,` or `;`) and Parquet.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from proforient.dataset.model import _LINE, COLUMNS
+from proforient.problems import Problem
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+
+
+def _decode(raw: bytes, name: str, problems: list[Problem]) -> bytes | None:
+    """Return the file's bytes as UTF-8 without BOM, or ``None`` when they cannot be read."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        problems.append(Problem(name, None, None,
+                                "файл не в кодировке UTF-8 и не читается; сохраните его как "
+                                "«CSV UTF-8 (разделитель — запятая)»"))
+        return None
+    problems.append(Problem(name, None, None,
+                            "файл в кодировке Windows-1251 (старый Excel); прочитан, но лучше "
+                            "сохранять как «CSV UTF-8»", "warning"))
+    return text.encode("utf-8")
+
+
+def _as_categories(values: pd.Series) -> pd.Categorical:
+    """Text column → categorical of trimmed strings, so that every later check looks at each
+    distinct value once instead of once per row (a region has 200,000 measure rows and a few
+    hundred distinct values)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+        if (codes < 0).any():  # missing values (Parquet) become their own category
+            uniques = np.append(uniques, None)
+            codes = np.where(codes < 0, len(uniques) - 1, codes)
+    else:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    stripped = [("" if v is None or v != v else str(v).replace("\u00a0", " ").strip())
+                for v in uniques]
+    inner, categories = pd.factorize(np.array(stripped, dtype=object), sort=True)
+    return pd.Categorical.from_codes(inner[codes], categories=categories)
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, None, None, f"файл не читается: {exc.strerror}"))
+        return None
+    data = _decode(raw, name, problems)
+    if data is None:
+        return None
+    if not data.strip():
+        problems.append(Problem(name, None, None, "файл пуст"))
+        return None
+    header = data.split(b"\n", 1)[0]
+    sep = ";" if header.count(b";") > header.count(b",") else ","
+    try:
+        # categorical columns parse as fast as pandas' own type inference and let every check
+        # run once per distinct value
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype="category", keep_default_na=False,
+                            skip_blank_lines=False, encoding="utf-8")
+    except (pd.errors.ParserError, ValueError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problems.append(Problem(name, int(line.group(1)) if line else None, None,
+                                "строка не разбирается: неверное число столбцов или кавычки"))
+        return None
+    frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
+    frame[_LINE] = np.arange(len(frame)) + 2  # header is line 1
+    return frame
+
+
+def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a broken file
+        problems.append(Problem(path.name, None, None,
+                                f"файл Parquet не читается ({type(exc).__name__})"))
+        return None
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_float_dtype(values):
+            # 5.0 → "5": Parquet written from pandas turns nullable ints into floats
+            as_text = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+        else:
+            as_text = values.astype(object).where(values.notna(), "").astype(str)
+        out[str(col).strip()] = as_text
+    out = out.reset_index(drop=True)
+    out[_LINE] = np.arange(len(out)) + 1  # no header row in Parquet
+    return out
+
+
+def read_table(folder: Path, stem: str, required: bool,
+                problems: list[Problem]) -> tuple[str, pd.DataFrame | None]:
+    csv, parquet = folder / f"{stem}.csv", folder / f"{stem}.parquet"
+    if csv.exists() and parquet.exists():
+        problems.append(Problem(csv.name, None, None,
+                                f"есть и {csv.name}, и {parquet.name}; используется {csv.name}",
+                                "warning"))
+    if csv.exists():
+        name, frame = csv.name, _read_csv(csv, problems)
+    elif parquet.exists():
+        name, frame = parquet.name, _read_parquet(parquet, problems)
+    else:
+        if required:
+            problems.append(Problem(csv.name, None, None,
+                                    f"файл не найден в папке {folder} (ожидался {csv.name} "
+                                    f"или {parquet.name})"))
+        else:
+            problems.append(Problem(csv.name, None, None, "файла нет: таблица считается пустой",
+                                    "warning"))
+        return csv.name, None
+    if frame is None:
+        return name, None
+    required_cols, optional_cols = COLUMNS[stem]
+    missing = [c for c in required_cols if c not in frame.columns]
+    for col in missing:
+        problems.append(Problem(name, 1, col, "нет обязательного столбца"))
+    unknown = [c for c in frame.columns if c not in (*required_cols, *optional_cols, _LINE)]
+    for col in unknown:
+        problems.append(Problem(name, 1, col, "неизвестный столбец, не используется", "warning"))
+    if missing:
+        return name, None
+    for col in optional_cols:
+        if col not in frame.columns:
+            frame[col] = ""
+    frame = frame[[*required_cols, *optional_cols, _LINE]]
+    # strip spaces and drop fully empty lines (keeping the line numbers of the others)
+    text_cols = [*required_cols, *optional_cols]
+    frame = frame.assign(**{c: _as_categories(frame[c]) for c in text_cols})
+    frame = frame[(frame[text_cols] != "").any(axis=1).to_numpy()].reset_index(drop=True)
+    if frame.empty and required:
+        problems.append(Problem(name, None, None, "в файле нет ни одной строки данных"))
+        return name, None
+    return name, frame
+
+
+
+def read_meta(folder: Path, problems: list[Problem]) -> dict:
+    path = folder / "dataset.yaml"
+    if not path.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError):
+        problems.append(Problem(path.name, None, None, "файл не читается, не используется",
+                                "warning"))
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+

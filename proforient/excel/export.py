@@ -1,0 +1,164 @@
+"""Writing result tables to CSV or Excel, safely, and the Russian view of the indicator table.
+
+Text that came from input files (organisation names, typed specialty names) may start with
+``=``, ``+``, ``-`` or ``@``; Excel would run it as a formula (formula injection). Every such text
+cell is prefixed with an apostrophe, in both CSV and XLSX. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from proforient.dataset import Dataset
+from proforient.excel.layout import FORMULA_STARTS
+from proforient.parameters.roadmap import Roadmaps
+from proforient.problems import InputError, Problem
+from proforient.vocab import INDICATOR_KINDS, STATUSES
+
+SUFFIXES = (".csv", ".xlsx")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy where text cells starting with ``= + - @`` (or tab/CR) get a leading ``'``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table; only object/string columns are touched.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; the input is not modified.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            values = out[col]
+            text = values.astype("string")
+            risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+            if risky.any():
+                out[col] = values.astype(object).where(~risky, "'" + text.astype(object))
+    return out
+
+
+def _booleans_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map({True: "true", False: "false"}).astype("string")
+    return out
+
+
+def write_table(frame: pd.DataFrame, path: str | Path,
+                sheets: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write ``frame`` to ``path``: CSV (UTF-8, comma) or XLSX by the file's suffix.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The machine-readable table (canonical column names). Booleans are written as
+        ``true``/``false``, missing values as empty cells.
+    path : str or Path
+        ``.csv`` or ``.xlsx``.
+    sheets : dict, optional
+        For XLSX: extra sheets written *before* the main one, e.g. a Russian-headed view
+        (``{"Показатели": russian_frame}``); the main table goes to a sheet named ``data``.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Raises
+    ------
+    InputError
+        When the suffix is not supported or the file cannot be written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError([Problem(str(path), None, None,
+                                  "формат файла определяется расширением: .csv или .xlsx")])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        main = neutralise_formulas(_booleans_as_text(frame))
+        if suffix == ".csv":
+            main.to_csv(path, index=False, lineterminator="\n")
+        else:
+            with pd.ExcelWriter(path, engine="openpyxl") as writer:
+                for name, sheet in (sheets or {}).items():
+                    neutralise_formulas(_booleans_as_text(sheet)).to_excel(
+                        writer, sheet_name=name, index=False)
+                main.to_excel(writer, sheet_name="data", index=False)
+                for ws in writer.sheets.values():
+                    ws.freeze_panes = "A2"
+                    for column in ws.columns:
+                        width = max(len(str(c.value or "")) for c in column[:200])
+                        ws.column_dimensions[column[0].column_letter].width = min(60, width + 2)
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, None,
+                                  f"не удалось записать файл: {exc.strerror}")]) from None
+    return path
+
+
+#: Russian headers of the indicator table's columns.
+INDICATOR_HEADERS: dict[str, str] = {
+    "year": "Учебный год",
+    "scope": "Уровень",
+    "org_id": "Код организации",
+    "org_name": "Организация",
+    "indicator_id": "Код показателя",
+    "title": "Показатель",
+    "kind": "Вид показателя",
+    "numerator": "Числитель",
+    "denominator": "Знаменатель",
+    "value": "Значение (доли — в %)",
+    "target": "Цель (доли — в %)",
+    "status": "Статус",
+    "ci_low": "95% интервал, %: от",
+    "ci_high": "95% интервал, %: до",
+    "orgs_reporting": "Организаций с данными",
+    "orgs_total": "Организаций всего",
+}
+
+SCOPE_LABELS = {"org": "организация", "district": "район"}
+
+
+def indicators_russian(table: pd.DataFrame, dataset: Dataset, roadmaps: Roadmaps
+                       ) -> pd.DataFrame:
+    """Return the indicator table for people: Russian headers, names, titles and statuses.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`proforient.indicators.compute_indicators`.
+    dataset : Dataset
+        For organisation names.
+    roadmaps : Roadmaps
+        For indicator titles (of the roadmap that computed each year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame: shares and flags in percent (rounded to 0.1), counts as they are.
+    """
+    names = dataset.organizations.set_index("org_id")["name"]
+    titles = {(year, ind.id): ind.title for year in table["year"].unique()
+              for ind in roadmaps.definitions_for(year).indicators}
+    out = table.copy()
+    fraction = out["kind"].isin(["share", "flag"])
+    for col in ("value", "target", "ci_low", "ci_high"):
+        out[col] = out[col].where(~fraction, (out[col] * 100).round(1))
+    for col in ("numerator", "denominator"):
+        out[col] = out[col].round().astype("Int64")
+    out.insert(out.columns.get_loc("org_id") + 1, "org_name",
+               out["org_id"].map(names).where(out["scope"] == "org", "Район в целом"))
+    out.insert(out.columns.get_loc("indicator_id") + 1, "title",
+               [titles.get(key) for key in zip(out["year"], out["indicator_id"], strict=True)])
+    out["scope"] = out["scope"].map(SCOPE_LABELS)
+    out["kind"] = out["kind"].map(INDICATOR_KINDS.labels)
+    out["status"] = out["status"].map(STATUSES.labels)
+    return out.rename(columns=INDICATOR_HEADERS)

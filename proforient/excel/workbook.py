@@ -1,0 +1,320 @@
+"""Reading one filled workbook back, with workbook-specific checks (sheets, headers, identity,
+cell types, participants above enrolment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from proforient.excel.layout import (
+    CODE_COL,
+    FIRST_GRADE_COL,
+    FORM_VERSION,
+    GRADUATE_FIELDS,
+    GRADUATES_FIRST_ROW,
+    GRADUATES_HEADER_ROW,
+    INFO_ROWS,
+    INFO_VALUE_COLUMN,
+    MEASURES_FIRST_ROW,
+    MEASURES_HEADER_ROW,
+    MEASURES_HEADERS,
+    SHEET_GRADUATES,
+    SHEET_INFO,
+    SHEET_MEASURES,
+    SUBJECT_HEADERS,
+    SUBJECT_MARK,
+    SUBJECT_MARKS_ACCEPTED,
+    SUBJECT_MARKS_EMPTY,
+    TOTAL_COL,
+    unescape_text,
+)
+from proforient.problems import Problem, errors_of
+from proforient.vocab import (
+    ACADEMIC_YEAR_HINT,
+    GRADES,
+    MEASURES,
+    PARTICIPANT_BASE,
+    is_academic_year,
+)
+
+
+@dataclass(frozen=True)
+class WorkbookProblem(Problem):
+    """A problem in a workbook: ``file`` is the workbook, ``sheet`` the sheet, ``column`` the
+    cell address (``D5``) and ``line`` its row; printed as
+    ``sch-07_Малолуговская_СОШ.xlsx, лист «Показатели», ячейка D5: ошибка: …``."""
+
+    sheet: str | None = None
+
+    def where(self) -> list[str]:
+        """Workbook, sheet, then the cell (or the row when no cell is known)."""
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"лист «{self.sheet}»")
+        if self.column is not None:
+            parts.append(f"ячейка {self.column}")
+        elif self.line is not None:
+            parts.append(f"строка {self.line}")
+        return parts
+
+
+
+
+# --------------------------------------------------------------------------------------------
+# Reading one workbook
+
+
+@dataclass
+class Workbook:
+    """What one workbook holds, with the cell of every value (for the messages)."""
+
+    file: str
+    org_id: str = ""
+    year: str = ""
+    measures: list[dict] = field(default_factory=list)  # measure, grade, value, _cell, _code
+    graduates: list[dict] | None = None  # GRADUATE_FIELDS + _row
+    problems: list[WorkbookProblem] = field(default_factory=list)
+    identified: bool = False  # «Сведения» named a known organisation and a valid year
+    duplicate: bool = False  # another workbook of the same organisation and year
+
+    def error(self, sheet: str | None, coord: str | None, message: str,
+              severity: str = "error") -> None:
+        row = int(re.sub(r"\D", "", coord)) if coord else None
+        self.problems.append(WorkbookProblem(self.file, row, coord, message, severity, sheet))
+
+    @property
+    def failed(self) -> bool:
+        return bool(errors_of(self.problems))
+
+    @property
+    def empty(self) -> bool:
+        return not self.measures and not self.graduates
+
+
+def _text(value) -> str | None:
+    """A text cell's value as the template wrote it (``None`` for a non-text value)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return unescape_text(value.replace("\u00a0", " ").strip())
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return None
+
+
+def _number_text(value) -> tuple[str | None, str | None]:
+    """A number cell → (text for the CSV, reason it is not a number)."""
+    if isinstance(value, bool):
+        return None, f"логическое значение {'ИСТИНА' if value else 'ЛОЖЬ'}, а нужно число " \
+                     "(для да/нет — 1 или 0)"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return None, "в ячейке дата, а нужно число: Excel принял введённое за дату; " \
+                     "введите число заново в ячейку с числовым форматом"
+    text = _text(value)
+    if text is None:
+        return None, f"значение «{value}» не является числом"
+    try:
+        float(text.replace(",", ".").replace(" ", ""))
+    except ValueError:
+        return None, f"в ячейке текст «{text}», а нужно число"
+    return text.replace(" ", ""), None
+
+
+def _header_mismatch(ws: Worksheet, row: int, expected: dict[int, str]) -> tuple[int, str] | None:
+    """First header cell of ``row`` that differs from ``expected``: (column, found text)."""
+    for col, text in expected.items():
+        found = ws.cell(row, col).value
+        if str(found if found is not None else "").strip() != text:
+            return col, "" if found is None else str(found)
+    return None
+
+
+def _check_header(book: Workbook, ws: Worksheet, row: int, expected: dict[int, str]) -> bool:
+    """Report a moved or changed header; ``True`` when the header is where it must be."""
+    mismatch = _header_mismatch(ws, row, expected)
+    if mismatch is None:
+        return True
+    first = dict(list(expected.items())[:2])
+    moved = next((r for r in range(1, min(ws.max_row, 40) + 1)
+                  if r != row and _header_mismatch(ws, r, first) is None), None)
+    if moved is not None:
+        book.error(ws.title, f"A{moved}",
+                   f"заголовки таблицы в строке {moved}, а должны быть в строке {row}: строки "
+                   "сдвинуты; верните их на место или возьмите чистый шаблон")
+        return False
+    col, found = mismatch
+    book.error(ws.title, f"{get_column_letter(col)}{row}",
+               f"ожидался заголовок «{expected[col]}», а в ячейке "
+               f"{'пусто' if found == '' else f'«{found}»'}: столбцы сдвинуты или заголовок "
+               "изменён; верните как было или возьмите чистый шаблон")
+    return False
+
+
+def _read_info(book: Workbook, wb, org_ids: set[str]) -> bool:
+    if SHEET_INFO not in wb.sheetnames:
+        book.error(None, None,
+                   f"нет листа «{SHEET_INFO}» (в книге листы: {', '.join(wb.sheetnames)}): это "
+                   "не шаблон proforient или лист переименован — по нему определяется "
+                   "организация")
+        return False
+    ws = wb[SHEET_INFO]
+    ok = True
+    for row, label in INFO_ROWS.values():
+        if str(ws.cell(row, 1).value or "").strip() != label:
+            book.error(SHEET_INFO, f"A{row}", f"ожидалась подпись «{label}»: лист изменён")
+            ok = False
+    if not ok:
+        return False
+    cells = {f: f"{INFO_VALUE_COLUMN}{row}" for f, (row, _) in INFO_ROWS.items()}
+    values = {f: _text(ws[c].value) or "" for f, c in cells.items()}
+    if values["version"] != FORM_VERSION:
+        book.error(SHEET_INFO, cells["version"],
+                   f"версия формы «{values['version']}», а нужна «{FORM_VERSION}»: "
+                   "заполните шаблон этого года")
+        ok = False
+    book.org_id, book.year = values["org_id"], values["year"]
+    if book.org_id not in org_ids:
+        book.error(SHEET_INFO, cells["org_id"],
+                   f"организации «{book.org_id}» нет в organizations.csv набора данных: книга "
+                   "чужого района или код изменён")
+        ok = False
+    if not is_academic_year(book.year):
+        book.error(SHEET_INFO, cells["year"], f"учебный год «{book.year}» {ACADEMIC_YEAR_HINT}")
+        ok = False
+    return ok
+
+
+def _read_measures(book: Workbook, wb) -> None:
+    if SHEET_MEASURES not in wb.sheetnames:
+        book.error(None, None, f"нет листа «{SHEET_MEASURES}» (в книге листы: "
+                               f"{', '.join(wb.sheetnames)}): не переименовывайте листы")
+        return
+    ws = wb[SHEET_MEASURES]
+    if not _check_header(book, ws, MEASURES_HEADER_ROW, MEASURES_HEADERS):
+        return
+    columns = [*((FIRST_GRADE_COL + g - 1, g) for g in GRADES), (TOTAL_COL, None)]
+    numbers: dict[tuple[str, int | None], tuple[float, str]] = {}
+    for row in range(MEASURES_FIRST_ROW, ws.max_row + 1):
+        code = _text(ws.cell(row, CODE_COL).value) or ""
+        code_cell = f"{get_column_letter(CODE_COL)}{row}"
+        for col, grade in columns:
+            cell = ws.cell(row, col)
+            if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+                continue
+            if code == "":
+                book.error(ws.title, cell.coordinate,
+                           "значение в строке без кода показателя (столбец A пуст)")
+                continue
+            text, reason = _number_text(cell.value)
+            if reason:
+                book.error(ws.title, cell.coordinate, reason)
+                continue
+            book.measures.append({"measure": code, "grade": "" if grade is None else str(grade),
+                                  "value": text, "_cell": cell.coordinate, "_code": code_cell})
+            numbers[(code, grade)] = (float(text.replace(",", ".")), cell.coordinate)
+    _check_participants(book, ws.title, numbers)
+
+
+def _check_participants(book: Workbook, sheet: str,
+                        numbers: dict[tuple[str, int | None], tuple[float, str]]) -> None:
+    """Participants of a grade (or of the total column) above the enrolment beside them."""
+    for part, base in PARTICIPANT_BASE.items():
+        for grade in (*GRADES, None):
+            if (part, grade) not in numbers or (base, grade) not in numbers:
+                continue
+            (n_part, cell), (n_base, base_cell) = numbers[(part, grade)], numbers[(base, grade)]
+            if n_part > n_base:
+                where = "всего" if grade is None else f"{grade} класс"
+                book.error(sheet, cell,
+                           f"{where}: «{MEASURES[part].label}» — {n_part:g}, это больше, чем "
+                           f"«{MEASURES[base].label}» — {n_base:g} (ячейка {base_cell}); "
+                           "участников не может быть больше, чем обучающихся")
+
+
+def _read_graduates(book: Workbook, wb, required: bool) -> None:
+    if SHEET_GRADUATES not in wb.sheetnames:
+        if required:
+            book.error(None, None, f"нет листа «{SHEET_GRADUATES}» (в книге листы: "
+                                   f"{', '.join(wb.sheetnames)}): не переименовывайте листы")
+        return
+    ws = wb[SHEET_GRADUATES]
+    fields = list(GRADUATE_FIELDS)
+    expected = dict(enumerate([*GRADUATE_FIELDS.values(), *SUBJECT_HEADERS.values()], start=1))
+    if not _check_header(book, ws, GRADUATES_HEADER_ROW, expected):
+        return
+    book.graduates = []
+    for row in range(GRADUATES_FIRST_ROW, ws.max_row + 1):
+        record: dict = {"_row": row}
+        bad = False
+        for col, name in enumerate(fields, start=1):
+            cell = ws.cell(row, col)
+            text = _text(cell.value)
+            if text is None:
+                book.error(ws.title, cell.coordinate,
+                           "в ячейке дата или логическое значение, а нужен текст: введите "
+                           "заново в ячейку с текстовым форматом")
+                bad = True
+                text = ""
+            record[name] = text
+        chosen, first_cell = [], None
+        for col, code in enumerate(SUBJECT_HEADERS, start=len(fields) + 1):
+            cell = ws.cell(row, col)
+            mark = (_text(cell.value) or "").casefold()
+            if mark in SUBJECT_MARKS_ACCEPTED:
+                chosen.append(code)
+                first_cell = first_cell or cell.coordinate
+            elif mark not in SUBJECT_MARKS_EMPTY:
+                book.error(ws.title, cell.coordinate,
+                           f"«{cell.value}»: у предмета, который выпускник сдавал, выберите "
+                           f"«{SUBJECT_MARK}», у остальных оставьте ячейку пустой")
+                bad = True
+        record["ege_subjects"] = ";".join(chosen)
+        record["_ege_cell"] = first_cell or f"{get_column_letter(len(fields) + 1)}{row}"
+        if bad or chosen or any(record[name] for name in fields):
+            book.graduates.append(record)
+
+
+def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbook:
+    """Read one workbook with the workbook-specific checks (no dataset rules yet).
+
+    Parameters
+    ----------
+    path : Path
+        The ``.xlsx`` file.
+    org_ids : set of str
+        Organisations of the dataset.
+    school_ids : set of str
+        Those of kind ``school`` (their workbooks must have a graduates sheet).
+
+    Returns
+    -------
+    Workbook
+        The values with their cells, and the problems found.
+    """
+    book = Workbook(path.name)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken or foreign file
+        book.error(None, None, f"книга не открывается ({type(exc).__name__}): файл повреждён "
+                               "или это не книга Excel .xlsx")
+        return book
+    try:
+        if _read_info(book, wb, org_ids):
+            book.identified = True
+            _read_measures(book, wb)
+            _read_graduates(book, wb, required=book.org_id in school_ids)
+    finally:
+        wb.close()
+    return book
+
+

@@ -1,0 +1,294 @@
+"""The roadmap (дорожная карта) as data: activities and their indicator definitions.
+
+Read from ``parameters/roadmap-YYYY-YYYY.yaml``. Loading checks the file (unique ids, known
+kinds, measures and organisation kinds, grade ranges, targets) and reports every problem in
+Russian with the activity it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from proforient.parameters.files import read_yaml
+from proforient.problems import InputError, Problem
+from proforient.vocab import (
+    ACADEMIC_YEAR_HINT,
+    GRADES,
+    INDICATOR_KINDS,
+    KINDS,
+    MEASURES,
+    is_academic_year,
+)
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One side of an indicator: a measure summed over an inclusive grade range (or a total)."""
+
+    measure: str
+    grades: tuple[int, int] | None = None
+
+    def covers(self, grade: int) -> bool:
+        """Whether ``grade`` falls into this term's range (always true without a range)."""
+        return self.grades is None or self.grades[0] <= grade <= self.grades[1]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator of the roadmap (SPEC §4).
+
+    ``source`` is ``measures`` (computed from measures.csv) or ``graduates`` (from the
+    per-graduate alignment; then ``numerator``/``denominator`` are ``None`` and the counts come
+    from :func:`proforient.alignment.graduate_indicator_counts`).
+    """
+
+    id: str
+    title: str
+    kind: str
+    applies_to: tuple[str, ...]
+    target: float | None
+    source: str = "measures"
+    numerator: Operand | None = None
+    denominator: Operand | None = None
+    numerator_text: str = ""
+    denominator_text: str = ""
+    for_grades: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """An activity of the roadmap with its Russian wording and its indicator."""
+
+    number: int
+    goal: str
+    activity: str
+    deadline: str
+    expected_result: str
+    executors: tuple[str, ...]
+    indicator: Indicator
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """The whole roadmap of one academic year."""
+
+    year: str
+    title: str
+    activities: tuple[Activity, ...]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        """Indicators in the roadmap's order."""
+        return [a.indicator for a in self.activities]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """Return the indicator with this id (``KeyError`` if absent)."""
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+
+def _term(raw, where: str, problems: list[Problem], name: str) -> Operand | None:
+    if not isinstance(raw, dict) or "measure" not in raw:
+        problems.append(Problem(name, None, where, "ожидалось {measure: …, grades: [с, по]}"))
+        return None
+    measure = str(raw["measure"])
+    if measure not in MEASURES:
+        problems.append(Problem(name, None, where, f"неизвестный показатель «{measure}»"))
+    grades = raw.get("grades")
+    if grades is None:
+        return Operand(measure)
+    ok = (isinstance(grades, list) and len(grades) == 2
+          and all(isinstance(g, int) and g in GRADES for g in grades) and grades[0] <= grades[1])
+    if not ok:
+        problems.append(Problem(name, None, where,
+                                f"grades должно быть [с, по] с классами 1–11, а указано {grades}"))
+        return None
+    return Operand(measure, (grades[0], grades[1]))
+
+
+def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, None, where, "нет описания показателя (indicator)"))
+        return None
+    before = len(problems)
+    ind_id = str(raw.get("id", ""))
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", ind_id):
+        problems.append(Problem(name, None, where,
+                                f"id показателя «{ind_id}» — латиница, цифры и _"))
+    kind = raw.get("kind")
+    if kind not in INDICATOR_KINDS:
+        problems.append(Problem(name, None, where, f"kind «{kind}»: допустимо share, flag, count"))
+    applies = tuple(str(k) for k in raw.get("applies_to") or [])
+    unknown = [k for k in applies if k not in KINDS]
+    if not applies or unknown:
+        problems.append(Problem(name, None, where,
+                                f"applies_to {list(applies)}: допустимо {KINDS.codes}"))
+    target = raw.get("target")
+    if target is not None and (not isinstance(target, int | float) or target < 0
+                               or (kind in ("share", "flag") and target > 1)):
+        problems.append(Problem(name, None, where,
+                                f"target {target!r}: для долей и флагов — дробь от 0 до 1, для "
+                                "количеств — неотрицательное число, или null"))
+    for_grades = raw.get("for_grades")
+    if for_grades is not None and (not isinstance(for_grades, list) or not for_grades
+                                   or not all(isinstance(g, int) and g in GRADES
+                                              for g in for_grades)):
+        problems.append(Problem(name, None, where,
+                                f"for_grades должно быть списком классов 1–11, а указано "
+                                f"{for_grades!r}"))
+    source = str(raw.get("source", "measures"))
+    numerator = denominator = None
+    if source == "graduates":
+        if kind != "share":
+            problems.append(Problem(name, None, where, "source: graduates бывает только у долей"))
+    elif source == "measures":
+        numerator = _term(raw.get("numerator"), where + ", numerator", problems, name)
+        if kind == "share":
+            denominator = _term(raw.get("denominator"), where + ", denominator", problems, name)
+        elif raw.get("denominator") is not None:
+            problems.append(Problem(name, None, where, "знаменатель бывает только у долей"))
+    else:
+        problems.append(Problem(name, None, where, f"source «{source}»: measures или graduates"))
+    if len(problems) > before:
+        return None
+
+    def text(side: str) -> str:
+        value = raw.get(side) or {}
+        return str(value.get("description", "")) if isinstance(value, dict) else ""
+
+    return Indicator(
+        id=ind_id, title=str(raw.get("title") or ind_id), kind=str(kind), applies_to=applies,
+        target=None if target is None else float(target), source=source,
+        numerator=numerator, denominator=denominator,
+        numerator_text=text("numerator"), denominator_text=text("denominator"),
+        for_grades=tuple(for_grades) if for_grades else None,
+    )
+
+
+def load_roadmap(path: str | Path) -> Roadmap:
+    """Read and check a roadmap file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file (``parameters/roadmap-2021-2022.yaml``).
+
+    Returns
+    -------
+    Roadmap
+
+    Raises
+    ------
+    InputError
+        With every problem found in the file.
+    """
+    path = Path(path)
+    name = path.name
+    raw = read_yaml(path, what="файл дорожной карты")
+    if not isinstance(raw.get("activities"), list):
+        raise InputError([Problem(name, None, None, "нет списка activities")])
+    problems: list[Problem] = []
+    activities: list[Activity] = []
+    seen: set[str] = set()
+    for i, act in enumerate(raw["activities"], start=1):
+        where = f"мероприятие {act.get('number', i) if isinstance(act, dict) else i}"
+        if not isinstance(act, dict):
+            problems.append(Problem(name, None, where, "ожидался словарь"))
+            continue
+        ind = _indicator(act.get("indicator"), where, problems, name)
+        if ind is None:
+            continue
+        if ind.id in seen:
+            problems.append(Problem(name, None, where, f"id «{ind.id}» повторяется"))
+        seen.add(ind.id)
+        activities.append(Activity(
+            number=int(act.get("number", i)), goal=str(act.get("goal", "")),
+            activity=str(act.get("activity", "")), deadline=str(act.get("deadline", "")),
+            expected_result=str(act.get("expected_result", "")),
+            executors=tuple(str(e) for e in act.get("executors") or []), indicator=ind,
+            note=str(act.get("note", "") or ""),
+        ))
+    if problems:
+        raise InputError(problems)
+    return Roadmap(year=str(raw.get("year", "")), title=str(raw.get("title", "")),
+                   activities=tuple(activities))
+
+
+@dataclass(frozen=True)
+class Roadmaps:
+    """The district's roadmaps, one per academic year a roadmap file was written for.
+
+    A year is judged by its own roadmap or, when the district did not write one for it, by the
+    latest earlier one (last year's targets still hold). A year before the first roadmap has no
+    targets: a later roadmap never judges an earlier year.
+    """
+
+    by_year: Mapping[str, Roadmap]
+
+    def __post_init__(self) -> None:
+        if not self.by_year:
+            raise ValueError("at least one roadmap is needed")
+
+    @property
+    def first(self) -> Roadmap:
+        """The earliest roadmap."""
+        return self.by_year[min(self.by_year)]
+
+    def for_year(self, year: str) -> Roadmap | None:
+        """The roadmap that judges ``year``: its own or the latest earlier one; ``None`` if none.
+
+        >>> r = Roadmaps({"2021-2022": Roadmap("2021-2022", "", ())})
+        >>> r.for_year("2022-2023").year, r.for_year("2020-2021")
+        ('2021-2022', None)
+        """
+        earlier = [y for y in self.by_year if y <= year]
+        return self.by_year[max(earlier)] if earlier else None
+
+    def definitions_for(self, year: str) -> Roadmap:
+        """The roadmap whose indicator *definitions* compute ``year``: the judging one, or for a
+        year before the first roadmap the first one (so that trends have earlier values)."""
+        return self.for_year(year) or self.first
+
+
+def load_roadmaps(folder: Path) -> Roadmaps:
+    """Read every ``roadmap-YYYY-YYYY.yaml`` of the parameters folder.
+
+    Raises
+    ------
+    InputError
+        When there is no roadmap file, a file name is not ``roadmap-<academic year>.yaml``, the
+        year inside a file differs from its name, or a file has problems.
+    """
+    files = sorted(Path(folder).glob("roadmap-*.yaml"))
+    if not files:
+        raise InputError([Problem(str(Path(folder).name), None, None,
+                                  "в папке параметров нет файла дорожной карты "
+                                  "roadmap-ГГГГ-ГГГГ.yaml")])
+    problems: list[Problem] = []
+    by_year: dict[str, Roadmap] = {}
+    for path in files:
+        year = path.stem.removeprefix("roadmap-")
+        if not is_academic_year(year):
+            problems.append(Problem(path.name, None, None,
+                                    f"имя файла: после «roadmap-» нужен учебный год, «{year}» "
+                                    f"{ACADEMIC_YEAR_HINT}"))
+            continue
+        try:
+            roadmap = load_roadmap(path)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        if roadmap.year and roadmap.year != year:
+            problems.append(Problem(path.name, None, "year",
+                                    f"в файле указан год {roadmap.year}, а в имени файла {year}"))
+            continue
+        by_year[year] = Roadmap(year=year, title=roadmap.title, activities=roadmap.activities)
+    if problems:
+        raise InputError(problems)
+    return Roadmaps(by_year)

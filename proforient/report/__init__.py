@@ -1,0 +1,1 @@
+"""The shared reports: school, district and graduates, each as analysis → findings → page."""
