@@ -6,10 +6,8 @@ with the loader). Frames are built by hand; expected values are worked out in co
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2_contingency
 
 from proforient.compute.alignment import (
     ALIGNMENT_COLUMNS,
@@ -20,7 +18,6 @@ from proforient.compute.alignment import (
     classify_study_region,
     graduate_indicator_counts,
     profile_flows,
-    profile_group_association,
     study_location,
     supply_demand,
 )
@@ -435,6 +432,18 @@ def test_no_demand_list_is_no_data_not_zero(rules, classifier, aliases):
         assert counts.at["in_demand_choice_share", "numerator"] == 0
 
 
+def test_no_demand_list_is_no_data_even_where_nobody_was_admitted(rules, classifier, aliases):
+    # two graduates went on to grade 10: with a list "0 of 2" is a fact; without one it is not
+    # known, and the district's value must not be pooled from such schools alone
+    g = graduates([{"destination": "school"}, {"destination": "school"}])
+    counts = graduate_indicator_counts(align(g, NO_DEMAND, rules, classifier, aliases), rules)
+    row = counts.set_index("indicator_id").loc["in_demand_choice_share"]
+    assert pd.isna(row["numerator"]) and row["denominator"] == 2
+    listed = demand([("district", "01.02.03", YEAR, None)])
+    counts = graduate_indicator_counts(align(g, listed, rules, classifier, aliases), rules)
+    assert counts.set_index("indicator_id").at["in_demand_choice_share", "numerator"] == 0
+
+
 def test_counts_are_per_year(rules, classifier, aliases):
     g = graduates(
         [
@@ -577,50 +586,6 @@ def test_study_location(rules, classifier, aliases):
     _sample_accounts_for_everyone(result, a)
     with_places = study_location(a, places={"republic": ["ижевск"]}).table
     assert with_places.set_index("location")["graduates"].tolist() == [2, 2, 1, 1]
-
-
-def test_profile_group_association(rules, classifier, aliases):
-    # technological → 15 (6) and 34 (1); natural_science → 34 (5) and 15 (1); one graduate
-    # without a profile and one unresolved are left out; group 09 (2 graduates) is pooled.
-    rows = (
-        [{"profile": "technological", "specialty_code": "15.02.16"}] * 6
-        + [{"profile": "technological", "specialty_code": "34.02.01"}]
-        + [{"profile": "natural_science", "specialty_code": "34.02.01"}] * 5
-        + [{"profile": "natural_science", "specialty_code": "15.02.16"}]
-        + [{"profile": "technological", "specialty_code": "09.02.07"}] * 2
-        + [
-            {"profile": None, "specialty_code": "15.02.16"},
-            {"profile": "technological", "specialty_name": "колледж"},
-        ]
-    )
-    a = align(graduates(rows), NO_DEMAND, rules, classifier, aliases)
-    result = profile_group_association(a, min_group_size=5)
-    observed = np.array([[2, 6, 1], [0, 1, 5]])  # columns: other (09), 15, 34
-    expected = chi2_contingency(observed, correction=False)
-    row = result.table.iloc[0]
-    assert row["graduates"] == 15 and row["profiles"] == 2 and row["groups"] == 3
-    assert row["chi2"] == pytest.approx(expected.statistic)
-    assert row["p_value"] == pytest.approx(expected.pvalue)
-    assert row["dof"] == 2
-    assert row["cramers_v"] == pytest.approx(np.sqrt(expected.statistic / 15))
-    assert row["expected_below_5"] == pytest.approx((expected.expected_freq < 5).mean())
-    ct = result.details["contingency"]
-    assert set(ct["ugs_code"]) == {"other", "15.00.00", "34.00.00"}
-    assert ct["graduates"].sum() == 15
-    s = result.sample.set_index("reason")["graduates"]
-    assert s["no_profile"] == 1 and s["unresolved"] == 1 and s["included"] == 15
-    _sample_accounts_for_everyone(result, a)
-
-
-def test_association_needs_two_profiles(rules, classifier, aliases):
-    g = graduates(
-        [{"profile": "technological", "specialty_code": "15.02.16"}] * 3
-        + [{"profile": "technological", "specialty_code": "34.02.01"}] * 3
-    )
-    row = profile_group_association(
-        align(g, NO_DEMAND, rules, classifier, aliases), min_group_size=1
-    ).table.iloc[0]
-    assert np.isnan(row["chi2"]) and np.isnan(row["cramers_v"]) and pd.isna(row["dof"])
 
 
 def test_any_index_is_kept(rules, classifier, aliases):

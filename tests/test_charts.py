@@ -1,107 +1,94 @@
-"""Chart functions: seaborn-style signatures, B&W-readable marks, no pyplot state."""
+"""Chart functions: fixed layouts, black-and-white marks, axes to the data, no pyplot state."""
 
 from __future__ import annotations
 
-import io
+import base64
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 
+from proforient.compute.stats import funnel_limits
 from proforient.report import charts
-from proforient.report.html import figure_html
+from proforient.report.html import figure
 
 
 def _texts(ax: Axes) -> list[str]:
     return [t.get_text() for t in ax.texts]
 
 
-@pytest.fixture
-def funnel_data() -> pd.DataFrame:
-    n = np.array([50, 80, 120, 200, 300, 400])
-    share = np.array([0.80, 0.82, 0.78, 0.81, 0.79, 0.10])  # the last school far below
-    return pd.DataFrame({"name": [f"Школа {i}" for i in range(6)], "denominator": n,
-                         "share": share, "me": [True, False, False, False, False, False]})
+def _svg(markup: str) -> str:
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', str(markup)).group(1)
+    return base64.b64decode(data).decode("utf-8")
 
 
-def test_funnel_plot_labels_the_highlighted_school_and_the_outlier(funnel_data):
-    with charts.figure(8, 5) as (fig, ax):
-        out = charts.funnel_plot(funnel_data, p0=0.7, label="name", highlight="me",
-                                 target=0.8, ax=ax)
-        assert out is ax
-        labels = _texts(ax)
-        assert "Школа 0" in labels  # highlighted
-        assert "Школа 5" in labels  # outside the limits
-        assert "Школа 2" not in labels
-        legend = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert {"границы 95 %", "границы 99,8 %", "район в целом", "эта школа"} <= set(legend)
-        styles = {line.get_linestyle() for line in ax.get_lines()}
-        assert {"--", ":"} <= styles  # the two limit levels differ by line style
-        figure_html(fig, "проверка")
+def test_figure_size_is_panels_plus_margins():
+    with charts.figure(3.0, 2.0, 1, 2, left=0.5, right=0.1, top=0.4, bottom=0.6,
+                       wgap=0.3) as (fig, axes):
+        assert len(axes) == 2
+        width, height = fig.get_size_inches()
+    assert (width, height) == pytest.approx((0.5 + 0.1 + 2 * 3.0 + 0.3, 0.4 + 0.6 + 2.0))
 
 
-def test_funnel_plot_without_labels_for_others(funnel_data):
-    with charts.figure(8, 5) as (_fig, ax):
-        charts.funnel_plot(funnel_data, p0=0.7, label="name", highlight="me",
-                           label_outside=False, ax=ax)
-        assert _texts(ax) == ["Школа 0"]
-
-
-def test_status_heatmap_marks_statuses_with_symbols():
-    data = pd.DataFrame({"ind": [1, 2, 1, 2], "org": ["А", "А", "Б", "Б"],
-                         "status": ["met", "not_met", "no_data", "monitored"]})
-    data = data.iloc[:3]  # (Б, 2) does not apply: blank cell
-    with charts.figure(4, 3) as (_fig, ax):
-        charts.status_heatmap(data, x="ind", y="org", ax=ax)
-        assert sorted(_texts(ax)) == sorted(["✓", "✗", "?"])
-        hatches = {p.get_hatch() for p in ax.patches}
-        assert "///" in hatches  # not met is hatched, not only coloured
-
-
-def test_count_heatmap_hides_small_counts():
-    data = pd.DataFrame({"profile": ["а", "а", "б", "б"], "group": ["x", "y", "x", "y"],
-                         "n": [2, 7, 0, 3]})
-    with charts.figure(4, 3) as (_fig, ax):
-        charts.count_heatmap(data, x="profile", y="group", value="n", threshold=3, ax=ax)
-        texts = _texts(ax)
-        assert "<3" in texts and "2" not in texts
-        assert {"7", "3"} <= set(texts)
-
-
-def test_other_charts_return_their_axes():
-    tidy = pd.DataFrame({"label": ["Первый показатель", "Второй"], "v": [0.4, 0.7],
-                         "lo": [0.3, 0.6], "hi": [0.5, 0.8], "d": [0.5, 0.5], "t": [0.8, None]})
-    grades = pd.DataFrame({"grade": [5, 6, 7], "share": [0.5, 0.9, 0.7],
-                           "district_share": [0.6, 0.8, 0.7]})
-    years = pd.DataFrame({"year": ["2020-2021", "2021-2022"] * 2, "value": [0.2, 0.3, 0.4, 0.5],
-                          "series": ["школа", "школа", "район", "район"]})
-    bars = pd.DataFrame({"g": ["а", "б"], "vac": [5.0, np.nan], "got": [2.0, 7.0],
-                         "hide": [True, False], "hide_text": ["<3", "<3"]})
-    with charts.figure(10, 8, 3, 2) as (_fig, axes):
-        assert charts.interval_plot(tidy, y="label", x="v", low="lo", high="hi",
-                                    refs={"d": "район"}, target="t", ax=axes[0, 0]) is axes[0, 0]
-        assert charts.grade_bars(grades, target=0.8, ax=axes[0, 1]) is axes[0, 1]
-        assert charts.trend_lines(years, ax=axes[1, 0]) is axes[1, 0]
-        ax = charts.paired_bars(bars, y="g", x=["vac", "got"], labels=["вакансии", "поступили"],
-                                hidden={"got": "hide"}, ax=axes[1, 1])
-        assert "<3" in _texts(ax) and "не указано" in _texts(ax)
-        assert charts.share_bars(tidy, y="label", x="v", ax=axes[2, 0]) is axes[2, 0]
-
-
-def test_figures_are_not_registered_with_pyplot_and_dollars_are_printed():
+def test_figures_are_not_registered_and_text_stays_text():
     before = plt.get_fignums()
-    with charts.figure(4, 3) as (fig, ax):
-        ax.set_title("Школа $100$ «<b>»")  # a $ in a name must not be parsed as maths
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
+    with charts.figure(3, 2) as (fig, ax):
+        ax.set_title("Школа $100$ «<b>»")  # a $ in a name is printed, not parsed as maths
+        markup = figure(fig, "проверка", caption="подпись <i>")
     assert plt.get_fignums() == before
-    assert buffer.getvalue().startswith(b"\x89PNG")
+    svg = _svg(markup)
+    assert svg.startswith("<svg") and "Школа $100$ «&lt;b&gt;»" in svg  # text, escaped
+    assert "<metadata>" not in svg
+    assert "<figcaption>подпись &lt;i&gt;</figcaption>" in str(markup)
+    assert 'alt="проверка"' in str(markup)
 
 
-def test_wrap_limits_lines():
+def test_grade_bars_axis_fits_small_shares_and_the_target():
+    with charts.figure(4, 2) as (_fig, ax):
+        charts.grade_bars(ax, [6, 7, 8], [0.05, 0.08, 0.02], [0.07, 0.06, 0.04], target=0.10)
+        # the highest mark is the 10 % target: the axis ends 15 % above it, not at 100 %
+        assert ax.get_ylim() == pytest.approx((0, 0.115))
+        assert any(abs(line.get_ydata()[0] - 0.10) < 1e-12 for line in ax.get_lines()
+                   if len(line.get_ydata()) == 2)  # the target line is drawn
+        assert {p.get_hatch() for p in ax.patches} == {"//"}
+
+
+def test_funnel_plot_marks_the_school_labels_points_and_two_limit_styles():
+    n = np.array([50, 80, 120, 200, 300, 400])
+    share = np.array([0.80, 0.82, 0.78, 0.81, 0.79, 0.10])
+    limits = funnel_limits(0.7, np.arange(10, 450, 10))  # both levels, tidy
+    with charts.figure(5, 3) as (_fig, ax):
+        charts.funnel_plot(ax, n, share, p0=0.7, limits=limits, target=0.8,
+                           highlight=[True, False, False, False, False, False],
+                           labels=["Школа 0", "", "", "", "", "Школа 5"])
+        assert sorted(_texts(ax)) == ["Школа 0", "Школа 5"]
+        styles = {line.get_linestyle() for line in ax.get_lines()}
+        assert {"--", ":"} <= styles
+        low, high = ax.get_ylim()
+        assert low < 0.10 < 0.82 < high  # every school is inside the axis
+
+
+def test_interval_and_bar_charts_return_their_axes():
+    labels = ["Первый показатель", "Второй"]
+    with charts.figure(4, 1.5, 1, 3) as (_fig, axes):
+        ax = charts.interval_plot(axes[0], labels, [0.4, 0.7], low=[0.3, 0.6], high=[0.5, 0.8],
+                                  refs=[("район", [0.5, 0.5], charts.DISTRICT)],
+                                  target=[0.8, np.nan])
+        assert ax is axes[0]
+        assert [t.get_text() for t in ax.get_yticklabels()] == labels
+        ax = charts.paired_bars(axes[1], ["а", "б"], [("вакансии", [5, np.nan]),
+                                                     ("поступили", [2, 7])],
+                                marks=[["", "не указано"], ["<3", ""]])
+        assert sorted(_texts(ax)) == ["<3", "не указано"]
+        assert charts.share_bars(axes[2], ["а", "б"], [("2021", [0.2, 0.4])]) is axes[2]
+        assert axes[2].get_xlim() == pytest.approx((0, 0.46))
+
+
+def test_wrap_and_label_width():
     text = "Доля обучающихся 5-11 классов, прошедших диагностику профессиональных предпочтений"
     wrapped = charts.wrap(text, 20, 2)
     assert len(wrapped.splitlines()) == 2 and wrapped.endswith("…")
     assert all(len(line) <= 21 for line in wrapped.splitlines())
+    assert charts.label_width(["ab", "abcd\nx"]) == pytest.approx(4 * charts.CHAR_WIDTH + 0.15)

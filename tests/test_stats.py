@@ -10,18 +10,19 @@ import pytest
 from scipy import stats as sps
 
 from proforient.compute.stats import (
+    association_test,
     change_test,
     cramers_v,
     funnel_limits,
     funnel_position,
     level_suffix,
+    peer_groups,
     pooled_share,
-    school_type,
-    similar_groups,
     size_band,
     trend_table,
     wilson_interval,
 )
+from proforient.names import school_type
 
 # --------------------------------------------------------------------------------------------
 # wilson_interval
@@ -400,7 +401,7 @@ def test_cramers_v_rejects_bad_tables(table):
 
 
 # --------------------------------------------------------------------------------------------
-# size_band, similar_groups
+# size_band, peer_groups
 
 
 def test_size_band_edges():
@@ -455,10 +456,10 @@ def test_school_type(name, expected):
     assert school_type(name) == expected
 
 
-def test_similar_groups_type_or_size_band():
+def test_peer_groups_type_or_every_school_of_the_size_band():
     orgs = pd.DataFrame(
         {
-            "org_id": ["a", "b", "c", "d", "e", "f", "g", "h"],
+            "org_id": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
             "name": [
                 "МБОУ Берёзовская СОШ",
                 "МБОУ Липовская СОШ №2",
@@ -468,33 +469,41 @@ def test_similar_groups_type_or_size_band():
                 "МБДОУ Детский сад «Ромашка»",
                 "МБОУ Гимназия",
                 "МКОУ Малая НОШ",
+                "МБОУ Ёлкинская СОШ",
             ],
-            "kind": ["school", "school", "ОО", "school", "school", "preschool", "school", "school"],
+            "kind": ["school", "school", "ОО", "school", "school", "preschool", "school",
+                     "school", "school"],
         }
     )
     before = orgs.copy()
-    size = pd.Series({"a": 450, "b": 250, "c": 700, "d": 80, "e": 350, "g": 620, "f": 40})
-    groups = similar_groups(orgs, size)
+    size = pd.Series({"a": 450, "b": 250, "c": 700, "d": 80, "e": 350, "g": 620, "f": 40,
+                      "i": 60})
+    groups = peer_groups(orgs, size).set_index("org_id")
     pd.testing.assert_frame_equal(orgs, before)
-    assert list(groups.index) == list("abcdefgh")
-    assert groups.index.name == "org_id"
-    # three СОШ form a group whatever their size
-    assert groups[["a", "b", "c"]].tolist() == ["СОШ", "СОШ", "СОШ"]
-    # single ООШ / лицей / гимназия fall back to their size band
-    assert groups["d"] == "до 100 обучающихся"
-    assert groups["e"] == "300–599 обучающихся"
-    assert groups["g"] == "600 и более обучающихся"
-    # not a school; a school falling back without a known size
-    assert pd.isna(groups["f"]) and pd.isna(groups["h"])
+    assert list(groups.index) == list("abcdeghi")  # schools only, in order
+    # four СОШ form a group whatever their size; each is compared with the three others
+    assert groups.loc[list("abci"), "basis"].tolist() == ["type"] * 4
+    assert groups.at["a", "peers"] == ("b", "c", "i")
+    # the lone ООШ (80 pupils) is compared with every school under 100 — the СОШ «i» too
+    assert (groups.at["d", "basis"], groups.at["d", "group"]) == ("size", "до 100")
+    assert groups.at["d", "peers"] == ("i",)
+    assert groups.at["e", "group"] == "300–599" and groups.at["e", "peers"] == ("a",)
+    assert groups.at["g", "group"] == "600 и более" and groups.at["g", "peers"] == ("c",)
+    # a school falling back without a known size has no peers
+    assert pd.isna(groups.at["h", "basis"]) and groups.at["h", "peers"] == ()
 
 
-def test_similar_groups_min_size():
+def test_peer_groups_min_size():
     orgs = pd.DataFrame(
         {"org_id": ["a", "b"], "name": ["А ООШ", "Б ООШ"], "kind": ["school", "school"]}
     )
     size = pd.Series({"a": 50, "b": 150})
-    assert similar_groups(orgs, size).tolist() == ["до 100 обучающихся", "100–299 обучающихся"]
-    assert similar_groups(orgs, size, min_size=2).tolist() == ["ООШ", "ООШ"]
+    groups = peer_groups(orgs, size)
+    assert groups["group"].tolist() == ["до 100", "100–299"]
+    assert groups["peers"].tolist() == [(), ()]
+    groups = peer_groups(orgs, size, min_size=2)
+    assert groups["group"].tolist() == ["ООШ", "ООШ"] and groups["peers"].tolist() == [("b",),
+                                                                                       ("a",)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -520,3 +529,33 @@ def test_pooled_share_nan_without_denominator(k, n):
 def test_pooled_share_scaling_invariance():
     k, n = np.array([3, 7, 11]), np.array([20, 30, 40])
     assert pooled_share(k * 3, n * 3) == pytest.approx(pooled_share(k, n))
+
+
+# --------------------------------------------------------------------------------------------
+# association_test
+
+
+def test_association_test_uses_chi_square_when_cochran_holds():
+    # expected 20 in every cell: chi2 = 4 * 10² / 20 = 20, one degree of freedom
+    result = association_test(np.array([[30, 10], [10, 30]]))
+    assert result["method"] == "chi2"
+    assert result["chi2"] == pytest.approx(20.0)
+    assert result["p_value"] == pytest.approx(math.erfc(math.sqrt(20 / 2)))  # chi2(1) tail
+    assert result["cramers_v"] == pytest.approx(math.sqrt(20 / 80))
+
+
+def test_association_test_permutes_small_tables():
+    # margins 5/5 and 5/5: only the two diagonal tables are as extreme as the observed one,
+    # 2 of C(10, 5) = 252 equally likely tables
+    result = association_test(np.array([[5, 0], [0, 5]]), min_n=10)
+    assert result["method"] == "monte_carlo"
+    assert result["p_value"] == pytest.approx(2 / 252, abs=0.004)
+    assert math.isnan(result["cramers_v"])
+    again = association_test(np.array([[5, 0], [0, 5]]), min_n=10)
+    assert again["p_value"] == result["p_value"]  # seeded: the same table, the same answer
+
+
+def test_association_test_refuses_too_few_people_or_one_column():
+    assert association_test(np.array([[5, 0], [0, 5]]))["method"] == "too_few"  # n < 20
+    one_column = association_test(np.array([[30, 0], [10, 0]]))
+    assert one_column["method"] == "too_few" and math.isnan(one_column["p_value"])

@@ -90,6 +90,7 @@ from proforient.batch.safety import check_html, checkable, graduate_id_pattern, 
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem
 from proforient.report.context import build_context, save_context
+from proforient.report.publication import prepare
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +275,8 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
             work = staging / WORK_DIR
             work.mkdir()
             (work / "README.txt").write_text(WORK_README, encoding="utf-8")
+            # the facts and every report's publication decision, once for the whole batch
+            prepare(context)
             snapshot = save_context(context, private / "context.pickle")
             base = {"data_dir": dataset_path, "year": year, "snapshot": str(snapshot)}
             district_title, graduates_title = (DISTRICT_REPORTS[k][0]

@@ -2,8 +2,8 @@
 
 :func:`align_graduates` builds the per-graduate table (SPEC §8 ``alignment``);
 :func:`graduate_indicator_counts` turns it into the numerators and denominators of the three
-graduate indicators; :func:`supply_demand`, :func:`profile_flows`, :func:`study_location` and
-:func:`profile_group_association` are the district analyses of the graduates report. Each analysis
+graduate indicators; :func:`supply_demand`, :func:`profile_flows` and :func:`study_location` are
+the district analyses of the graduates report. Each analysis
 returns an :class:`Analysis`: the result ``table`` plus a ``sample`` that accounts for every
 graduate (who was counted, who was left out and why), so no graduate is dropped silently.
 
@@ -33,10 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats.contingency import expected_freq
 
 from proforient.compute.specialties import RESOLUTION_COLUMNS, resolve_specialties
-from proforient.compute.stats import cramers_v
 from proforient.parameters.classifier import Classifier
 from proforient.parameters.rules import Rules
 from proforient.vocab import ADMITTED_DESTINATIONS, GRADUATE_GRADES, OKSO_CODE, normalise_key
@@ -70,6 +68,9 @@ EXTRA_COLUMNS: list[str] = [
     "candidate_name",
     "needs_review",
     "unknown_code",
+    "on_district_list",
+    "on_republic_list",
+    "demand_covered",
 ]
 
 #: The graduate indicators computed here (ids of the roadmap, SPEC §4).
@@ -77,6 +78,12 @@ ADMITTED_BY_PROFILE = "admitted_by_profile_share"
 EGE_PROFILE_MATCH = "ege_profile_match_share"
 IN_DEMAND_CHOICE = "in_demand_choice_share"
 GRADUATE_INDICATORS: tuple[str, ...] = (ADMITTED_BY_PROFILE, EGE_PROFILE_MATCH, IN_DEMAND_CHOICE)
+#: Grades whose enrolment makes a school applicable to each graduate indicator.
+GRADUATE_INDICATOR_GRADES: dict[str, tuple[int, ...]] = {
+    ADMITTED_BY_PROFILE: (9, 11),
+    IN_DEMAND_CHOICE: (9, 11),
+    EGE_PROFILE_MATCH: (11,),
+}
 
 #: Demand territories, most specific first (a district match beats a republic one).
 TERRITORIES: tuple[str, ...] = ("district", "republic")
@@ -281,7 +288,11 @@ def align_graduates(
         - ``canonical_code``, ``ugs_code`` — the current revision and its group;
         - ``study_region``, ``specialty_name`` as given; ``candidate_code``, ``candidate_name``,
           ``needs_review``, ``unknown_code`` for
-          :func:`~proforient.compute.specialties.review_list`.
+          :func:`~proforient.compute.specialties.review_list`;
+        - ``on_district_list``, ``on_republic_list`` (boolean) — whether that territory's list
+          on its own names the specialty (or its group); like ``in_demand`` for who gets a
+          value;
+        - ``demand_covered`` (bool) — the demand list covers the graduate's year.
     """
     res = resolve_specialties(graduates, classifier, aliases, rules)
     admitted = res["destination"].isin(ADMITTED_DESTINATIONS).fillna(False).astype(bool)
@@ -312,23 +323,32 @@ def align_graduates(
         ok = pairs.merge(distinct, on=["profile", "ege_subjects"], how="left")["_ok"]
         ege_aligned[ege_rows] = ok.to_numpy(dtype=bool)
 
-    # Demand: once per distinct (year, canonical code, group).
+    # Demand: once per distinct (year, canonical code, group); the best match over both lists,
+    # and whether each list on its own names the specialty.
     in_demand = pd.Series(pd.NA, index=res.index, dtype=_BOOL)
     territory = pd.Series(pd.NA, index=res.index, dtype="str")
     level = pd.Series(pd.NA, index=res.index, dtype="str")
+    on_list = {terr: pd.Series(pd.NA, index=res.index, dtype=_BOOL) for terr in TERRITORIES}
+    covered = demand_covers(demand, res["year"]).to_numpy(dtype=bool)
     if admitted.any():
         dem = _prepare_demand(demand, classifier)
         cols = ["year", "canonical_code", "ugs_code"]
         rows = admitted & resolved
         keys = res.loc[rows, cols].astype("str").drop_duplicates()
-        best = _best_demand(keys, dem)
-        merged = res.loc[rows, cols].astype("str").merge(best, on=cols, how="left")
+        merged = res.loc[rows, cols].astype("str").merge(_best_demand(keys, dem), on=cols,
+                                                          how="left")
         territory[rows] = merged["demand_territory"].to_numpy()
         level[rows] = merged["demand_level"].to_numpy()
         in_demand[admitted] = territory[admitted].notna()
+        for terr in TERRITORIES:
+            best = _best_demand(keys, dem[dem["territory"] == terr])
+            hit = res.loc[rows, cols].astype("str").merge(best, on=cols, how="left")
+            on_list[terr][admitted] = False
+            on_list[terr][rows] = hit["demand_territory"].notna().to_numpy()
         # A year the demand list does not cover (no entry for it, none for every year) is
         # unknown, not "nobody chose an in-demand specialty": missing data is never zero.
-        in_demand[~demand_covers(demand, res["year"])] = pd.NA
+        for series in (in_demand, *on_list.values()):
+            series[~covered] = pd.NA
 
     out = res.assign(
         profile_aligned=profile_aligned,
@@ -336,6 +356,9 @@ def align_graduates(
         in_demand=in_demand,
         demand_territory=territory,
         demand_level=level,
+        on_district_list=on_list["district"],
+        on_republic_list=on_list["republic"],
+        demand_covered=covered,
     )
     for col in ("study_region", "specialty_name"):
         if col not in out:
@@ -392,9 +415,10 @@ def graduate_indicator_counts(aligned: pd.DataFrame, rules: Rules) -> pd.DataFra
             in_grades,
         ),
     }
-    # in_demand is unknown for the graduates of a year the demand list does not cover: the
-    # numerator is then missing (no_data), never 0
-    unknown = {IN_DEMAND_CHOICE: admitted & aligned["in_demand"].isna()}
+    # in_demand is unknown in a year the demand list does not cover: the numerator is then
+    # missing (no_data), never 0 — also for a school none of whose graduates was admitted,
+    # so that the district's value is not pooled from such schools alone
+    unknown = {IN_DEMAND_CHOICE: in_grades & ~aligned["demand_covered"].astype(bool)}
     keys = aligned[["year", "org_id"]].astype("str")
     frames = []
     for indicator, (numerator, denominator) in parts.items():
@@ -512,16 +536,10 @@ def supply_demand(
     table = table.merge(entered.reset_index(), on=["year", "ugs_code"], how="left")
     on_list_parts = []
     for terr in TERRITORIES:
-        uniq = counted.drop_duplicates()
-        best = _best_demand(uniq, dem[dem["territory"] == terr])
-        hit = counted.merge(best, on=["year", "canonical_code", "ugs_code"], how="inner")
+        flag = aligned.loc[reason == "included", f"on_{terr}_list"].fillna(False).astype(bool)
         on_list_parts.append(
-            hit.groupby(["year", "ugs_code"])
-            .size()
-            .rename("graduates_on_list")
-            .reset_index()
-            .assign(territory=terr)
-        )
+            counted[flag.to_numpy()].groupby(["year", "ugs_code"]).size()
+            .rename("graduates_on_list").reset_index().assign(territory=terr))
     on_list = pd.concat(on_list_parts, ignore_index=True)
     table = table.merge(on_list, on=keys, how="left")
     for col in ("graduates_entered", "graduates_on_list"):
@@ -714,97 +732,6 @@ def study_location(
     )
 
 
-def profile_group_association(aligned: pd.DataFrame, *, min_group_size: int = 5) -> Analysis:
-    """Chi-square test of independence and Cramér's V of profile × group (УГС), per year.
-
-    Parameters
-    ----------
-    aligned : DataFrame
-        Output of :func:`align_graduates`.
-    min_group_size : int, default 5
-        Groups with fewer counted graduates in the year are pooled into one column ``other``
-        (chi-square needs expected counts of about 5; a district has many small groups).
-
-    Returns
-    -------
-    Analysis
-        ``table``: one row per year, ``year, graduates, profiles, groups, chi2, dof, p_value,
-        cramers_v, min_expected`` (from :func:`proforient.stats.cramers_v`) and
-        ``expected_below_5`` (share of cells with an expected count below 5 — above 0.2 the
-        p-value is only approximate; say so in the report). Statistics are NaN (``dof``
-        ``<NA>``) when the table has fewer than two profiles or two groups.
-        ``details["contingency"]``: ``year, profile, ugs_code, graduates`` — the table tested
-        (after pooling). ``sample``: counted are spo/vo
-        graduates with a resolved specialty and a profile (the universal profile is a profile
-        here); left out: not entered a college or university, unresolved specialty, no profile.
-    """
-    base = _admitted_resolved_reason(aligned)
-    reason = base.where(~((base == "included") & aligned["profile"].isna()), "no_profile")
-    sample = _sample(aligned, reason)
-    rows = aligned.loc[reason == "included", ["year", "profile", "ugs_code"]].astype("str")
-    results, tables = [], []
-    for year, part in rows.groupby("year", sort=True):
-        sizes = part["ugs_code"].value_counts()
-        small = sizes.index[sizes < min_group_size]
-        part = part.assign(ugs_code=part["ugs_code"].where(~part["ugs_code"].isin(small), "other"))
-        ct = pd.crosstab(part["profile"], part["ugs_code"])
-        test = cramers_v(ct)  # NaN statistics for fewer than 2 profiles or 2 groups
-        below_5 = float((expected_freq(ct.to_numpy()) < 5).mean()) if min(ct.shape) >= 2 else np.nan
-        stats = {
-            "chi2": test["chi2"],
-            "dof": pd.NA if np.isnan(test["dof"]) else int(test["dof"]),
-            "p_value": test["p_value"],
-            "cramers_v": test["cramers_v"],
-            "min_expected": test["min_expected"],
-            "expected_below_5": below_5,
-        }
-        results.append(
-            {
-                "year": year,
-                "graduates": int(ct.to_numpy().sum()),
-                "profiles": ct.shape[0],
-                "groups": ct.shape[1],
-                **stats,
-            }
-        )
-        tables.append(ct.stack().rename("graduates").reset_index().assign(year=year))
-    cols = [
-        "year",
-        "graduates",
-        "profiles",
-        "groups",
-        "chi2",
-        "dof",
-        "p_value",
-        "cramers_v",
-        "min_expected",
-        "expected_below_5",
-    ]
-    table = pd.DataFrame(results, columns=cols).astype(
-        {
-            "year": "str",
-            "graduates": "int64",
-            "profiles": "int64",
-            "groups": "int64",
-            "chi2": "float64",
-            "dof": "Int64",
-            "p_value": "float64",
-            "cramers_v": "float64",
-            "min_expected": "float64",
-            "expected_below_5": "float64",
-        }
-    )
-    contingency = (
-        pd.concat(tables, ignore_index=True)
-        if tables
-        else pd.DataFrame(columns=["year", "profile", "ugs_code", "graduates"])
-    )
-    contingency = contingency[["year", "profile", "ugs_code", "graduates"]].astype(
-        {"year": "str", "profile": "str", "ugs_code": "str", "graduates": "int64"}
-    )
-    return Analysis(table=table, sample=sample, details={"contingency": contingency})
-
-
 __all__ = [
     "ADMITTED_BY_PROFILE",
     "ALIGNMENT_COLUMNS",
@@ -813,6 +740,7 @@ __all__ = [
     "EGE_PROFILE_MATCH",
     "EXTRA_COLUMNS",
     "GRADUATE_INDICATORS",
+    "GRADUATE_INDICATOR_GRADES",
     "IN_DEMAND_CHOICE",
     "RESOLUTION_COLUMNS",
     "SAMPLE_REASONS",
@@ -824,7 +752,6 @@ __all__ = [
     "demand_covers",
     "graduate_indicator_counts",
     "profile_flows",
-    "profile_group_association",
     "study_location",
     "supply_demand",
 ]

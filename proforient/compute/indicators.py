@@ -30,6 +30,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from proforient.compute.alignment import GRADUATE_INDICATOR_GRADES
 from proforient.compute.stats import wilson_interval
 from proforient.dataset import Dataset
 from proforient.parameters.roadmap import Indicator, Operand, Roadmap, Roadmaps
@@ -41,13 +42,6 @@ COLUMNS = [
     "target", "status", "ci_low", "ci_high", "orgs_reporting", "orgs_total", "orgs_met",
     "roadmap",
 ]
-
-#: Grades whose enrolment makes a school applicable to a graduate-based indicator.
-GRADUATE_INDICATOR_GRADES: dict[str, tuple[int, ...]] = {
-    "admitted_by_profile_share": (9, 11),
-    "in_demand_choice_share": (9, 11),
-    "ege_profile_match_share": (11,),
-}
 
 # Relative slack for "value reaches the target": 8/10 must meet 0.8 whatever the rounding.
 _EPS = 1e-9

@@ -7,8 +7,9 @@ Schools are small, so every share gets an uncertainty statement (SPEC §6):
   district rate, and where each school lies relative to them;
 - :func:`change_test`, :func:`trend_table` — whether a share changed between two years
   (Fisher's exact test);
-- :func:`cramers_v` — chi-square test of independence with Cramér's V;
-- :func:`size_band`, :func:`similar_groups` — comparison groups of similar schools;
+- :func:`association_test` — chi-square with Cramér's V where the expected counts allow it,
+  otherwise a Monte Carlo permutation test, or no test for too few people;
+- :func:`size_band`, :func:`peer_groups` — comparison groups of similar schools;
 - :func:`pooled_share` — the district ratio as sum over sum.
 
 All functions are pure: inputs are never modified. Counts that are missing (``None``, ``NaN``,
@@ -34,13 +35,15 @@ __all__ = [
     "ALPHA",
     "FUNNEL_LEVELS",
     "SIZE_BANDS",
+    "association_test",
     "change_test",
+    "cochran_ok",
     "cramers_v",
     "funnel_limits",
     "funnel_position",
     "level_suffix",
     "pooled_share",
-    "similar_groups",
+    "peer_groups",
     "size_band",
     "trend_table",
     "wilson_interval",
@@ -528,6 +531,79 @@ def cramers_v(table: pd.DataFrame | np.ndarray) -> dict[str, Any]:
     }
 
 
+#: Monte Carlo permutations of :func:`association_test` (the p-value's error is about
+#: ``sqrt(p (1 - p) / n)``: ±0.005 around 0.05) and the seed that makes reports reproducible.
+PERMUTATIONS = 2000
+PERMUTATION_SEED = 20221201
+
+
+def cochran_ok(expected: np.ndarray) -> bool:
+    """Cochran's rule for the chi-square approximation: no expected count below 1 and at most
+    a fifth of them below 5."""
+    expected = np.asarray(expected, dtype=float)
+    return bool(expected.size and expected.min() >= 1 and (expected < 5).mean() <= 0.2)
+
+
+def association_test(table: pd.DataFrame | np.ndarray, *, min_n: int = 20,
+                     permutations: int = PERMUTATIONS, seed: int = PERMUTATION_SEED
+                     ) -> dict[str, Any]:
+    """Whether two classifications of the same people are associated, with the test the table
+    allows.
+
+    Parameters
+    ----------
+    table : DataFrame or 2-D array
+        A contingency table of whole counts (e.g. profile × group of specialties).
+    min_n : int, default 20
+        Fewer people than this: no test at all.
+    permutations : int
+        Monte Carlo permutations when the chi-square approximation does not hold.
+    seed : int
+        Seed of the permutations (the same table always gives the same p-value).
+
+    Returns
+    -------
+    dict
+        ``method``: ``"chi2"`` when the expected counts satisfy :func:`cochran_ok` — then
+        ``p_value`` is the chi-square test's and ``cramers_v`` is given; ``"monte_carlo"``
+        otherwise — ``p_value`` is the share of tables with the same margins, drawn by
+        permuting one classification, whose chi-square statistic is at least the observed one
+        (with the usual +1 correction), and ``cramers_v`` is NaN (with small expected counts it
+        is biased); ``"too_few"`` when fewer than 2 rows or columns remain or fewer than
+        ``min_n`` people — ``p_value`` and ``cramers_v`` NaN. Also ``n``, ``chi2``,
+        ``expected_below_5`` (share of cells) and ``min_expected``.
+    """
+    counts = np.asarray(table, dtype=float)
+    result = cramers_v(counts)
+    n = result["n"]
+    out = {"method": "too_few", "n": n, "chi2": result["chi2"], "p_value": math.nan,
+           "cramers_v": math.nan, "min_expected": result["min_expected"],
+           "expected_below_5": math.nan}
+    counts = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
+    if min(counts.shape, default=0) < 2 or n < min_n:
+        return out
+    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0)) / n
+    out["expected_below_5"] = float((expected < 5).mean())
+    if cochran_ok(expected):
+        out.update(method="chi2", p_value=result["p_value"], cramers_v=result["cramers_v"])
+        return out
+    # one row per person: their row and column; permuting the columns keeps both margins
+    rows = np.repeat(np.arange(counts.shape[0]), counts.sum(axis=1).astype(int))
+    cols = np.concatenate([np.repeat(np.arange(counts.shape[1]), row.astype(int))
+                           for row in counts])
+    rng = np.random.default_rng(seed)
+    k = counts.shape[1]
+    shuffled = np.argsort(rng.random((permutations, len(cols))), axis=1)
+    cells = rows[None, :] * k + cols[shuffled]
+    observed = (np.apply_along_axis(np.bincount, 1, cells, minlength=counts.size)
+                .reshape(permutations, *counts.shape))
+    stats = ((observed - expected) ** 2 / expected).sum(axis=(1, 2))
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    out["p_value"] = float((1 + (stats >= chi2 - 1e-9).sum()) / (permutations + 1))
+    out.update(method="monte_carlo", chi2=float(chi2))
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # similar schools
 
@@ -581,38 +657,40 @@ def size_band(students: pd.Series, bands: Sequence[float] = SIZE_BANDS) -> pd.Se
     return cut.astype(pd.CategoricalDtype(labels, ordered=True))
 
 
-def similar_groups(
+def peer_groups(
     orgs: pd.DataFrame,
     size: pd.Series,
     *,
     min_size: int = 3,
     bands: Sequence[float] = SIZE_BANDS,
-) -> pd.Series:
-    """Assign each school a group of similar schools to be compared with.
+) -> pd.DataFrame:
+    """Each school's group of similar schools (its peers) to be compared with.
+
+    A school is compared with the other schools of its *type* (СОШ, ООШ, НОШ, гимназия…, read
+    from its name) when the district has at least ``min_size`` schools of that type; otherwise
+    with the other schools of its *size band* — every school of the band, whatever its type (a
+    lone НОШ of 40 pupils is compared with every school of fewer than 100 pupils).
 
     Parameters
     ----------
     orgs : pandas.DataFrame
-        Columns ``org_id``, ``name``, ``kind``. Only organisations whose ``kind`` is a school
-        (the code ``school`` or a Russian alias of it) get a group.
+        Columns ``org_id``, ``name``, ``kind``; only organisations of kind ``school`` (the code
+        or a Russian alias) are grouped.
     size : pandas.Series
         Number of pupils indexed by ``org_id``; schools absent from it have an unknown size.
     min_size : int, default 3
-        Smallest type group kept; a school whose type group is smaller falls back to its size
-        band.
+        Smallest type group used.
     bands : sequence of float, default (0, 100, 300, 600, inf)
         Size-band edges, as in :func:`size_band`.
 
     Returns
     -------
-    pandas.Series
-        Indexed by ``org_id`` in the order of ``orgs``, named ``similar_group``, of strings:
-        the school type from :func:`school_type` (``"СОШ"``, ``"ООШ"``, ``"НОШ"``,
-        ``"гимназия"``, ``"лицей"``, ``"другая"``) when at least ``min_size`` schools of
-        ``orgs`` share it, otherwise the size band followed by "обучающихся"
-        (``"до 100 обучающихся"``). NA for organisations that are not schools, and for a
-        school that falls back but whose size is unknown. A size-band group may be smaller
-        than ``min_size``: it holds only the schools that fell back to it.
+    pandas.DataFrame
+        One row per school, in the order of ``orgs``: ``org_id``, ``school_type``,
+        ``size_band`` (label such as ``"до 100"``, NA when the size is unknown), ``basis``
+        (``"type"``, ``"size"``, or NA when the type group is too small and the size unknown),
+        ``group`` (the type, or the band) and ``peers`` (a tuple of the *other* schools of the
+        group, in the order of ``orgs``).
 
     Raises
     ------
@@ -620,19 +698,30 @@ def similar_groups(
         When ``org_id`` is not unique, or as :func:`size_band`.
     """
     if orgs["org_id"].duplicated().any():
-        raise ValueError("similar_groups: org_id must be unique")
-    ids = pd.Index(orgs["org_id"], name="org_id")
+        raise ValueError("peer_groups: org_id must be unique")
     is_school = np.array([KINDS.normalise(kind) == "school" for kind in orgs["kind"]], dtype=bool)
-    types = pd.Series([school_type(name) for name in orgs["name"]], index=ids)
-    types = types.where(is_school)
-    type_counts = types.value_counts()
-    small = types.map(type_counts).lt(min_size) & pd.Series(is_school, index=ids)
+    schools = orgs.loc[is_school, ["org_id", "name"]].astype(str).reset_index(drop=True)
+    ids = pd.Index(schools["org_id"], name="org_id")
+    types = pd.Series([school_type(name) for name in schools["name"]], index=ids)
     school_size = pd.Series(_as_float(size), index=size.index).reindex(ids)
-    bands_of = size_band(school_size, bands).astype(object)
-    fallback = bands_of.where(bands_of.isna(), bands_of.astype(str) + " обучающихся")
-    groups = types.where(~small, fallback).astype("string")
-    groups.name = "similar_group"
-    return groups
+    band = size_band(school_size, bands).astype(object).where(school_size.notna())
+    by_type = types.map(types.value_counts()) >= min_size
+    basis = pd.Series(np.where(by_type, "type", np.where(band.notna(), "size", None)),
+                      index=ids, dtype=object)
+    group = types.where(by_type, band)
+    peers = []
+    for org in ids:
+        if basis[org] == "type":
+            same = types == types[org]
+        elif basis[org] == "size":
+            same = band == band[org]
+        else:
+            same = pd.Series(False, index=ids)
+        peers.append(tuple(o for o in ids[same.to_numpy()] if o != org))
+    return pd.DataFrame({
+        "org_id": ids, "school_type": types.to_numpy(), "size_band": band.to_numpy(),
+        "basis": basis.to_numpy(), "group": group.to_numpy(), "peers": peers,
+    })
 
 
 # --------------------------------------------------------------------------------------------

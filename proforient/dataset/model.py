@@ -57,6 +57,13 @@ class Dataset:
         return str(self.meta.get("name") or self.path.name)
 
     @property
+    def district(self) -> str | None:
+        """The district's name as ``dataset.yaml`` gives it (``name``), for the reports' readers;
+        ``None`` when absent — a folder name is the analyst's, not the department's."""
+        name = self.meta.get("name")
+        return str(name) if name else None
+
+    @property
     def synthetic(self) -> bool:
         """Whether the data are synthetic (the demo): reports then carry a banner."""
         return bool(self.meta.get("synthetic", False))

@@ -8,7 +8,8 @@ in a batch (``proforient report``) the batch computes it once, saves a snapshot 
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from proforient.parameters.roadmap import Roadmap
 from proforient.parameters.rules import Rules
 from proforient.paths import DEMO_DATA_DIR
 from proforient.problems import InputError, Problem
+from proforient.report.facts import DistrictFacts, compute_facts
+from proforient.report.publish import Published
 
 
 @dataclass
@@ -38,12 +41,31 @@ class ReportContext:
         When the batch ran; the same for every report of a batch.
     version : str
         The package version.
+    publications : dict
+        What each report may show (:mod:`proforient.report.publish`), by report
+        (``"school:sch-01"``, ``"district"``, ``"graduates"``); the batch decides them all
+        before the notebooks run.
     """
 
     results: pipeline.Results
     year: str
     generated: datetime
     version: str = __version__
+    publications: dict[str, Published] = field(default_factory=dict)
+    _facts: DistrictFacts | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> DistrictFacts:
+        """The district's facts of the report's year (computed once, then kept)."""
+        if self._facts is None:
+            self._facts = compute_facts(self.results, self.year)
+        return self._facts
+
+    def publication(self, report: str, decide: Callable[[], Published]) -> Published:
+        """What ``report`` may show: the batch's decision, else decided now and kept."""
+        if report not in self.publications:
+            self.publications[report] = decide()
+        return self.publications[report]
 
     @property
     def dataset(self) -> Dataset:

@@ -1,104 +1,106 @@
-"""What a report cell shows: HTML fragments, number formats, tables, the header and sections.
+"""The building blocks of a report page: escaped HTML, tables, figures, sections.
 
-Every report function returns an object a notebook displays as it is:
+Every text that came from input (organisation names, typed specialty names) is escaped by
+:mod:`markupsafe` — the escaping Jinja2 and nbconvert use — before it reaches a page; a piece of
+markup we build ourselves is :class:`~markupsafe.Markup` and is not escaped twice.
 
-- :class:`Html` — an HTML fragment (``_repr_html_``) with a plain-text twin (``__repr__``);
-- :class:`Section` — one analysis in the OpenSDP shape: purpose, who is counted, tables and
-  charts, «На что обратить внимание», «Возможные шаги».
-
-Text that came from input is escaped here (:func:`proforient.privacy.escape`); tables go through
-pandas' Styler with ``escape="html"`` for cells *and* headers. Charts are embedded as PNG data
-URIs, so the rendered HTML is self-contained and no figure stays open after it is shown.
+A number that may be shown twice in a report is wrapped by :func:`quantity` with its key
+(``data-q``): a test reads every report and checks that one key always shows one text.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from pandas.io.formats.style import Styler
-
-from proforient.names import short_name
-from proforient.report.privacy import MISSING, escape
-from proforient.vocab import KINDS, STATUSES
+from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from proforient.report.context import ReportContext
-
 __all__ = [
     "CSS",
-    "STATUS_SYMBOLS",
+    "Column",
     "Html",
+    "Markup",
     "Section",
-    "figure_html",
-    "fmt_count",
-    "fmt_interval",
-    "fmt_percent",
-    "fmt_value",
-    "report_header",
-    "short_name",
-    "status_text",
-    "table_html",
+    "bullets",
+    "escape",
+    "figure",
+    "plain_text",
+    "quantity",
+    "table",
 ]
 
-#: Status → symbol, so that a status reads without colour (B&W print).
-STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "not_met": "✗", "monitored": "○", "no_data": "?"}
-#: Short Russian status words for tables (the vocabulary's label of ``monitored`` is longer).
-STATUS_WORDS: dict[str, str] = {**STATUSES.labels, "monitored": "мониторинг"}
+#: The stylesheet of every page (screen and A4 print).
+CSS = files("proforient.report").joinpath("style.css").read_text(encoding="utf-8")
 
-#: Styles of every fragment (scoped by the ``pf-`` prefix).
-CSS = """<style>
-.pf-report{font-family:"DejaVu Sans",Arial,sans-serif;line-height:1.45;max-width:1150px}
-.pf-report.pf-header .pf-title{font-size:1.45em;font-weight:bold;margin:.2em 0 .4em 0}
-.pf-report.pf-header table{border-collapse:collapse;margin:.3em 0;width:auto}
-.pf-report.pf-header td{padding:2px 12px 2px 0;vertical-align:top;text-align:left;
- border:none;background:none}
-.pf-report.pf-header td:first-child{color:#444;white-space:nowrap}
-.pf-report .pf-banner{border:3px solid #000;background:#fff1c2;padding:.7em 1em;margin:.8em 0;
- font-weight:bold}
-.pf-report h4{margin:1.1em 0 .3em 0;font-size:1.05em;font-weight:bold}
-.pf-report ul{margin:.2em 0 .6em 1.2em;padding:0}
-.pf-report .pf-purpose{font-style:italic;margin:.2em 0 .6em 0}
-.pf-report .pf-table{border-collapse:collapse;font-size:.88em;margin:.4em 0 .8em 0;
- table-layout:auto}
-.pf-report .pf-table th{background:#eee;border:1px solid #888;padding:3px 6px;text-align:left;
- vertical-align:bottom;font-weight:bold}
-.pf-report .pf-table td{border:1px solid #aaa;padding:3px 6px;text-align:left;
- vertical-align:top}
-.pf-report .pf-table caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
-.pf-report .pf-figure{max-width:100%;height:auto;display:block;margin:.5em 0}
-.pf-report .pf-note{color:#333;font-size:.9em}
-</style>"""
+
+class _Text(HTMLParser):
+    """The text a reader sees: tags dropped, styles and scripts skipped, blocks on new lines."""
+
+    BLOCKS = {"p", "li", "tr", "h1", "h2", "h3", "h4", "div", "caption", "br", "section",
+              "figure", "figcaption", "table", "ul", "ol"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self.skip += 1
+        elif tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            self.parts.append(f"\n[рисунок: {alt}]\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" | ")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def plain_text(markup: str) -> str:
+    """The text of an HTML fragment as a reader sees it (one line per block)."""
+    parser = _Text()
+    parser.feed(str(markup))
+    parser.close()
+    lines = (" ".join(line.replace("\u00a0", " ").split()) for line in
+             "".join(parser.parts).splitlines())
+    return "\n".join(line.strip(" |") for line in lines if line.strip(" |"))
 
 
 class Html:
-    """An HTML fragment a notebook displays; ``str()`` and ``repr()`` give plain text.
+    """An HTML fragment a notebook displays; ``str()`` and ``repr()`` give its plain text.
 
     Parameters
     ----------
-    html : str
-        The markup. Build it from escaped text only.
+    markup : str
+        The markup, built from escaped text only.
     text : str, optional
-        The plain-text version (shown in a console and compared by nbval); by default the
-        markup with its tags removed.
-    frame : DataFrame, optional
-        For a table: the values as shown (formatted, suppressed), for tests and exploration.
+        The plain-text version (shown in a console, compared by nbval); by default the text of
+        the markup.
     """
 
-    def __init__(self, html: str, text: str | None = None,
-                 frame: pd.DataFrame | None = None) -> None:
-        self.html = html
-        self.text = text if text is not None else _strip_tags(html)
-        self.frame = frame
+    def __init__(self, markup: str = "", text: str | None = None) -> None:
+        self.html = str(markup)
+        self.text = text if text is not None else plain_text(self.html)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -108,321 +110,148 @@ class Html:
 
     __str__ = __repr__
 
-    def __add__(self, other: Html) -> Html:
-        return Html(self.html + other.html, self.text + "\n" + other.text)
+    def __bool__(self) -> bool:
+        return bool(self.html)
 
 
-def _strip_tags(markup: str) -> str:
-    no_style = re.sub(r"<style.*?</style>", "", markup, flags=re.DOTALL)
-    no_img = re.sub(r"<img[^>]*>", "[рисунок]", no_style)
-    text = re.sub(r"<br\s*/?>|</(?:p|li|tr|h\d|div|caption)>", "\n", no_img)
-    text = re.sub(r"<[^>]+>", " ", text)
-    import html as _html
-
-    lines = (re.sub(r"[ \t]+", " ", _html.unescape(line)).strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+def quantity(key: str, text: str) -> Markup:
+    """A number of the report with its key, so that every place showing it can be compared."""
+    return Markup('<span data-q="{}">{}</span>').format(key, text)
 
 
-# --------------------------------------------------------------------------------------------
-# numbers
+@dataclass(frozen=True)
+class Column:
+    """A column of :func:`table`: its header and how its cells align."""
+
+    header: str
+    numeric: bool = False
+    nowrap: bool = False
 
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def fmt_percent(value: Any, digits: int = 1) -> str:
-    """A fraction as a Russian percentage: ``0.857 → "85,7 %"``; missing → ``"—"``."""
-    if _missing(value):
-        return MISSING
-    return f"{float(value) * 100:.{digits}f}".replace(".", ",") + " %"
-
-
-def fmt_interval(low: Any, high: Any, digits: int = 1) -> str:
-    """A 95% interval of a share: ``"81,2–90,1 %"``; missing → ``"—"``."""
-    if _missing(low) or _missing(high):
-        return MISSING
-    lo = f"{float(low) * 100:.{digits}f}".replace(".", ",")
-    hi = f"{float(high) * 100:.{digits}f}".replace(".", ",")
-    return f"{lo}–{hi} %"
-
-
-def fmt_count(value: Any) -> str:
-    """A count (pupils, events): whole number, space between thousands; missing → ``"—"``."""
-    if _missing(value):
-        return MISSING
-    v = float(value)
-    if not v.is_integer():
-        return f"{v:.1f}".replace(".", ",")
-    n = int(v)
-    return f"{n:,}".replace(",", " ") if abs(n) >= 10_000 else str(n)
-
-
-def fmt_value(value: Any, kind: str, *, scope: str = "org") -> str:
-    """An indicator value as a reader expects it.
-
-    Shares → percentage; a school's flag → «да»/«нет»; a district flag → percentage of the
-    organisations; counts → the number.
-    """
-    if _missing(value):
-        return MISSING
-    if kind == "flag" and scope == "org":
-        return "да" if float(value) >= 0.5 else "нет"
-    if kind in ("share", "flag"):
-        return fmt_percent(value)
-    return fmt_count(value)
-
-
-def fmt_target(target: Any, kind: str, *, scope: str = "org") -> str:
-    """A target: ``"≥ 80 %"``, ``"да"`` for a school's flag, ``"≥ 1"``; none → «без цели»."""
-    if _missing(target):
-        return "без цели"
-    if kind == "flag" and scope == "org":
-        return "да" if float(target) >= 1 else "≥ " + fmt_percent(target, digits=0)
-    if kind in ("share", "flag"):
-        return "≥ " + fmt_percent(target, digits=0)
-    return "≥ " + fmt_count(target)
-
-
-def status_text(status: Any) -> str:
-    """``"✓ достигнуто"``, ``"✗ не достигнуто"``, ``"○ мониторинг"``, ``"? нет данных"``."""
-    if _missing(status):
-        return MISSING
-    return f"{STATUS_SYMBOLS.get(status, '')} {STATUS_WORDS.get(status, status)}".strip()
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for ``n``: ``plural(21, "школа", "школы", "школ") → "школа"``."""
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
-def join_words(items: Sequence[str], last: str = " и ") -> str:
-    """``["а", "б", "в"] → "а, б и в"``."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + last + items[-1]
-
-
-# --------------------------------------------------------------------------------------------
-# tables and figures
-
-
-def table_html(
-    frame: pd.DataFrame,
-    *,
-    caption: str | None = None,
-    numeric: Iterable[str] = (),
-    highlight: pd.Series | Sequence[bool] | None = None,
-    note: str | None = None,
-    nowrap: Iterable[str] = (),
-) -> Html:
-    """Render a table of already formatted values; every cell and header is HTML-escaped.
+def table(columns: Sequence[Column | str], rows: Iterable[Sequence[Any]], *,
+          caption: str | None = None, highlight: Sequence[bool] | None = None,
+          css: str = "pf", long: bool = False) -> Markup:
+    """An HTML table; every cell that is not :class:`Markup` is escaped.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        Values to show, with Russian column names (the index is not shown).
+    columns : sequence of Column or str
+        Headers (a ``str`` is a text column).
+    rows : iterable of sequences
+        The cells, already formatted.
     caption : str, optional
-        A caption above the table (plain text).
-    numeric : iterable of str
-        Columns aligned right and never wrapped.
-    highlight : boolean sequence, optional
-        Rows to print in bold (e.g. the school itself, the district total).
-    nowrap : iterable of str
-        Text columns never wrapped (short statuses, targets).
-    note : str, optional
-        A small note under the table (plain text).
-
-    Returns
-    -------
-    Html
+        A caption above the table.
+    highlight : sequence of bool, optional
+        Rows printed in bold (the school itself, the district).
+    css : str
+        Class of the table (``pf``; ``pf grid`` for the status grid).
+    long : bool
+        A long table may break across printed pages (its header repeats).
     """
-    frame = frame.reset_index(drop=True)
-    digest = hashlib.sha1(pd.util.hash_pandas_object(frame.astype(str), index=False)
-                          .to_numpy().tobytes() + str(list(frame.columns)).encode()).hexdigest()
-    styler = (Styler(frame, uuid=f"pf{digest[:10]}", cell_ids=False, na_rep=MISSING)
-              .format(escape="html", na_rep=MISSING)
-              .format_index(escape="html", axis=1)
-              .hide(axis="index")
-              .set_table_attributes('class="pf-table"'))
-    numeric = [c for c in numeric if c in frame.columns]
-    if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right",
-                                                          "white-space": "nowrap"})
-    nowrap = [c for c in nowrap if c in frame.columns and c not in numeric]
-    if nowrap:
-        styler = styler.set_properties(subset=nowrap, **{"white-space": "nowrap"})
-    if highlight is not None:
-        flags = list(pd.Series(highlight).fillna(False).astype(bool))
-
-        def bold(row: pd.Series) -> list[str]:
-            return ["font-weight:bold;background:#f2f2f2" if flags[row.name] else ""] * len(row)
-
-        styler = styler.apply(bold, axis=1)
-    if caption:
-        styler = styler.set_caption(escape(caption))
-    markup = f'<div class="pf-report">{styler.to_html()}</div>'
-    text_lines = [caption] if caption else []
-    text_lines.append(frame.to_string(index=False))
-    if note:
-        markup += f'<p class="pf-note">{escape(note)}</p>'
-        text_lines.append(note)
-    return Html(markup, "\n".join(text_lines), frame=frame)
+    cols = [c if isinstance(c, Column) else Column(c) for c in columns]
+    head = "".join(f"<th>{escape(c.header)}</th>" for c in cols)
+    body = []
+    for i, row in enumerate(rows):
+        marked = highlight is not None and i < len(highlight) and highlight[i]
+        cells = []
+        for col, cell in zip(cols, row, strict=True):
+            cls = "n" if col.numeric else "nw" if col.nowrap else ""
+            attr = f' class="{cls}"' if cls else ""
+            if isinstance(cell, tuple):  # (content, class) for coloured cells
+                cell, extra = cell
+                attr = f' class="{(cls + " " + extra).strip()}"'
+            cells.append(f"<td{attr}>{escape(cell)}</td>")
+        body.append(('<tr class="hl">' if marked else "<tr>") + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    classes = css + (" long" if long else "")
+    return Markup(f'<table class="{classes}">{cap}<thead><tr>{head}</tr></thead>'
+                  f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def figure_html(fig: Figure, alt: str, *, dpi: int = 110) -> Html:
-    """Embed a Matplotlib figure as a PNG data URI (self-contained HTML).
+_SVG_METADATA = re.compile(r"<metadata>.*?</metadata>|<!DOCTYPE[^>]*>|<\?xml[^>]*\?>", re.S)
+_SVG_DECIMALS = re.compile(r"(\d\.\d)\d+")
+_SVG_NO_ROTATION = re.compile(r' transform="rotate\(-?0 [^)]*\)"')
+_SVG_GROUP_ID = re.compile(r'<g id="[^"]*"')
+_SVG_SPACE = re.compile(r"\s*\n\s*")
+_SVG_STYLE = re.compile(r'style="([^"]*)"')
 
-    The figure is drawn once and not kept: figures of the report are created without pyplot
-    (:func:`proforient.charts.figure`), so nothing stays registered and memory does not grow
-    as a notebook is re-run.
+
+def compact_svg(svg: str) -> str:
+    """Matplotlib's SVG without what a browser does not need: metadata, the ids of groups,
+    null rotations, line breaks, and coordinates beyond a tenth of a point.
+
+    >>> compact_svg('<g id="a">\\n <path d="M 1.23456 2 \\nL 3 4"/></g>')
+    '<g><path d="M 1.2 2 L 3 4"/></g>'
     """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white",
-                metadata={"Software": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return Html(f'<img class="pf-figure" alt="{escape(alt)}" src="data:image/png;base64,{data}">',
-                f"[рисунок: {alt}]")
+    svg = _SVG_METADATA.sub("", svg)
+    svg = _SVG_NO_ROTATION.sub("", svg)
+    svg = _SVG_GROUP_ID.sub("<g", svg)
+    svg = _SVG_DECIMALS.sub(r"\1", svg)
+    svg = _SVG_SPACE.sub(" ", svg).replace("> <", "><").strip()
+    # a style repeated on many elements becomes a class of one stylesheet
+    styles = Counter(_SVG_STYLE.findall(svg))
+    common = {s: f"c{i}" for i, (s, n) in enumerate(styles.most_common()) if n >= 3}
+    if not common:
+        return svg
+    svg = _SVG_STYLE.sub(lambda m: f'class="{common[m.group(1)]}"' if m.group(1) in common
+                         else m.group(0), svg)
+    sheet = "".join(f".{c}{{{s}}}" for s, c in common.items())
+    return svg.replace("<defs>", f"<defs><style>{sheet}</style>", 1) if "<defs>" in svg else \
+        re.sub(r"(<svg[^>]*>)", rf"\1<defs><style>{sheet}</style></defs>", svg, count=1)
 
 
-def bullets(items: Iterable[str]) -> str:
-    """An HTML list of plain-text items (escaped)."""
+def figure(fig: Figure, alt: str, *, caption: str | None = None) -> Markup:
+    """Embed a Matplotlib figure in the page as an SVG image (text as text, small, sharp in
+    print). The figure is not kept: report figures are made without pyplot."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    data = base64.b64encode(compact_svg(buffer.getvalue()).encode("utf-8")).decode("ascii")
+    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return Markup(f'<figure><img alt="{escape(alt)}" src="data:image/svg+xml;base64,{data}">'
+                  f"{cap}</figure>")
+
+
+def bullets(items: Iterable[str | Markup], css: str = "") -> Markup:
+    """A list of items (text escaped); empty when there are none."""
     items = list(items)
-    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>" if items else ""
+    if not items:
+        return Markup("")
+    cls = f' class="{css}"' if css else ""
+    return Markup(f"<ul{cls}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
 
 
 @dataclass
 class Section:
-    """One analysis of a report, in the shape of the OpenSDP guides.
+    """One section of a report: a title, what it shows, its tables and charts, and what the
+    data say — «На что обратить внимание» and «Что можно сделать».
 
-    Attributes
-    ----------
-    purpose : str
-        What the analysis shows and why (one or two sentences).
-    sample : list of str
-        Who is counted and who is left out, and why.
-    body : list of Html
-        Tables and charts.
-    notes : list of str
-        «На что обратить внимание» — generated from the data. When empty, ``calm`` is shown.
-    steps : list of str
-        «Возможные шаги» — generated from the data.
-    data : dict of DataFrame
-        The tidy frames behind the section, for analysts who explore in JupyterLab. Aggregates
-        only (never one graduate's row); they are not rendered.
-    calm : str
-        What to say when there is nothing to flag.
+    An empty section (one that does not apply) renders as nothing.
     """
 
-    purpose: str
-    sample: list[str] = field(default_factory=list)
-    body: list[Html] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    steps: list[str] = field(default_factory=list)
-    data: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-    calm: str = "Замечаний по этим данным нет."
-    calm_steps: str = "Дополнительных шагов по этим данным не требуется."
+    key: str
+    title: str
+    lead: str = ""
+    body: list[Markup] = field(default_factory=list)
+    notes: list[str | Markup] = field(default_factory=list)
+    steps: list[str | Markup] = field(default_factory=list)
+    calm: str = ""
+    number: int | None = None
+    first: bool = False
 
-    def _repr_html_(self) -> str:
-        parts = [CSS, '<div class="pf-report pf-section">',
-                 f'<p class="pf-purpose">{escape(self.purpose)}</p>']
-        if self.sample:
-            parts.append("<h4>Кто учтён</h4>" + bullets(self.sample))
-        parts.extend(block.html for block in self.body)
-        parts.append("<h4>На что обратить внимание</h4>")
-        parts.append(bullets(self.notes) if self.notes else f"<p>{escape(self.calm)}</p>")
-        parts.append("<h4>Возможные шаги</h4>")
-        parts.append(bullets(self.steps) if self.steps else f"<p>{escape(self.calm_steps)}</p>")
-        parts.append("</div>")
-        return "".join(parts)
-
-    def __repr__(self) -> str:
-        lines = [self.purpose]
-        if self.sample:
-            lines += ["", "Кто учтён:", *(f"- {s}" for s in self.sample)]
-        lines += ["", *(block.text for block in self.body)]
-        lines += ["", "На что обратить внимание:", *(f"- {n}" for n in self.notes or [self.calm])]
-        lines += ["", "Возможные шаги:", *(f"- {s}" for s in self.steps or [self.calm_steps])]
-        return "\n".join(lines)
-
-    @property
-    def html(self) -> str:
-        """The rendered fragment."""
-        return self._repr_html_()
-
-
-# --------------------------------------------------------------------------------------------
-# the header
-
-
-def org_name(ctx: ReportContext, org_id: str) -> str:
-    """The organisation's name (raw input text: escape it before putting it in HTML).
-
-    Raises
-    ------
-    ValueError
-        With a Russian message when ``org_id`` is not in the dataset.
-    """
-    orgs = ctx.dataset.organizations
-    match = orgs.loc[orgs["org_id"] == org_id, "name"]
-    if match.empty:
-        known = ", ".join(orgs.loc[orgs["kind"] == "school", "org_id"].astype(str).head(30))
-        raise ValueError(f"организации с кодом «{org_id}» нет в данных; коды школ: {known}")
-    return str(match.iloc[0])
-
-
-def report_header(ctx: ReportContext, title: str, org_id: str | None = None) -> Html:
-    """The block every report starts with: title, organisation, dataset, year, date, version.
-
-    When the dataset is synthetic (the demo district) a prominent banner says so.
-
-    Parameters
-    ----------
-    ctx : ReportContext
-        The report context.
-    title : str
-        The report's title.
-    org_id : str, optional
-        The organisation of a school report.
-
-    Returns
-    -------
-    Html
-    """
-    rows = [("Отчёт", title)]
-    if org_id is not None:
-        orgs = ctx.dataset.organizations.set_index("org_id")
-        name = org_name(ctx, org_id)
-        kind = KINDS.label(str(orgs.at[org_id, "kind"]))
-        rows.append(("Организация", f"{name} (код {org_id}; {kind})"))
-    rows += [
-        ("Данные", ctx.dataset.name),
-        ("Учебный год", ctx.year),
-        ("Отчёт сформирован", ctx.generated.strftime("%Y-%m-%d %H:%M")),
-        ("Версия proforient", ctx.version),
-    ]
-    table = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
-    banner = ""
-    text_banner = ""
-    if ctx.dataset.synthetic:
-        text_banner = ("Внимание: данные синтетические (демонстрационный район). Все названия "
-                       "организаций и все числа вымышлены; выводы отчёта не относятся ни к одной "
-                       "реальной школе.")
-        banner = f'<div class="pf-banner">⚠ {escape(text_banner)}</div>'
-    headline = org_name(ctx, org_id) if org_id is not None else ctx.dataset.name
-    markup = (f'{CSS}<div class="pf-report pf-header">'
-              f'<div class="pf-title">{escape(headline)}</div>'
-              f"<table>{table}</table>{banner}</div>")
-    text = "\n".join([headline, *(f"{k}: {v}" for k, v in rows), text_banner]).strip()
-    return Html(markup, text)
+    def render(self) -> Html:
+        """The section as a page fragment."""
+        heading = f"{self.number}. {self.title}" if self.number else self.title
+        cls = "pf-sec pf-first" if self.first else "pf-sec"
+        parts = [f'<section class="{cls}" id="{escape(self.key)}">',
+                 f"<h2>{escape(heading)}</h2>"]
+        if self.lead:
+            parts.append(f'<p class="pf-lead">{escape(self.lead)}</p>')
+        parts += [str(block) for block in self.body]
+        if self.notes or self.calm:
+            parts.append("<h3>На что обратить внимание</h3>")
+            parts.append(str(bullets(self.notes)) if self.notes
+                         else f"<p>{escape(self.calm)}</p>")
+        if self.steps:
+            parts.append("<h3>Что можно сделать</h3>" + str(bullets(self.steps, "pf-steps")))
+        parts.append("</section>")
+        return Html("".join(parts))

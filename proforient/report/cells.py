@@ -1,0 +1,95 @@
+"""The keys of the counts of people the reports publish — each key is the count's definition.
+
+One place says which graduates make up «поступили по профилю» or «выпускники 11 класса с
+проверяемым профилем», in the words of :mod:`proforient.report.people`. The definitions are the
+same as :func:`proforient.compute.alignment.graduate_indicator_counts` (a test checks that both
+give the same numbers for every school of the demo).
+"""
+
+from __future__ import annotations
+
+from proforient.compute.alignment import (
+    ADMITTED_BY_PROFILE,
+    EGE_PROFILE_MATCH,
+    GRADUATE_INDICATORS,
+    IN_DEMAND_CHOICE,
+)
+from proforient.report.publish import count_key
+from proforient.vocab import ADMITTED_DESTINATIONS
+
+__all__ = [
+    "SENSITIVE",
+    "admitted",
+    "destination",
+    "graduate_indicator",
+    "graduates",
+    "indicator",
+    "ovz",
+    "share",
+]
+
+ADMITTED = tuple(ADMITTED_DESTINATIONS)
+
+#: Indicators whose counts are of graduates or of pupils with disabilities: their values,
+#: counts and statuses are published only as :mod:`proforient.report.publish` decides.
+SENSITIVE: tuple[str, ...] = (*GRADUATE_INDICATORS, "ovz_events_share")
+
+#: The graduate indicators: (numerator conditions, denominator conditions).
+_INDICATORS: dict[str, tuple[dict, dict]] = {
+    ADMITTED_BY_PROFILE: ({"destination": ADMITTED, "checked": "1", "profile_aligned": "1"},
+                          {"destination": ADMITTED, "checked": "1"}),
+    EGE_PROFILE_MATCH: ({"grade": "11", "checked": "1", "ege_aligned": "1"},
+                        {"grade": "11", "checked": "1"}),
+    IN_DEMAND_CHOICE: ({"destination": ADMITTED, "in_demand": "1"}, {}),
+}
+
+
+def _scope(org_id: str | None, year: str) -> dict:
+    return {"year": year} if org_id is None else {"org_id": org_id, "year": year}
+
+
+def graduates(org_id: str | None, year: str, **where: object) -> str:
+    """Graduates of a school (``None``: of the district) and year meeting ``where``."""
+    return count_key("g", **_scope(org_id, year), **where)
+
+
+def graduate_indicator(indicator_id: str, org_id: str | None, year: str) -> tuple[str, str]:
+    """The keys of the numerator and denominator of a graduate indicator."""
+    num, den = _INDICATORS[indicator_id]
+    return graduates(org_id, year, **num), graduates(org_id, year, **den)
+
+
+def admitted(org_id: str | None, year: str, **where: object) -> str:
+    """Graduates who entered a college or university (and meet ``where``)."""
+    return graduates(org_id, year, destination=ADMITTED, **where)
+
+
+def destination(org_id: str, year: str, grade: int, code: str | None) -> str:
+    """Graduates of a grade who went to ``code`` (``None``: all graduates of the grade)."""
+    where = {"grade": str(grade)}
+    if code is not None:
+        where["destination"] = code
+    return graduates(org_id, year, **where)
+
+
+def ovz(org_id: str | None, year: str, took_part: bool | None = None) -> str:
+    """Pupils with disabilities of a school (``None``: of the district); ``took_part``: only
+    those who took part in career-guidance events."""
+    where = _scope(org_id, year)
+    if took_part is not None:
+        where["took_part"] = "1" if took_part else "0"
+    return count_key("o", **where)
+
+
+def share(numerator: str, denominator: str) -> str:
+    """The key of the share of two counts."""
+    return f"share:{numerator}/{denominator}"
+
+
+def indicator(indicator_id: str, org_id: str | None, year: str) -> tuple[str, str]:
+    """The numerator and denominator keys of a sensitive indicator (:data:`SENSITIVE`) of a
+    school (``None``: of the district)."""
+    if indicator_id == "ovz_events_share":
+        return ovz(org_id, year, took_part=True), ovz(org_id, year)
+    return graduate_indicator(indicator_id, org_id, year)
+

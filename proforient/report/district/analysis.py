@@ -1,0 +1,156 @@
+"""The district report's analysis: the district's rows, every school's statuses, the funnels,
+the preschools, the department and the gaps in the data — read from the facts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from proforient.report import cells
+from proforient.report.context import ReportContext
+from proforient.report.facts import DistrictFacts
+
+__all__ = [
+    "department",
+    "district_rows",
+    "funnel_summary",
+    "gaps",
+    "preschools",
+    "status_grid",
+]
+
+#: Indicators whose counts are about graduates or pupils with disabilities: no school-level
+#: funnel for them in the district report (the graduates report compares schools' graduates).
+
+
+def district_rows(ctx: ReportContext) -> pd.DataFrame:
+    """The indicator table's district rows of the report's year, with number and title.
+
+    Returns
+    -------
+    DataFrame
+        ``number, indicator_id, title, kind, applies_to, numerator, denominator, value, target,
+        status, orgs_reporting, orgs_total, orgs_met``, in the roadmap's order.
+    """
+    table = ctx.indicators
+    rows = table[(table["year"] == ctx.year) & (table["scope"] == "district")]
+    meta = pd.DataFrame([{"indicator_id": a.indicator.id, "number": a.number,
+                          "title": a.indicator.title, "applies_to": a.indicator.applies_to}
+                         for a in ctx.roadmap.activities])
+    out = meta.merge(rows, on="indicator_id", how="inner")
+    return out[["number", "indicator_id", "title", "kind", "applies_to", "numerator",
+                "denominator", "value", "target", "status", "orgs_reporting", "orgs_total",
+                "orgs_met"]].reset_index(drop=True)
+
+
+def status_grid(facts: DistrictFacts) -> pd.DataFrame:
+    """Every school's status of every indicator that applies to it.
+
+    Returns
+    -------
+    DataFrame
+        ``org_id, short, number, indicator_id, status`` — ``not_computed`` where a share's
+        denominator is 0 (nothing to count, not a gap in the data).
+    """
+    schools = facts.orgs[facts.orgs["kind"] == "school"]
+    card = facts.scorecard[facts.scorecard["org_id"].isin(schools["org_id"])]
+    out = card[["org_id", "number", "indicator_id", "status"]].copy()
+    out.loc[(card["reason"] == "zero_denominator").to_numpy(), "status"] = "not_computed"
+    out["short"] = out["org_id"].map(dict(zip(schools["org_id"], schools["short"],
+                                              strict=True)))
+    return out.reset_index(drop=True)
+
+
+def funnel_summary(facts: DistrictFacts) -> pd.DataFrame:
+    """For every share of pupils compared across schools: the district's share and the schools
+    below and above the limits.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator_id, p0, target, schools, far_below, below, above, far_above`` (tuples of
+        org_ids), share indicators of pupils only (not the sensitive ones).
+    """
+    f = facts.funnels[~facts.funnels["indicator_id"].isin(cells.SENSITIVE)]
+    rows = []
+    for ind, part in f.groupby("indicator_id", sort=False):
+        row = {"indicator_id": ind, "p0": float(part["p0"].iloc[0]),
+               "target": float(part["target"].iloc[0]), "schools": len(part)}
+        for pos in ("far_below", "below", "above", "far_above"):
+            row[pos] = tuple(part.loc[part["position"] == pos, "org_id"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["indicator_id", "p0", "target", "schools", "far_below",
+                                       "below", "above", "far_above"])
+
+
+def preschools(facts: DistrictFacts) -> pd.DataFrame:
+    """Preschools and additional-education organisations: children 5–7 in clubs, the plan.
+
+    Returns
+    -------
+    DataFrame
+        ``org_id, name, short, kind, children, in_clubs, share, ci_low, ci_high, clubs_status,
+        plan, plan_status, plan_applies``.
+    """
+    orgs = facts.orgs[facts.orgs["kind"].isin(["preschool", "additional"])]
+    card = facts.scorecard.set_index(["org_id", "indicator_id"])
+    rows = []
+    for org in orgs.itertuples(index=False):
+        clubs = card.loc[(org.org_id, "preschool_clubs_share")] \
+            if (org.org_id, "preschool_clubs_share") in card.index else None
+        plan = card.loc[(org.org_id, "early_plan_approved")] \
+            if (org.org_id, "early_plan_approved") in card.index else None
+        rows.append({
+            "org_id": org.org_id, "name": org.name, "short": org.short, "kind": org.kind,
+            "children": clubs["denominator"] if clubs is not None else np.nan,
+            "in_clubs": clubs["numerator"] if clubs is not None else np.nan,
+            "share": clubs["value"] if clubs is not None else np.nan,
+            "ci_low": clubs["ci_low"] if clubs is not None else np.nan,
+            "ci_high": clubs["ci_high"] if clubs is not None else np.nan,
+            "clubs_status": clubs["status"] if clubs is not None else pd.NA,
+            "plan": plan["value"] if plan is not None else np.nan,
+            "plan_status": plan["status"] if plan is not None else pd.NA,
+            "plan_applies": plan is not None,
+        })
+    return pd.DataFrame(rows)
+
+
+def department(ctx: ReportContext) -> pd.DataFrame:
+    """The department's own counts (seminars, contests, publications) for every year up to the
+    report's, with the status of each year against that year's roadmap.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator_id, number, title, year, value, target, status``.
+    """
+    table = ctx.indicators
+    orgs = ctx.dataset.organizations
+    dept = set(orgs.loc[orgs["kind"] == "department", "org_id"])
+    ids = [a.indicator.id for a in ctx.roadmap.activities
+           if "department" in a.indicator.applies_to]
+    rows = table[(table["scope"] == "org") & table["org_id"].isin(dept)
+                 & table["indicator_id"].isin(ids) & (table["year"] <= ctx.year)]
+    meta = {a.indicator.id: (a.number, a.indicator.title) for a in ctx.roadmap.activities}
+    out = rows[["indicator_id", "year", "value", "target", "status"]].copy()
+    out["number"] = out["indicator_id"].map(lambda i: meta[i][0])
+    out["title"] = out["indicator_id"].map(lambda i: meta[i][1])
+    return out.sort_values(["number", "year"]).reset_index(drop=True)
+
+
+def gaps(facts: DistrictFacts) -> pd.DataFrame:
+    """Who did not report what: every (organisation, indicator) without data.
+
+    Returns
+    -------
+    DataFrame
+        ``org_id, short, kind, number, indicator_id, title, reason`` — a share whose
+        denominator is 0 is not a gap and is left out.
+    """
+    card = facts.scorecard
+    missing = card[(card["status"] == "no_data") & (card["reason"] != "zero_denominator")]
+    orgs = facts.orgs.set_index("org_id")
+    out = missing[["org_id", "number", "indicator_id", "title", "reason"]].copy()
+    out["short"] = out["org_id"].map(orgs["short"])
+    out["kind"] = out["org_id"].map(orgs["kind"])
+    return out.reset_index(drop=True)

@@ -1,0 +1,207 @@
+"""What the district report says in words, from its analysis frames only."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from proforient.report.text import count, join_words, percent, plural, target_text
+
+__all__ = [
+    "department_notes",
+    "funnel_notes",
+    "gap_notes",
+    "grid_notes",
+    "headline",
+    "preschool_notes",
+    "totals_notes",
+]
+
+POSITIONS_BELOW = ("far_below", "below")
+
+
+def _names(ids, short: Mapping[str, str], limit: int = 5) -> str:
+    names = [short[i] for i in ids]
+    more = f" и ещё {len(names) - limit}" if len(names) > limit else ""
+    return join_words(names[:limit]) + more
+
+
+def headline(totals: pd.DataFrame, grid: pd.DataFrame, funnels: pd.DataFrame,
+             gaps: pd.DataFrame, short: Mapping[str, str]) -> list[str]:
+    """«Главное» of the district: targets reached, the widest gaps by name, the schools that
+    lag beyond chance, the missing data, and what to do first."""
+    with_target = totals[totals["target"].notna()]
+    met = with_target[with_target["status"] == "met"]
+    not_met = with_target[with_target["status"] == "not_met"]
+    out = [f"Район достиг цели по {len(met)} из {len(with_target)} "
+           f"{plural(len(with_target), 'показателю', 'показателям', 'показателям')} дорожной "
+           f"карты с целью; не достиг — по {len(not_met)}."]
+    schools = grid.groupby("indicator_id")
+    worst = []
+    for r in not_met.itertuples(index=False):
+        part = schools.get_group(r.indicator_id) if r.indicator_id in schools.groups else None
+        failing = int((part["status"] == "not_met").sum()) if part is not None else 0
+        worst.append((failing, r.number, r))
+    worst.sort(key=lambda x: (-x[0], x[1]))
+    for failing, _, r in worst[:2]:
+        who = (f" (не достигли {failing} из {int(r.orgs_total)} "
+               f"{plural(int(r.orgs_total), 'организации', 'организаций', 'организаций')})"
+               if failing else "")
+        out.append(f"Не достигнуто: «{r.title}» — {_district_value(r)} при цели "
+                   f"{target_text(r.target, r.kind, scope='district')}{who}.")
+    lagging = []
+    for r in funnels.itertuples(index=False):
+        lagging += list(r.far_below)
+    if lagging:
+        counts = pd.Series(lagging).value_counts()
+        names = [f"{short[o]}" + (f" ({n} {plural(n, 'показатель', 'показателя', 'показателей')})"
+                                  if n > 1 else "") for o, n in counts.head(4).items()]
+        out.append("Отстают от района сильнее, чем объясняется их размером: "
+                   + join_words(names) + ".")
+    if len(gaps):
+        per_org = gaps.groupby("org_id").size().sort_values(ascending=False)
+        out.append(f"Не сдали данные хотя бы по одному показателю: {len(per_org)} "
+                   f"{plural(len(per_org), 'организация', 'организации', 'организаций')}; "
+                   f"больше всего пропусков — {short[per_org.index[0]]} ({per_org.iloc[0]}).")
+    steps = []
+    if worst:
+        steps.append(f"посвятить районный семинар показателю «{worst[0][2].title}»")
+    if lagging:
+        steps.append("разобрать отставание с " + _names(list(dict.fromkeys(lagging)), short, 3))
+    if len(gaps):
+        steps.append("запросить недостающие данные (список — в разделе «Полнота данных»)")
+    if steps:
+        out.append("В первую очередь: " + "; ".join(steps[:2]) + ".")
+    return out[:6]
+
+
+def _district_value(r) -> str:
+    if r.kind == "share":
+        return percent(r.value)
+    if r.kind == "flag":
+        return f"{count(r.numerator)} из {count(r.denominator)}"
+    return f"выполнили {count(r.orgs_met)} из {count(r.orgs_total)}"
+
+
+def totals_notes(totals: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Notes and steps of the district totals."""
+    notes, steps = [], []
+    for r in totals[totals["status"] == "not_met"].itertuples(index=False):
+        notes.append(f"«{r.title}»: {_district_value(r)} при цели "
+                     f"{target_text(r.target, r.kind, scope='district')}.")
+    for r in totals[totals["orgs_reporting"] < totals["orgs_total"]].itertuples(index=False):
+        notes.append(f"«{r.title}»: данные сдали {r.orgs_reporting} из {r.orgs_total} "
+                     "организаций — значение района по неполным данным.")
+    if notes:
+        steps.append("Разобрать недостигнутые цели с ответственными за профориентацию в "
+                     "школах (раздел «Школы по всем показателям» показывает, где именно).")
+    return notes, steps
+
+
+def grid_notes(grid: pd.DataFrame, titles: Mapping[str, str], short: Mapping[str, str]
+               ) -> tuple[list[str], list[str]]:
+    """Notes and steps of the status grid."""
+    notes, steps = [], []
+    not_met = grid[grid["status"] == "not_met"]
+    if len(not_met):
+        per_ind = not_met.groupby("indicator_id").size().sort_values(ascending=False).head(3)
+        applicable = grid.groupby("indicator_id").size()
+        for ind, n in per_ind.items():
+            notes.append(f"«{titles[ind]}»: не достигнуто в {n} из {applicable[ind]} "
+                         f"{plural(applicable[ind], 'школы', 'школ', 'школ')}.")
+        per_school = not_met.groupby("org_id").size().sort_values(ascending=False)
+        top = per_school[per_school >= max(3, int(per_school.iloc[0]) - 1)].head(4)
+        if len(top):
+            notes.append("Больше всего недостигнутых целей: " + join_words(
+                [f"{short[o]} — {n}" for o, n in top.items()]) + ".")
+            steps.append("Встретиться со школами, где не достигнуто больше всего целей: "
+                         + join_words([short[o] for o in top.index]) + ".")
+    no_data = grid[grid["status"] == "no_data"]
+    if len(no_data):
+        per_school = no_data.groupby("org_id").size().sort_values(ascending=False)
+        notes.append(f"Клеток «нет данных»: {len(no_data)} у {len(per_school)} "
+                     f"{plural(len(per_school), 'школы', 'школ', 'школ')}.")
+    return notes, steps
+
+
+def funnel_notes(summary: pd.DataFrame, titles: Mapping[str, str], short: Mapping[str, str]
+                 ) -> tuple[list[str], list[str]]:
+    """Notes and steps of the funnel plots."""
+    notes, steps = [], []
+    for r in summary.itertuples(index=False):
+        below = list(r.far_below) + list(r.below)
+        if below:
+            notes.append(f"«{titles[r.indicator_id]}»: ниже границ — {_names(below, short)}.")
+        if r.far_below:
+            steps.append(f"«{titles[r.indicator_id]}»: разобрать причины отставания с "
+                         f"{_names(r.far_below, short, 3)} — это почти наверняка не случайность.")
+        above = list(r.far_above) + list(r.above)
+        if above:
+            steps.append(f"«{titles[r.indicator_id]}»: попросить {_names(above, short, 3)} "
+                         "рассказать о своём опыте.")
+    return notes, steps
+
+
+def preschool_notes(data: pd.DataFrame, district_share: float) -> tuple[list[str], list[str]]:
+    """Notes and steps of the preschools section."""
+    notes, steps = [], []
+    no_clubs = data[data["clubs_status"] == "no_data"]
+    if len(no_clubs):
+        notes.append("Нет данных о детях 5–7 лет в кружках: "
+                     + join_words(list(no_clubs["short"])) + ".")
+        steps.append("Запросить у этих организаций численность детей 5–7 лет и число "
+                     "занимающихся в кружках.")
+    no_plan = data[data["plan"] == 0]
+    if len(no_plan):
+        notes.append("Нет плана ранней профориентации: " + join_words(list(no_plan["short"]))
+                     + ".")
+        steps.append("Помочь этим детским садам утвердить план ранней профориентации (образец "
+                     "— план сада, где он уже есть).")
+    silent = data[data["plan_applies"] & data["plan"].isna()]
+    if len(silent):
+        notes.append("Не сообщили о плане ранней профориентации: "
+                     + join_words(list(silent["short"])) + ".")
+    known = data.dropna(subset=["share"])
+    if len(known) >= 3:
+        low, high = known.nsmallest(1, "share").iloc[0], known.nlargest(1, "share").iloc[0]
+        notes.append(f"Охват кружками — от {percent(low['share'])} ({low['short']}) до "
+                     f"{percent(high['share'])} ({high['short']}); по району — "
+                     f"{percent(district_share)}.")
+    return notes, steps
+
+
+def department_notes(data: pd.DataFrame, year: str) -> tuple[list[str], list[str]]:
+    """Notes and steps of the department's own activities."""
+    notes, steps = [], []
+    for _, part in data.groupby("indicator_id", sort=False):
+        part = part.set_index("year")
+        if year not in part.index:
+            continue
+        now = part.loc[year]
+        if now["status"] == "not_met":
+            need = int(math.ceil(now["target"] - now["value"]))
+            notes.append(f"«{now['title']}»: {count(now['value'])} при цели "
+                         f"{target_text(now['target'], 'count')}.")
+            steps.append(f"Запланировать ещё {need}: «{now['title']}».")
+        elif now["status"] == "no_data":
+            notes.append(f"«{now['title']}»: нет данных за {year}.")
+        earlier = part[part.index < year]["value"].dropna()
+        if len(earlier) and not math.isnan(now["value"]) and now["value"] < earlier.iloc[-1]:
+            notes.append(f"«{now['title']}»: меньше, чем годом раньше "
+                         f"({count(earlier.iloc[-1])} → {count(now['value'])}).")
+    return notes, steps
+
+
+def gap_notes(gaps: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Notes and steps of the data completeness section."""
+    if gaps.empty:
+        return ["Все организации сдали данные по всем своим показателям."], []
+    per_org = gaps.groupby("short").size().sort_values(ascending=False)
+    notes = [f"Пропусков: {len(gaps)} у {len(per_org)} "
+             f"{plural(len(per_org), 'организации', 'организаций', 'организаций')}; больше всего "
+             f"— {join_words([f'{n} ({k})' for n, k in per_org.head(3).items()])}."]
+    steps = ["Разослать организациям их списки пропусков вместе с книгами Excel для сбора "
+             "данных и собрать исправленные книги."]
+    return notes, steps

@@ -1,0 +1,109 @@
+"""What the graduates report says in words, from its published frames only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from markupsafe import Markup
+
+from proforient.compute.alignment import GRADUATE_INDICATORS
+from proforient.report.graduates.analysis import GraduatesAnalysis
+from proforient.report.graduates.publication import Keys
+from proforient.report.html import quantity
+from proforient.report.publish import Published
+from proforient.report.text import count, join_words, percent
+
+__all__ = ["association_words", "headline", "supply_notes"]
+
+
+def _count(pub: Published, key: str) -> Markup:
+    if not pub.visible(key):
+        return quantity(key, pub.mark(key) or "—")
+    return quantity(key, count(pub.values[key]))
+
+
+def _share(pub: Published, key: str) -> Markup:
+    if not pub.visible(key):
+        return quantity(key, pub.mark(key) or "—")
+    return quantity(key, percent(pub.values[key]))
+
+
+def association_words(test: dict) -> str:
+    """The test of profile × group of specialties, in a sentence without statistical terms."""
+    if test["method"] == "too_few":
+        return "Связь профиля и выбранной группы специальностей не проверялась: слишком мало " \
+               "данных для проверки."
+    if test["p_value"] < 0.05:
+        return "Выбор группы специальностей заметно связан с профилем обучения: выпускники " \
+               "разных профилей поступают в разные группы чаще, чем при случайном выборе."
+    return "Заметной связи между профилем обучения и выбранной группой специальностей нет: " \
+           "выпускники разных профилей поступают в одни и те же группы."
+
+
+def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
+             short: Mapping[str, str]) -> list[Markup | str]:
+    """«Главное» of the graduates report."""
+    k = Keys(a)
+    overview = k.overview()
+    out: list[Markup | str] = [Markup(
+        "Выпускников 9 и 11 классов: {}; поступили в колледжи и вузы: {}.").format(
+        _count(pub, overview["all"]), _count(pub, overview["admitted"]))]
+    parts = []
+    for ind in GRADUATE_INDICATORS:
+        value = _share(pub, k.indicator(ind, None)[2]) if a.known(ind, None) else "нет данных"
+        parts.append(Markup("«{}» — {}").format(titles[ind], value))
+    out.append(Markup("По району: ") + Markup("; ").join(parts) + Markup("."))
+    low = a.by_school[a.by_school["position"].isin(["far_below", "below"])]
+    low = low[[a.known(i, o) and pub.visible(k.indicator(i, o)[2]) for i, o in
+               zip(low["indicator_id"], low["org_id"], strict=True)]]
+    if len(low):
+        worst = low.groupby("org_id").size().sort_values(ascending=False)
+        out.append("Заметно ниже района хотя бы по одной доле: "
+                   + join_words([short[o] for o in worst.index[:5]])
+                   + (f" и ещё {len(worst) - 5}" if len(worst) > 5 else "") + ".")
+    supply = a.supply.table
+    gaps = supply.dropna(subset=["gap"])
+    gaps = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False)
+    if len(gaps):
+        top = gaps.iloc[0]
+        territory = "района" if top["territory"] == "district" else "республики"
+        out.append(f"Больше всего вакансий без поступивших — «{top['ugs_name']}» (список "
+                   f"{territory}: вакансий {count(top['vacancies'])}).")
+    steps = []
+    if len(low):
+        steps.append("обсудить с этими школами выбор профиля, ЕГЭ и специальности")
+    if len(gaps):
+        steps.append(f"рассказать выпускникам о специальностях группы «{gaps.iloc[0]['ugs_name']}»"
+                     " (встречи с работодателями, профпробы, целевое обучение)")
+    if steps:
+        out.append("В первую очередь: " + "; ".join(steps) + ".")
+    return out[:6]
+
+
+def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys
+                 ) -> tuple[list, list]:
+    """Notes and steps of one territory's supply and demand."""
+    notes, steps = [], []
+    name = "района" if territory == "district" else "республики"
+    gaps = part.dropna(subset=["gap"])
+    short = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False).head(3)
+    if len(short):
+        notes.append(f"Список {name}: больше всего вакансий без поступивших — " + join_words(
+            [f"«{r.ugs_name}» (вакансий {count(r.vacancies)})" for r in short.itertuples()])
+            + ".")
+        steps.append("Рассказать выпускникам о специальностях групп: "
+                     + join_words([f"«{n}»" for n in short["ugs_name"]])
+                     + " (встречи с работодателями, профпробы, целевое обучение).")
+    over = gaps[(gaps["gap"] < 0)].sort_values("gap").head(3)
+    visible = [r for r in over.itertuples() if pub.visible(k.on_list(territory, r.ugs_code))]
+    if visible:
+        notes.append(Markup("Список {}: поступивших больше, чем вакансий, — {}.").format(
+            name, Markup(", ").join(Markup("«{}» ({} при {} вакансиях)").format(
+                r.ugs_name, _count(pub, k.on_list(territory, r.ugs_code)), count(r.vacancies))
+                for r in visible)))
+    no_vac = part[part["vacancies"].isna()]
+    if len(no_vac):
+        notes.append(f"В списке {name} без числа вакансий: "
+                     + join_words([f"«{n}»" for n in no_vac["ugs_name"]]) + ".")
+    return notes, steps

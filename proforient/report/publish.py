@@ -1,0 +1,780 @@
+"""Disclosure control: which counts of a shared report a reader may see.
+
+One module owns the publication rules; every report applies them at one step, between its
+analysis frames and its page. No section decides suppression by itself.
+
+What is protected
+-----------------
+Counts of *people* the reports publish about small groups: graduates (where they went, their
+profile, ЕГЭ and specialty) and pupils with disabilities (ОВЗ — health data, a special category
+of personal data). Pupil counts by grade and counts of events are aggregates of a school and are
+shown as they are.
+
+The method
+----------
+1. **Primary suppression.** A count from 1 to ``threshold - 1`` (``suppression_threshold`` in
+   ``parameters/settings.yaml``, 3 by default) is hidden and shown as «<3». Zero stays visible:
+   it describes nobody.
+2. **Secondary suppression by audit.** A report declares every count and share it publishes as a
+   :class:`Count` or :class:`Share` whose key *is its definition* (a conjunction of attribute
+   values over the microdata, see :func:`parse_key`). The report's cells are linked: the parts of a
+   column add up to its total, «a из b» relates two cells, a district row is the sum of its
+   schools, a share with its denominator gives its numerator. For every hidden count we compute
+   the range of values consistent with everything the report publishes, by linear programming
+   over the *atoms* (the groups of people that no published cell tells apart), as the audit of
+   the statistical offices' τ-ARGUS does (Hundepool et al., *Statistical Disclosure Control*,
+   Wiley 2012, §4.3, "linear programming approach"). A hidden count whose range holds a single
+   value is exposed; we then hide one more cell — the smallest visible count sharing people with
+   it, a total only when nothing else works — and audit again, until no hidden count is exposed.
+   «<3» itself tells something (1 or 2): when two of them add up to a third, hiding more cells
+   cannot help, and one of the small counts is shown as «×» instead.
+   This is the greedy form of the LP approach: it chooses fewer and smaller complements than the
+   hypercube method (which hides whole rectangles) and, unlike a fixed rule («hide the next
+   smallest cell of the row»), it sees the links *between* tables of the report.
+3. **Shares.** A share is shown only when both its counts may be; a share shown without its
+   counts additionally needs at least ``threshold`` people in the denominator and neither the
+   people counted nor the rest a small count (1 of 6 = 16,7 % would give the count away, 5 of 6
+   singles out the one who did not) — :func:`share_visible`. A visible share enters the audit
+   as the two inequalities its rounding allows.
+
+The attacker knows what a hidden mark means: «<3» is a primary cell (1…2); «×» says nothing of
+its value. Nothing is said about part of a group too small to count: when a cell is a primary
+one, every cell inside it (its parts, zeros included) is hidden as «×» too — «0 из <3» would
+tell that none of those one or two people took part.
+The LP relaxation gives a range that contains every integer solution; a range is counted as a
+single value when it holds one integer. The programs are solved with HiGHS (``highspy``), the
+solver behind SciPy's ``linprog``, kept warm between the many objectives of one audit.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import quote, unquote
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "HIDDEN_MARK",
+    "MISSING",
+    "Count",
+    "Disclosure",
+    "Published",
+    "Share",
+    "count_key",
+    "parse_key",
+    "share_visible",
+    "suppressed_label",
+]
+
+#: What a missing value looks like.
+MISSING = "—"
+#: What a complementary-hidden cell looks like.
+HIDDEN_MARK = "×"
+#: Absolute rounding of a displayed share (percent with one decimal).
+SHARE_ROUNDING = 0.0005
+#: Candidates tried for each exposed cell before the first one is taken anyway.
+TRIALS = 20
+
+
+def suppressed_label(threshold: int) -> str:
+    """The text shown instead of a small count: ``"<3"`` for the default threshold."""
+    return f"<{int(threshold)}"
+
+
+# --------------------------------------------------------------------------------------------
+# Keys: a cell's key is its definition
+
+
+def count_key(domain: str, **where: Any) -> str:
+    """The key of a count: the domain and the attribute values that select its people.
+
+    Parameters
+    ----------
+    domain : {"g", "o"}
+        ``g`` — graduates (one row per graduate), ``o`` — pupils with disabilities.
+    **where
+        ``column=value`` or ``column=(value, value…)`` (any of the values). Values are written
+        as text; ``None`` means missing.
+
+    Returns
+    -------
+    str
+        E.g. ``g|org_id=sch-01|year=2021-2022|grade=9|destination=spo`` — stable, readable, and
+        parsed back by :func:`parse_key`.
+
+    Examples
+    --------
+    >>> count_key("g", org_id="sch-01", destination=("spo", "vo"))
+    'g|destination=spo,vo|org_id=sch-01'
+    """
+    parts = [domain]
+    for column in sorted(where):
+        value = where[column]
+        values = value if isinstance(value, tuple | list | set | frozenset) else (value,)
+        text = ",".join(quote(_text(v), safe="-._ ") for v in sorted(values, key=_text))
+        parts.append(f"{column}={text}")
+    return "|".join(parts)
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "na"
+    return str(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_key(key: str) -> tuple[str, Mapping[str, frozenset[str]]]:
+    """The domain and the conditions of a key written by :func:`count_key`.
+
+    >>> domain, where = parse_key("g|grade=9|destination=spo,vo")
+    >>> domain, sorted(where["destination"])
+    ('g', ['spo', 'vo'])
+    """
+    domain, *parts = key.split("|")
+    where = {}
+    for part in parts:
+        column, _, values = part.partition("=")
+        where[column] = frozenset(unquote(v) for v in values.split(","))
+    return domain, MappingProxyType(where)  # read-only: the result is cached
+
+
+def inside(key: str, group: str) -> bool:
+    """Whether the people of ``key`` are, by definition, part of those of ``group``: the same
+    domain, and every condition of ``group`` implied by a condition of ``key``.
+
+    >>> inside("g|grade=9|org_id=a|took=1", "g|grade=9|org_id=a"), inside("g|grade=9", "g|grade=11")
+    (True, False)
+    """
+    if key == group:
+        return False
+    domain, where = parse_key(key)
+    group_domain, group_where = parse_key(group)
+    return domain == group_domain and all(
+        column in where and where[column] <= values for column, values in group_where.items())
+
+
+# --------------------------------------------------------------------------------------------
+# What a report declares
+
+
+@dataclass(frozen=True)
+class Count:
+    """A published count of people: its key (= its definition) and how the page uses it.
+
+    A ``total`` (a margin of a table) is hidden as a complement only when nothing else
+    protects. An ``optional`` count (a detail in a sentence, a breakdown) may be *withdrawn* —
+    left out of the page altogether — when hiding cells cannot protect: two «<3» that add up to
+    a third «<3» give themselves away whatever else is hidden.
+    """
+
+    key: str
+    total: bool = False
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Share:
+    """A published share of two counts (keys of :func:`count_key`).
+
+    ``with_counts``: the report shows the counts next to it (a share shown alone also needs
+    :func:`share_visible`).
+    """
+
+    key: str
+    numerator: str
+    denominator: str
+    with_counts: bool = True
+
+
+def share_visible(numerator: Any, denominator: Any, threshold: int) -> bool:
+    """Whether a share shown *without its counts* may be published.
+
+    ``False`` when the denominator is missing or below ``threshold``, or when the people counted
+    or the rest are from 1 to ``threshold - 1``.
+
+    >>> [share_visible(k, 6, 3) for k in (1, 5, 3, 0)]
+    [False, False, True, True]
+    """
+    try:
+        num, den = float(numerator), float(denominator)
+    except (TypeError, ValueError):
+        return False
+    if math.isnan(num) or math.isnan(den) or den < threshold:
+        return False
+    return not (0 < num < threshold or 0 < den - num < threshold)
+
+
+# --------------------------------------------------------------------------------------------
+# The decision
+
+
+@dataclass
+class Published:
+    """What a report may show: every declared count and share, visible or hidden.
+
+    Attributes
+    ----------
+    threshold : int
+    values : dict
+        Key → the true value (counts: int; shares: float or NaN). Private: for the page only
+        where :meth:`visible` says so.
+    hidden : dict
+        Key → ``"primary"`` (shown «<3»), ``"secondary"`` (shown «×»: a complement, or a part of
+        a group too small to count); visible keys are absent.
+    """
+
+    threshold: int
+    values: dict[str, float] = field(default_factory=dict)
+    hidden: dict[str, str] = field(default_factory=dict)
+    withdrawn: set[str] = field(default_factory=set)
+    items: dict[str, Count | Share] = field(default_factory=dict)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+    def shown(self, key: str) -> bool:
+        """Whether the page shows the cell at all (visible or as a mark): not withdrawn."""
+        self._check(key)
+        return key not in self.withdrawn
+
+    def visible(self, key: str) -> bool:
+        """Whether the cell's value may be shown (declared, neither hidden nor withdrawn)."""
+        self._check(key)
+        return key not in self.hidden and key not in self.withdrawn
+
+    def value(self, key: str) -> float | None:
+        """The value when visible, else ``None``."""
+        return self.values[key] if self.visible(key) else None
+
+    def mark(self, key: str) -> str:
+        """What stands in place of a hidden cell: «<3» or «×» (``""`` when visible)."""
+        self._check(key)
+        reason = self.hidden.get(key)
+        if reason is None:
+            return ""
+        return suppressed_label(self.threshold) if reason == "primary" else HIDDEN_MARK
+
+    def _check(self, key: str) -> None:
+        if key not in self.values:
+            raise KeyError(f"undeclared cell {key!r}: declare it before publishing")
+
+
+class Disclosure:
+    """The publication rules applied to one report.
+
+    Parameters
+    ----------
+    microdata : mapping of str to DataFrame
+        Per domain (``"g"``, ``"o"``), one row per group of people with the attribute columns
+        the keys use (text, ``"na"`` for missing) and their number in column ``n``.
+    threshold : int
+        The suppression threshold.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"dest": ["spo", "vo", "work"], "n": [2, 7, 5]})
+    >>> d = Disclosure({"g": g}, 3)
+    >>> for dest in ("spo", "vo", "work"):
+    ...     d.add(Count(count_key("g", dest=dest)))
+    >>> d.add(Count(count_key("g"), total=True))
+    >>> p = d.protect()
+    >>> p.hidden  # spo = 14 - 7 - 5 unless one more part of the column is hidden
+    {'g|dest=spo': 'primary', 'g|dest=work': 'secondary'}
+    """
+
+    def __init__(self, microdata: Mapping[str, pd.DataFrame], threshold: int) -> None:
+        self.microdata = {k: v.reset_index(drop=True) for k, v in microdata.items()}
+        self.threshold = int(threshold)
+        self.counts: dict[str, Count] = {}
+        self.shares: dict[str, Share] = {}
+        #: counts and shares another report already published: key → "visible" or the reason
+        #: it is hidden. Their decision stands; this report's must agree with it.
+        self.fixed: dict[str, str] = {}
+        self.fixed_shares: dict[str, Share] = {}
+
+    def add_published(self, other: Published) -> None:
+        """Take what another report of the same batch publishes as given.
+
+        The reader can put the reports side by side: a cell both show keeps the other's
+        decision, the other's visible cells constrain the audit and cannot be hidden here, and
+        a count the other hides is hidden here too.
+        """
+        for key, item in other.items.items():
+            if key in other.withdrawn:
+                continue
+            status = other.hidden.get(key, "visible")
+            if isinstance(item, Share):
+                if status == "visible":
+                    self.fixed_shares[key] = item
+            else:
+                self.fixed[key] = status
+
+    def add(self, item: Count | Share) -> None:
+        """Declare a count or share the report publishes (declaring twice is harmless).
+
+        A share shown with its counts needs them declared as counts too; those of a share
+        shown alone are only used to state the share's rounding in the audit.
+        """
+        if isinstance(item, Share):
+            self.shares[item.key] = item
+        else:
+            previous = self.counts.get(item.key)
+            if previous is not None:  # a cell shown twice: a total if either says so, and
+                # optional only if both say so (a table cell cannot be withdrawn)
+                item = Count(item.key, item.total or previous.total,
+                             item.optional and previous.optional)
+            self.counts[item.key] = item
+
+    def add_all(self, items: Iterable[Count | Share]) -> None:
+        """Declare several cells."""
+        for item in items:
+            self.add(item)
+
+    # -- evaluation -------------------------------------------------------------------------
+
+    def needed_keys(self) -> list[str]:
+        """Every count key the model needs: the published counts (here and elsewhere) and the
+        shares' sides."""
+        keys = dict.fromkeys([*self.counts, *self.fixed])
+        for share in [*self.shares.values(), *self.fixed_shares.values()]:
+            keys.update(dict.fromkeys((share.numerator, share.denominator)))
+        return list(keys)
+
+    def _mask(self, key: str) -> tuple[str, np.ndarray]:
+        domain, where = parse_key(key)
+        frame = self.microdata.get(domain)
+        if frame is None:
+            raise KeyError(f"no microdata for domain {domain!r} ({key})")
+        mask = np.ones(len(frame), dtype=bool)
+        for column, values in where.items():
+            mask &= np.isin(self._column(domain, column, key), list(values))
+        return domain, mask
+
+    def _column(self, domain: str, column: str, key: str) -> np.ndarray:
+        """A microdata column as text (kept: every key of the report reads the same ones)."""
+        cache = self.__dict__.setdefault("_columns", {})
+        if (domain, column) not in cache:
+            frame = self.microdata[domain]
+            if column not in frame:
+                raise KeyError(f"microdata {domain!r} has no column {column!r} ({key})")
+            cache[domain, column] = frame[column].astype(str).to_numpy(dtype=str)
+        return cache[domain, column]
+
+    def protect(self) -> Published:
+        """Decide what is hidden: primary small counts, then complements (or withdrawals of
+        optional cells) until the audit finds no hidden count whose value can be recovered."""
+        model = _Model(self)
+        out = Published(self.threshold, items={**self.counts, **self.shares})
+        for key in self.counts:
+            out.values[key] = model.count_values[key]
+        for key, share in self.shares.items():
+            den = model.count_values[share.denominator]
+            num = model.count_values[share.numerator]
+            out.values[key] = num / den if den else math.nan
+        t = self.threshold
+        state = _State(hidden={k: "primary" for k in self.counts
+                               if 0 < model.count_values[k] < t})
+        state.hidden.update({k: r for k, r in self.fixed.items() if r != "visible"})
+        # nothing is said about part of a group that is too small to count: «0 из <3» would
+        # tell that none of those one or two people took part
+        for small in [k for k, r in state.hidden.items() if r == "primary"]:
+            for key in self.counts:
+                if key not in state.hidden and self.fixed.get(key) != "visible" \
+                        and inside(key, small):
+                    state.hidden[key] = "secondary"
+        self._settle_shares(state, model.count_values)
+        # Hiding or withdrawing a cell only removes what an attacker knows, so a hidden cell
+        # found protected stays protected: each round audits only the cells not yet cleared.
+        # Of the cells another report hides, that report's audit cleared those about other
+        # people; this one audits the ones about the people it describes.
+        own = np.zeros(model.n_atoms, dtype=bool)
+        for key in self.counts:
+            own |= model.rows[key] > 0
+        pending = {k for k in state.hidden
+                   if k in self.counts or (model.rows[k] > 0)[own].any()}
+        for _ in range(2 * len(self.counts) + 1):
+            exposed = model.exposed(state, pending)
+            if not exposed:
+                break
+            pending = set()
+            for target in exposed:
+                if target not in state.hidden or not model.single(target, state):
+                    continue  # withdrawn, or protected by a step taken for another cell
+                step = model.complement(target, state)
+                if step is None:
+                    raise RuntimeError(f"nothing protects {target!r}: declare a total or an "
+                                       "optional cell the page can leave out")
+                kind, key = step
+                if kind in ("count", "mask"):
+                    state.hidden[key] = "secondary"
+                    pending.add(key)
+                elif kind == "share":
+                    state.shares_hidden.add(key)
+                else:
+                    state.withdrawn.add(key)
+                    state.hidden.pop(key, None)
+                self._settle_shares(state, model.count_values)
+                pending.add(target)
+            pending &= set(state.hidden)
+        else:
+            raise RuntimeError("disclosure control did not settle")
+        out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
+        out.withdrawn = set(state.withdrawn)
+        for key in state.shares_hidden:
+            if key in self.shares:
+                out.hidden[key] = "secondary"
+        return out
+
+    def _settle_shares(self, state: _State, values: Mapping[str, float]) -> None:
+        state.shares_hidden = self._shares_to_hide(state, values)
+
+    def _shares_to_hide(self, state: _State, values: Mapping[str, float]) -> set[str]:
+        """Shares that must go with the hidden counts, and shares too small to show alone."""
+        out = set(state.shares_hidden)
+        gone = set(state.hidden) | state.withdrawn
+        for key, share in self.shares.items():
+            num, den = values[share.numerator], values[share.denominator]
+            with_hidden_count = share.numerator in gone or share.denominator in gone
+            too_small_alone = not share.with_counts and not share_visible(num, den,
+                                                                          self.threshold)
+            if with_hidden_count or too_small_alone:
+                out.add(key)
+        return out
+
+
+@dataclass
+class _State:
+    """What is hidden so far: counts (with the reason), shares, and withdrawn counts."""
+
+    hidden: dict[str, str] = field(default_factory=dict)
+    shares_hidden: set[str] = field(default_factory=set)
+    withdrawn: set[str] = field(default_factory=set)
+
+    def copy(self) -> _State:
+        return _State(dict(self.hidden), set(self.shares_hidden), set(self.withdrawn))
+
+
+class _Model:
+    """The linear model of one report: atoms (groups of people no published cell tells apart)
+    and, for every cell, which atoms it adds up."""
+
+    def __init__(self, rules: Disclosure) -> None:
+        self.rules = rules
+        masks: dict[str, tuple[str, np.ndarray]] = {k: rules._mask(k) for k in rules.needed_keys()}
+        self.count_values: dict[str, int] = {}
+        # atoms: per domain, rows of the microdata grouped by their membership pattern
+        columns: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        domain_of_atom: list[str] = []
+        rows_by_domain: dict[str, np.ndarray] = {}
+        for domain, frame in rules.microdata.items():
+            keys = [k for k, (d, _) in masks.items() if d == domain]
+            n = frame["n"].to_numpy(dtype=float)
+            for key in keys:
+                self.count_values[key] = int(n[masks[key][1]].sum())
+            if not keys or not len(frame):
+                rows_by_domain[domain] = np.zeros((0, 0), dtype=bool)
+                continue
+            pattern = np.column_stack([masks[k][1] for k in keys])
+            used = pattern.any(axis=1)
+            uniq, inverse = np.unique(pattern[used], axis=0, return_inverse=True)
+            w = np.bincount(inverse.ravel(), weights=n[used], minlength=len(uniq))
+            rows_by_domain[domain] = uniq
+            columns.append((domain, keys, uniq))
+            weights.append(w)
+            domain_of_atom += [domain] * len(uniq)
+        # incidence: cell key → vector over all atoms
+        offsets, start = {}, 0
+        for domain, keys, uniq in columns:
+            offsets[domain] = (start, keys, uniq)
+            start += len(uniq)
+        self.n_atoms = start
+        self.truth = np.concatenate(weights) if weights else np.zeros(0)
+        self.rows: dict[str, np.ndarray] = {}
+        for first, keys, uniq in offsets.values():
+            for j, key in enumerate(keys):
+                vec = np.zeros(self.n_atoms)
+                vec[first:first + len(uniq)] = uniq[:, j]
+                self.rows[key] = vec
+        for key in masks:
+            self.rows.setdefault(key, np.zeros(self.n_atoms))
+        self._build()
+
+    # -- the attacker's linear program ------------------------------------------------------
+
+    def _build(self) -> None:
+        """One row per count and two per share (its rounding): the matrix never changes, only
+        the bounds do as cells are hidden, so one warm program serves the whole audit."""
+        rows, self.count_row, self.share_rows = [], {}, {}
+        for key in dict.fromkeys([*self.rules.counts, *self.rules.fixed]):
+            self.count_row[key] = len(rows)
+            rows.append(self.rows[key])
+        self.share_shown = {}
+        for key, share in {**self.rules.fixed_shares, **self.rules.shares}.items():
+            num, den = self.count_values[share.numerator], self.count_values[share.denominator]
+            shown = round(num / den, 3) if den else 0.0  # as displayed: one decimal of a percent
+            a, b = self.rows[share.numerator], self.rows[share.denominator]
+            self.share_rows[key] = (len(rows), len(rows) + 1)
+            self.share_shown[key] = den > 0
+            rows += [a - (shown + SHARE_ROUNDING) * b, a - (shown - SHARE_ROUNDING) * b]
+        self.program = _Program(np.array(rows).reshape(len(rows), self.n_atoms))
+
+    def _bounds(self, state: _State) -> tuple[np.ndarray, np.ndarray]:
+        t = self.rules.threshold
+        n = len(self.count_row) + 2 * len(self.share_rows)
+        low, high = np.full(n, -np.inf), np.full(n, np.inf)
+        for key, row in self.count_row.items():
+            if key in state.withdrawn:
+                continue
+            reason = state.hidden.get(key)
+            if reason is None:
+                low[row] = high[row] = self.count_values[key]
+            elif reason == "primary":
+                low[row], high[row] = 1, t - 1
+            else:  # «×»: the reader learns nothing of its value
+                low[row] = 0
+        for key, (upper, lower) in self.share_rows.items():
+            if key not in state.shares_hidden and self.share_shown[key]:
+                high[upper] = 0.0
+                low[lower] = 0.0
+        return low, high
+
+    def range_of(self, key: str, state: _State) -> tuple[float, float]:
+        """The smallest and largest value of a count consistent with what ``state`` shows."""
+        self.program.set_bounds(*self._bounds(state))
+        return self.program.range(self.rows[key])
+
+    def single(self, key: str, state: _State) -> bool:
+        """Whether the count's range holds a single whole value."""
+        self.program.set_bounds(*self._bounds(state))
+        return self._single(key)
+
+    def _single(self, key: str) -> bool:
+        """:meth:`single` under the bounds already set: the true value is feasible, so the range
+        holds another whole value when the maximum reaches one more or the minimum one less
+        (the maximum is tried first: most hidden cells are protected upwards)."""
+        value, objective = self.count_values[key], self.rows[key]
+        if self.program.optimum(objective, maximise=True) >= value + 1 - 1e-6:
+            return False
+        return self.program.optimum(objective, maximise=False) > value - 1 + 1e-6
+
+    def exposed(self, state: _State, keys: Iterable[str] | None = None) -> list[str]:
+        """Hidden counts (of ``keys``, default all) whose range holds a single whole value,
+        smallest first.
+
+        A hidden zero is not audited: it is hidden only so as not to describe a group smaller
+        than the threshold (that group's own size is audited), and the model, which knows
+        only the groups of people that exist, cannot tell "none" from "no such people".
+        """
+        keys = [k for k in (state.hidden if keys is None else keys)
+                if k in state.hidden and self.count_values[k] > 0]
+        if not keys:
+            return []
+        self.program.set_bounds(*self._bounds(state))
+        return [key for key in sorted(keys, key=lambda k: (self.count_values[k], k))
+                if self._single(key)]
+
+    def _near(self, key: str, target: str) -> bool:
+        """Whether an empty cell is of the same table as the target: the same conditions but
+        one (a zero part of the same column)."""
+        _, where = parse_key(key)
+        _, target_where = parse_key(target)
+        if set(where) != set(target_where):
+            return False
+        return sum(where[c] != target_where[c] for c in where) == 1
+
+    def complement(self, target: str, state: _State) -> tuple[str, str] | None:
+        """The next step that protects ``target``: hide a share or a count, or withdraw an
+        optional count.
+
+        Candidates are the cells that pin the target and their neighbours: visible cells that
+        share people with a visible cell sharing people with the target (the other parts of its
+        column, its total…). First visible shares shown without their counts, then optional
+        cells to withdraw (the target itself first: a detail of a sentence is worth less than a
+        cell of a table), then visible counts of at least the threshold — not totals first,
+        smallest first — and the zeros of the target's own column («×» says nothing of its
+        value, so a hidden zero hides how the rest adds up). The first step after which the
+        target's range holds two values wins; failing that, the first hide, so that the next
+        round can add another; when nothing near is left to hide, any visible count of the
+        report; when nothing is left at all, the first withdrawal.
+        """
+        own = self.rows[target] > 0
+        gone = set(state.hidden) | state.withdrawn
+        visible = [k for k in self.rules.counts
+                   if k not in gone and self.rules.fixed.get(k) != "visible"]
+        # the support: the target's people and those of every visible cell sharing people with
+        # it — cells another report publishes included (they link this report's tables: the
+        # school's 16 graduates tie grade 9 to grade 11), though only this report's may be hidden
+        linked = visible + [k for k, r in self.rules.fixed.items()
+                            if r == "visible" and k not in self.rules.counts]
+        linked += [k for k in self.rules.counts if self.rules.fixed.get(k) == "visible"]
+        support = own.copy()
+        for key in linked:
+            if ((self.rows[key] > 0) & own).any():
+                support |= self.rows[key] > 0
+        t = self.rules.threshold
+        shares = [("share", k) for k, s in self.rules.shares.items()
+                  if k not in state.shares_hidden and not s.with_counts
+                  and ((self.rows[s.numerator] > 0) & support).any()]
+        counts = [("count", k) for k in visible
+                  if (self.count_values[k] >= t and ((self.rows[k] > 0) & support).any())
+                  or (self.count_values[k] == 0 and self._near(k, target))]
+        # non-zero parts first (smallest first), then zeros of the same table, totals last
+        counts.sort(key=lambda kc: (self.rules.counts[kc[1]].total,
+                                    self.count_values[kc[1]] == 0, self.count_values[kc[1]],
+                                    kc[1]))
+        optional = [k for k, c in self.rules.counts.items()
+                    if c.optional and k not in state.withdrawn and k not in self.rules.fixed
+                    and ((self.rows[k] > 0) & support).any()]
+        optional.sort(key=lambda k: (k != target, self.count_values[k], k))
+        withdrawals = [("withdraw", k) for k in optional]
+        # «<3» says 1 or 2: two of them adding up to a third give all three away; shown as «×»
+        # instead, a small count says nothing of its value (not a cell another report shows)
+        masks = [("mask", k) for k, r in state.hidden.items()
+                 if r == "primary" and k in self.rules.counts and k not in self.rules.fixed
+                 and ((self.rows[k] > 0) & support).any()]
+        masks.sort(key=lambda kc: (-self.count_values[kc[1]], kc[1] != target, kc[1]))
+        parts = [c for c in counts if not self.rules.counts[c[1]].total]
+        totals = [c for c in counts if self.rules.counts[c[1]].total]
+        counts = parts + masks + totals
+        for kind, key in (shares + withdrawals + counts)[:TRIALS]:
+            trial = state.copy()
+            if kind in ("count", "mask"):
+                trial.hidden[key] = "secondary"
+                trial.shares_hidden |= {s for s, sh in self.rules.shares.items()
+                                        if key in (sh.numerator, sh.denominator)}
+            elif kind == "share":
+                trial.shares_hidden.add(key)
+            else:
+                trial.withdrawn.add(key)
+                trial.hidden.pop(key, None)
+            if key == target and kind == "withdraw":
+                return kind, key
+            if not self.single(target, trial):
+                return kind, key
+        hides = shares + counts
+        if not hides and not withdrawals:
+            # nothing near the target is left to hide: any visible count of the report will do
+            # (hiding every one of them leaves the target at least the range of its mark)
+            domain = parse_key(target)[0]
+            hides = sorted((("count", k) for k in visible
+                            if parse_key(k)[0] == domain and self.count_values[k] != 0),
+                           key=lambda kc: (self.rules.counts[kc[1]].total,
+                                           self.count_values[kc[1]], kc[1]))
+            hides += sorted((("mask", k) for k, r in state.hidden.items()
+                             if r == "primary" and k in self.rules.counts
+                             and k not in self.rules.fixed and parse_key(k)[0] == domain),
+                            key=lambda kc: (-self.count_values[kc[1]], kc[1]))
+            for kind, key in hides[:TRIALS]:
+                trial = state.copy()
+                trial.hidden[key] = "secondary"
+                if not self.single(target, trial):
+                    return kind, key
+        return hides[0] if hides else withdrawals[0] if withdrawals else None
+
+
+def _one_value(low: float, high: float) -> bool:
+    """Whether ``[low, high]`` holds at most one whole number."""
+    if math.isinf(high) or math.isinf(low):
+        return False
+    return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
+
+
+class _Program:
+    """The attacker's linear program over the atoms: ``low <= rows x <= high``, ``x >= 0``.
+
+    Built once per report and solved for many bounds (as cells are hidden) and many objectives
+    (the range of each hidden cell) with HiGHS, warm-started from the previous solution.
+    """
+
+    def __init__(self, rows: np.ndarray) -> None:
+        import highspy
+        from scipy import sparse
+
+        self.n = rows.shape[1]
+        self.m = rows.shape[0]
+        self.highs = _solver()
+        inf = highspy.kHighsInf
+        self.inf = inf
+        matrix = sparse.csc_matrix(rows)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, self.m
+        lp.col_cost_ = np.zeros(self.n)
+        lp.col_lower_ = np.zeros(self.n)
+        lp.col_upper_ = np.full(self.n, inf)
+        lp.row_lower_ = np.full(self.m, -inf)
+        lp.row_upper_ = np.full(self.m, inf)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        if self.n:
+            self.highs.passModel(lp)
+        self.columns = np.arange(self.n, dtype=np.int32)
+        self.row_index = np.arange(self.m, dtype=np.int32)
+
+    def set_bounds(self, low: np.ndarray, high: np.ndarray) -> None:
+        """Set every row's bounds (``±inf`` for none)."""
+        if self.n and self.m:
+            self.highs.changeRowsBounds(self.m, self.row_index,
+                                        np.where(np.isfinite(low), low, -self.inf),
+                                        np.where(np.isfinite(high), high, self.inf))
+
+    def range(self, objective: np.ndarray) -> tuple[float, float]:
+        """Minimum and maximum of ``objective · x`` (``inf`` when unbounded)."""
+        return self.optimum(objective, maximise=False), self.optimum(objective, maximise=True)
+
+    def optimum(self, objective: np.ndarray, maximise: bool) -> float:
+        """The largest (or smallest) value of ``objective · x`` (``±inf`` when unbounded)."""
+        import highspy
+
+        if not self.n:
+            return 0.0
+        h = self.highs
+        h.changeColsCost(self.n, self.columns, objective.astype(float))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise
+                               else highspy.ObjSense.kMinimize)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return h.getInfo().objective_function_value
+        if status in (highspy.HighsModelStatus.kUnbounded,
+                      highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return np.inf if maximise else -np.inf
+        # the published cells are true counts: the program is always feasible
+        raise RuntimeError(f"disclosure audit failed: {h.modelStatusToString(status)}")
+
+
+_local = threading.local()
+
+
+def _solver():
+    """This thread's HiGHS instance, created once with its banner kept off the terminal (HiGHS
+    prints a copyright line when an instance is created, before any option can be set)."""
+    import highspy
+
+    solver = getattr(_local, "solver", None)
+    if solver is None:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+            solver = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("presolve", "off")  # warm starts pay only without presolve
+        _local.solver = solver
+    return solver

@@ -1,0 +1,343 @@
+"""What the school report says in words — built from the published frames only.
+
+Every number in a sentence is read from the same frame cell as the table beside it and wrapped
+with its key (:func:`proforient.report.html.quantity`), so «не хватает 11 чел.» in «Главное», in
+the scorecard and in the participation section is one number. A count of graduates or of pupils
+with disabilities is said only when the publication rules let it be seen.
+"""
+
+from __future__ import annotations
+
+import math
+
+from markupsafe import Markup
+
+from proforient.parameters.roadmap import Roadmap
+from proforient.report import cells
+from proforient.report.facts.scorecard import MISSING_INPUT
+from proforient.report.html import escape, plain_text, quantity
+from proforient.report.publish import MISSING, Published, share_visible
+from proforient.report.school.analysis import SchoolAnalysis, priorities
+from proforient.report.text import (
+    NBSP,
+    count,
+    join_words,
+    percent,
+    plural,
+    target_text,
+    value_text,
+)
+from proforient.vocab import MEASURES
+
+__all__ = ["Cards", "grades_text", "headline", "scorecard_notes"]
+
+
+def grades_text(grades: tuple[int, int] | None) -> str:
+    """``(5, 11) → "5–11 классы"``, ``(10, 10) → "10 класс"``."""
+    if grades is None:
+        return ""
+    lo, hi = grades
+    return f"{lo} класс" if lo == hi else f"{lo}–{hi} классы"
+
+
+class Cards:
+    """The scorecard rows of one school as the page shows them: each value read once.
+
+    Parameters
+    ----------
+    analysis : SchoolAnalysis
+    published : Published
+        What the school report may show.
+    roadmap : Roadmap
+        For who is counted in each share.
+    """
+
+    def __init__(self, analysis: SchoolAnalysis, published: Published, roadmap: Roadmap):
+        self.a = analysis
+        self.pub = published
+        self.roadmap = roadmap
+        self.threshold = published.threshold
+        #: the scorecard as it may be told: the status of a share that is hidden is
+        #: ``"hidden"`` — «не достигнуто» of one or two pupils with disabilities would say
+        #: that they did not take part
+        self.card = analysis.card.copy()
+        for i, r in self.card.iterrows():
+            if r["status"] in ("met", "not_met") and self.hidden(r["indicator_id"]):
+                self.card.at[i, "status"] = "hidden"
+        self.rows = {r.indicator_id: r for r in self.card.itertuples(index=False)}
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def key(self, ind: str, what: str, scope: str | None = None) -> str:
+        """The key of a repeated number: ``q|sch-01|diagnostics_share|value``."""
+        return f"q|{scope or self.a.org_id}|{ind}|{what}"
+
+    def sensitive(self, ind: str) -> bool:
+        return ind in cells.SENSITIVE
+
+    def _keys(self, ind: str, year: str | None = None) -> tuple[str, str, str]:
+        num, den = cells.indicator(ind, self.a.org_id, year or self.a.year)
+        return num, den, cells.share(num, den)
+
+    # -- the school's own numbers ---------------------------------------------------------------
+
+    def unknown(self, ind: str) -> bool:
+        """Whether an input of the indicator was never given («нет данных»)."""
+        return self.a.card.loc[self.a.card["indicator_id"] == ind, "reason"].iloc[0] \
+            in MISSING_INPUT
+
+    def hidden(self, ind: str) -> bool:
+        """Whether the school's value of a sensitive share may not be shown."""
+        if not self.sensitive(ind) or self.unknown(ind):
+            return False
+        return not self.pub.visible(self._keys(ind)[2])
+
+    def value(self, ind: str) -> Markup:
+        """The school's value as shown (a mark when hidden)."""
+        r = self.rows[ind]
+        if self.sensitive(ind) and self.unknown(ind):
+            return Markup(MISSING)
+        if self.sensitive(ind):
+            share = self._keys(ind)[2]
+            if not self.pub.visible(share):
+                return Markup(escape(self.pub.mark(share) or MISSING))
+            return quantity(share, percent(r.value))
+        return quantity(self.key(ind, "value"), value_text(r.value, r.kind))
+
+    def count_cell(self, key: str) -> Markup:
+        """A published count of people: the number, or its mark."""
+        if not self.pub.visible(key):
+            return quantity(key, self.pub.mark(key) or MISSING)
+        return quantity(key, count(self.pub.values[key]))
+
+    def of_how_many(self, ind: str) -> Markup:
+        """«a из b» of a share ("" for flags and counts)."""
+        r = self.rows[ind]
+        if r.kind != "share":
+            return Markup("")
+        if self.sensitive(ind) and self.unknown(ind):
+            return Markup(MISSING)
+        if self.sensitive(ind):
+            num, den, _ = self._keys(ind)
+            return Markup("{} из {}").format(self.count_cell(num), self.count_cell(den))
+        if math.isnan(r.numerator) or math.isnan(r.denominator):
+            return Markup(MISSING)
+        return Markup("{} из {}").format(quantity(self.key(ind, "numerator"), count(r.numerator)),
+                                        quantity(self.key(ind, "denominator"),
+                                                 count(r.denominator)))
+
+    def status(self, ind: str) -> str:
+        """The status, hidden with the value it is judged on."""
+        r = self.rows[ind]
+        if r.status == "hidden":
+            return "× скрыто"
+        from proforient.report.text import status_text
+
+        return status_text(r.status)
+
+    def gap(self, ind: str) -> Markup | None:
+        """«11 чел.» / «1» still needed to reach the target, or ``None`` when there is nothing
+        to say (no target, reached, no data, or a hidden share)."""
+        r = self.rows[ind]
+        if math.isnan(r.gap) or r.gap <= 0 or self.hidden(ind):
+            return None
+        if r.kind == "share":
+            if self.sensitive(ind) and r.gap < self.threshold:
+                return Markup(escape(f"<{self.threshold}{NBSP}чел."))
+            return quantity(self.key(ind, "gap"), f"{count(r.gap)}{NBSP}чел.")
+        return quantity(self.key(ind, "gap"), count(r.gap))
+
+    # -- comparisons --------------------------------------------------------------------------
+
+    def district(self, ind: str) -> Markup:
+        """The district's value, in the words of its kind."""
+        r = self.rows[ind]
+        scope = "district"
+        if r.kind == "share":
+            if self.sensitive(ind) and not share_visible(r.district_numerator,
+                                                         r.district_denominator,
+                                                         self.threshold):
+                return Markup(MISSING)
+            return quantity(self.key(ind, "value", scope), percent(r.district_value))
+        if r.kind == "flag":
+            return quantity(self.key(ind, "orgs", scope),
+                            f"{count(r.district_numerator)} из {count(r.district_denominator)}")
+        if not math.isnan(r.target):
+            return quantity(self.key(ind, "orgs_met", scope),
+                            f"{count(r.district_met)} из {count(r.district_total)} выполнили")
+        return quantity(self.key(ind, "value", scope), f"всего {count(r.district_value)}")
+
+    def peers(self, ind: str) -> Markup:
+        """The peer group's value, in the words of its kind."""
+        r = self.rows[ind]
+        scope = f"peers:{self.a.org_id}"
+        if not r.peer_reporting:
+            return Markup(MISSING)
+        if r.kind == "share":
+            if self.sensitive(ind) and not share_visible(r.peer_numerator, r.peer_denominator,
+                                                         self.threshold):
+                return Markup(MISSING)
+            return quantity(self.key(ind, "value", scope), percent(r.peer_value))
+        if r.kind == "flag":
+            yes = round(r.peer_value * r.peer_reporting)
+            return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
+        return quantity(self.key(ind, "value", scope), f"медиана {count(r.peer_value)}")
+
+    # -- words ----------------------------------------------------------------------------------
+
+    def who(self, ind: str) -> str:
+        """Who a share counts: «обучающихся 6–11 классов»."""
+        indicator = self.roadmap.indicator(ind)
+        if indicator.source == "graduates" or indicator.numerator is None:
+            return "выпускников"
+        if indicator.numerator.measure == "career_events_ovz":
+            return "обучающихся с ОВЗ"
+        grades = indicator.numerator.grades
+        if grades is None:
+            return "обучающихся"
+        lo, hi = grades
+        return f"обучающихся {lo} класса" if lo == hi else f"обучающихся {lo}–{hi} классов"
+
+    def step(self, ind: str) -> Markup | None:
+        """What to do about an indicator below its target or without data."""
+        r = self.rows[ind]
+        title = escape(f"«{r.title}»")
+        if r.status == "not_met":
+            gap = self.gap(ind)
+            if r.kind == "share" and gap is not None:
+                return Markup("{}: охватить ещё {} ({}), чтобы выйти на цель.").format(
+                    title, gap, self.who(ind))
+            if r.kind == "count" and gap is not None:
+                return Markup("{}: провести ещё {}.").format(title, gap)
+            if r.kind == "flag":
+                return Markup("{}: выполнить и сообщить в управление образования.").format(title)
+            return Markup("{}: разобрать, почему цель не достигнута.").format(title)
+        if r.status == "no_data" and r.reason != "zero_denominator":
+            return Markup("{}: сдать данные в управление образования — {}.").format(
+                title, missing_inputs(self.roadmap, ind, r))
+        return None
+
+
+def missing_inputs(roadmap: Roadmap, ind: str, row) -> str:
+    """What the school did not report, in words («число участников профпроб (6–11 классы)»)."""
+    indicator = roadmap.indicator(ind)
+    if indicator.source == "graduates":
+        return "сведения о выпускниках"
+    parts = []
+    for side, value in (("numerator", row.numerator), ("denominator", row.denominator)):
+        operand = getattr(indicator, side)
+        if operand is None or not (value is None or (isinstance(value, float)
+                                                     and math.isnan(value))):
+            continue
+        label = MEASURES[operand.measure].label if operand.measure in MEASURES else ""
+        grades = grades_text(operand.grades)
+        parts.append(f"«{label}»" + (f" ({grades})" if grades else ""))
+    return join_words(parts) or "исходные данные"
+
+
+def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
+    """«Главное»: three to six plain sentences — the state, the biggest gaps by name, a
+    strength, and the first things to do. No statistical terms."""
+    card = cards.card
+    ranked = priorities(card)
+    with_target = ranked
+    met = int((with_target["status"] == "met").sum())
+    not_met = with_target[with_target["status"] == "not_met"]
+    no_data = with_target[(with_target["status"] == "no_data")
+                          & (with_target["reason"] != "zero_denominator")]
+    hidden = int((with_target["status"] == "hidden").sum())
+    out: list[Markup] = []
+    total = len(with_target)
+    if total:
+        words = [f"достигнута по {met} из {total}"]
+        if len(not_met):
+            words.append(f"не достигнута по {len(not_met)}")
+        if len(no_data):
+            words.append(f"нет данных по {len(no_data)}")
+        if hidden:
+            words.append(f"по {hidden} значение скрыто — учеников слишком мало, чтобы его "
+                         "показывать")
+        noun = plural(total, "показателю", "показателям", "показателям")
+        out.append(Markup(escape(f"Цели дорожной карты по {total} {noun} школы: "
+                                 + join_words(words, ", ") + ".")))
+    else:
+        out.append(Markup("У школы нет показателей дорожной карты с целью за этот год."))
+    for i, r in enumerate(not_met.head(2).itertuples(index=False)):
+        lead = "Больше всего не хватает" if i == 0 else "Также не достигнута цель"
+        gap = cards.gap(r.indicator_id)
+        value = cards.value(r.indicator_id)
+        tail = Markup(" — не хватает {}").format(gap) if gap is not None else Markup("")
+        out.append(_sentence(Markup("{}: «{}» — {} при цели {}{}").format(
+            lead, r.title, value, target_text(r.target, r.kind), tail)))
+    if len(no_data):
+        titles = join_words([f"«{t}»" for t in no_data["title"].head(3)])
+        more = f" и ещё {len(no_data) - 3}" if len(no_data) > 3 else ""
+        out.append(Markup(escape(f"Нет данных: {titles}{more} — пропуск не засчитывается ни "
+                                 "как выполнение, ни как ноль.")))
+    strong = _strength(cards, analysis)
+    if strong is not None and len(out) < 5:
+        out.append(strong)
+    steps = [cards.step(i) for i in list(not_met["indicator_id"]) + list(no_data["indicator_id"])]
+    steps = [s for s in steps if s is not None][:2]
+    if steps:
+        out.append(Markup("В первую очередь: ") + Markup(" ").join(steps))
+    elif total and met == total:
+        out.append(Markup("Все цели достигнуты: стоит сохранить работу на этом уровне и "
+                          "поделиться опытом на районном семинаре."))
+    return out[:6]
+
+
+def _sentence(text: Markup) -> Markup:
+    """End a sentence with one full stop (a number such as «11 чел.» may already end it)."""
+    return text if plain_text(text).endswith(".") else text + Markup(".")
+
+
+def _strength(cards: Cards, analysis: SchoolAnalysis) -> Markup | None:
+    """The share where the school is clearly above the district (above its funnel's limits)."""
+    mine = analysis.funnels[(analysis.funnels["org_id"] == analysis.org_id)
+                            & analysis.funnels["position"].isin(["above", "far_above"])]
+    if mine.empty:
+        return None
+    best = mine.assign(diff=mine["share"] - mine["p0"]).sort_values("diff").iloc[-1]
+    r = cards.rows[best["indicator_id"]]
+    return Markup("Сильная сторона: «{}» — {}, заметно выше района ({}).").format(
+        r.title, cards.value(r.indicator_id), cards.district(r.indicator_id))
+
+
+def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]:
+    """«На что обратить внимание» and «Что можно сделать» of the scorecard."""
+    notes: list[Markup | str] = []
+    steps: list[Markup | str] = []
+    card = cards.card
+    for r in card[card["status"] == "not_met"].itertuples(index=False):
+        notes.append(Markup("Не достигнуто: «{}» — {} при цели {}.").format(
+            r.title, cards.value(r.indicator_id), target_text(r.target, r.kind)))
+        step = cards.step(r.indicator_id)
+        if step is not None:
+            steps.append(step)
+    for r in card[(card["status"] == "no_data")].itertuples(index=False):
+        if r.reason == "zero_denominator":
+            notes.append(f"«{r.title}»: не рассчитывается — в школе нет тех, от кого считается "
+                         "доля.")
+            continue
+        notes.append(f"Нет данных: «{r.title}».")
+        step = cards.step(r.indicator_id)
+        if step is not None:
+            steps.append(step)
+    for r in card[card["below_peers"].fillna(False).astype(bool)].itertuples(index=False):
+        notes.append(Markup("«{}»: {} — заметно ниже, чем в похожих школах ({}).").format(
+            r.title, cards.value(r.indicator_id), cards.peers(r.indicator_id)))
+    return notes, steps
+
+
+def left_out_text(code: str) -> str:
+    """Why a section is not in the report, for the appendix."""
+    return {
+        "no_indicators": "ни один показатель дорожной карты к школе не относится",
+        "no_grades": "школа не указала участников мероприятий по классам",
+        "no_graduate_grades": "в школе нет 9 и 11 классов — выпускников нет",
+        "no_graduates": "в данных нет выпускников школы за этот год",
+        "no_funnel_data": "у школы нет данных по долям, которые сравниваются на графиках района",
+        "one_year": "в данных один учебный год — сравнивать не с чем",
+    }.get(code, code)
+

@@ -1,0 +1,529 @@
+"""The school report's page: one method per section, each reading the analysis and the
+publication decision and composing tables, charts and the findings' sentences.
+
+A notebook cell calls one method; a section that does not apply to the school returns nothing
+(and the appendix says why).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from proforient.report import cells, charts, publication
+from proforient.report.context import ReportContext
+from proforient.report.html import Column, Html, Section, figure, quantity, table
+from proforient.report.page import Report, appendix, header, summary
+from proforient.report.publish import HIDDEN_MARK, MISSING, suppressed_label
+from proforient.report.school import findings
+from proforient.report.school.analysis import (
+    FUNNEL_INDICATORS,
+    SECTIONS,
+    SchoolAnalysis,
+    analyse,
+)
+from proforient.report.school.publication import summary_keys
+from proforient.report.text import (
+    NBSP,
+    capital,
+    count,
+    join_words,
+    percent,
+    percent_points,
+    target_text,
+)
+from proforient.vocab import DESTINATIONS, KINDS, MEASURES
+
+__all__ = ["SchoolReport"]
+
+#: Section titles.
+TITLES = {
+    "scorecard": "Дорожная карта: показатели школы",
+    "participation": "Охват по классам",
+    "destinations": "Куда ушли выпускники",
+    "graduates": "Выбор выпускников: профиль, ЕГЭ, востребованные специальности",
+    "place": "Место школы среди школ района",
+    "trend": "Как менялись показатели",
+}
+
+POSITION_WORDS = {
+    "far_below": "намного ниже района",
+    "below": "ниже района",
+    "inside": "как в районе",
+    "above": "выше района",
+    "far_above": "намного выше района",
+}
+
+
+class SchoolReport(Report):
+    """The report of one school.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The batch's context (its facts and publication decisions are read, not recomputed).
+    org_id : str
+        The school.
+
+    Raises
+    ------
+    proforient.report.school.analysis.NotASchool
+        For a code that is not a school's (a preschool, the centre, the department).
+    """
+
+    SECTIONS = ("header", "summary", "scorecard", "participation", "destinations", "graduates",
+                "place", "trend", "appendix")
+
+    def __init__(self, ctx: ReportContext, org_id: str) -> None:
+        self.ctx = ctx
+        self.a: SchoolAnalysis = analyse(ctx.facts, org_id)
+        self.pub = publication.school(ctx, org_id)
+        self.cards = findings.Cards(self.a, self.pub, ctx.roadmap)
+        shown = [s for s in SECTIONS if self.a.applies(s)]
+        self.numbers = {s: i for i, s in enumerate(shown, start=1)}
+        self.numbers["appendix"] = len(shown) + 1
+        self.org = self.a.org
+
+    @property
+    def name(self) -> str:
+        return str(self.org["name"])
+
+    def _section(self, key: str, **kwargs) -> Section:
+        return Section(key, TITLES[key], number=self.numbers.get(key),
+                       first=self.numbers.get(key) == 1, **kwargs)
+
+    # ------------------------------------------------------------------------------------------
+
+    def header(self) -> Html:
+        """Title, school, year, date; the synthetic-data banner for the demo."""
+        kind = KINDS.label(self.org["kind"])
+        return header(self.ctx, self.name, f"Профориентация: отчёт школы · {kind}, код "
+                                           f"{self.a.org_id}")
+
+    def summary(self) -> Html:
+        """«Главное»: the state of the school in a few sentences."""
+        return summary(findings.headline(self.cards, self.a))
+
+    # -- 1. the scorecard ------------------------------------------------------------------
+
+    def scorecard(self) -> Html:
+        """Every roadmap indicator of the school: value, target, status, the district, peers."""
+        if not self.a.applies("scorecard"):
+            return Html()
+        c = self.cards
+        rows = []
+        for r in self.a.card.itertuples(index=False):
+            ind = r.indicator_id
+            gap = c.gap(ind)
+            status = c.status(ind)
+            counts = c.of_how_many(ind)
+            value = (Markup("{}<br><small>{}</small>").format(c.value(ind), counts) if counts
+                     else c.value(ind))
+            if gap is not None:
+                status = Markup("{}<br><small>не хватает {}</small>").format(status, gap)
+            css = "st-no_data" if c.hidden(ind) else f"st-{r.status}"
+            rows.append([str(r.number), r.title, value, target_text(r.target, r.kind),
+                         (status, css), c.district(ind), c.peers(ind)])
+        columns = [Column("№", numeric=True), "Показатель", Column("Школа", numeric=True),
+                   Column("Цель", nowrap=True), Column("Статус", nowrap=True),
+                   Column("Район: все школы", numeric=True), Column(self._peer_header(),
+                                                                    numeric=True)]
+        notes, steps = findings.scorecard_notes(c, self.a)
+        body = [table(columns, rows, long=True),
+                Markup('<p class="pf-note">{}</p>').format(
+                    "«Район» — все организации района, к которым относится показатель: для "
+                    "долей — общая доля по всем, кто сдал данные; для флагов и количеств — "
+                    "сколько организаций выполнили. «" + HIDDEN_MARK + "» и «"
+                    + suppressed_label(self.pub.threshold) + "» — скрыто, чтобы не раскрыть "
+                    "сведения о конкретных учениках.")]
+        return self._section(
+            "scorecard", lead="Выполнение дорожной карты: значение каждого показателя школы, "
+                              "цель и статус — рядом с районом и похожими школами.",
+            body=body, notes=notes, steps=steps,
+            calm="Все показатели с целью достигнуты, данные сданы.").render()
+
+    def _peer_header(self) -> str:
+        group, basis = self.org["peer_group"], self.org["peer_basis"]
+        peers = len(self.org["peers"])
+        if pd.isna(basis) or not peers:
+            return "Похожие школы"
+        what = group if basis == "type" else f"{group} обучающихся"
+        return f"Похожие школы: {what} ({peers})"
+
+    # -- 2. participation by grade -------------------------------------------------------------
+
+    def participation(self) -> Html:
+        """Participants of every grade against its pupils, beside the district."""
+        if not self.a.applies("participation"):
+            return Html()
+        table_ = self.a.participation
+        measures = list(pd.unique(table_["measure"]))
+        ncols = 3
+        nrows = math.ceil(len(measures) / ncols)
+        with charts.figure(3.3, 2.0, nrows, ncols, sharey=False, top=0.55, bottom=0.75,
+                           hgap=0.75) as (fig, axes):
+            flat = np.atleast_1d(axes).ravel()
+            for ax, measure in zip(flat, measures, strict=False):
+                part = table_[table_["measure"] == measure]
+                charts.grade_bars(ax, part["grade"], part["share"], part["district_share"],
+                                  part["target"].iloc[0])
+                ax.set_title(charts.wrap(capital(MEASURES[measure].label), 40, 2))
+            for ax in flat[len(measures):]:
+                ax.set_visible(False)
+            charts.legend_below(fig, charts.handles(("школа", charts.BAR),
+                                                    ("район", charts.DISTRICT),
+                                                    ("цель", charts.TARGET)))
+            body = [figure(fig, "Доля участников по классам: школа и район",
+                           caption="По горизонтали — класс, по вертикали — доля обучающихся "
+                                   "класса, участвовавших в мероприятии.")]
+        notes, steps = [], []
+        for measure in measures:
+            part = table_[(table_["measure"] == measure) & table_["in_range"]]
+            target = part["target"].iloc[0] if len(part) else math.nan
+            if math.isnan(target):
+                continue
+            below = part[part["share"] < target - 1e-9]
+            if below.empty:
+                continue
+            worst = below.sort_values("share").iloc[0]
+            grades = [str(g) for g in below["grade"]]
+            where = (f"в {grades[0]} классе" if len(grades) == 1
+                     else f"в {join_words(grades)} классах")
+            notes.append(f"{capital(MEASURES[measure].label)}: ниже цели "
+                         f"{percent(target, 0)} {where}; меньше всего — {worst['grade']} "
+                         f"класс: {percent(worst['share'])} ({count(worst['participants'])} из "
+                         f"{count(worst['students'])}).")
+            ind = next((i for i in self.a.card["indicator_id"]
+                        if self.ctx.roadmap.indicator(i).numerator is not None
+                        and self.ctx.roadmap.indicator(i).numerator.measure == measure), None)
+            step = self.cards.step(ind) if ind is not None else None
+            if step is not None and self.cards.rows[ind].status == "not_met":
+                steps.append(step)
+        return self._section(
+            "participation",
+            lead="Сколько обучающихся каждого класса участвовали в мероприятиях — школа рядом "
+                 "с районом и целью дорожной карты.",
+            body=body, notes=notes, steps=steps,
+            calm="Во всех классах охват не ниже целей дорожной карты.").render()
+
+    # -- 3. destinations -----------------------------------------------------------------------
+
+    def destinations(self) -> Html:
+        """Where the graduates of grades 9 and 11 went, beside the district."""
+        if not self.a.applies("destinations"):
+            return Html()
+        d = self.a.destinations
+        org, year = self.a.org_id, self.a.year
+        grades = sorted(d["grade"].unique())
+        columns = ["Куда ушли"]
+        for g in grades:
+            columns += [Column(f"{g} кл.: чел.", numeric=True),
+                        Column(f"{g} кл.: доля", numeric=True),
+                        Column(f"{g} кл.: район", numeric=True)]
+        rows = []
+        for code in DESTINATIONS.codes:
+            row = [DESTINATIONS.label(code)]
+            for g in grades:
+                part = d[(d["grade"] == g) & (d["destination"] == code)].iloc[0]
+                key = cells.destination(org, year, g, code)
+                total = cells.destination(org, year, g, None)
+                share = cells.share(key, total)
+                row += [self.cards.count_cell(key),
+                        quantity(share, percent(self.pub.values[share]))
+                        if self.pub.visible(share) else (self.pub.mark(share) or MISSING),
+                        quantity(f"q|district|dest|{g}|{code}", percent(part["district_share"]))]
+            rows.append(row)
+        total_row = ["Всего"]
+        for g in grades:
+            total_row += [self.cards.count_cell(cells.destination(org, year, g, None)),
+                          "100" + NBSP + "%", "100" + NBSP + "%"]
+        rows.append(total_row)
+        body = [table(columns, rows, highlight=[False] * (len(rows) - 1) + [True])]
+        notes, steps = [], []
+        for g in grades:
+            unknown = cells.destination(org, year, g, "unknown")
+            if self.pub.values[unknown] > 0:
+                notes.append(Markup("{} класс: не известно, куда ушли, — {} чел.").format(
+                    g, self.cards.count_cell(unknown)))
+                steps.append(f"Уточнить через классных руководителей, куда ушли выпускники "
+                             f"{g} класса с пометкой «не известно».")
+        for r in self.a.admitted.itertuples(index=False):
+            if r.direction == "none":
+                continue
+            where = "в колледжи и вузы" if r.grade == 11 else "в колледжи и техникумы"
+            word = "больше" if r.direction == "higher" else "меньше"
+            # the district's share as in the table: grade 9 — its «СПО» row, grade 11 — «СПО»
+            # and «высшее образование» together (all schools of the district, this one too)
+            what = "spo" if r.grade == 9 else "admitted"
+            notes.append(Markup("{} класс: {} поступили заметно {}, чем по району ({}).").format(
+                r.grade, where, word, quantity(f"q|district|dest|{r.grade}|{what}",
+                                               percent(r.district_admitted_share))))
+            if r.direction == "lower":
+                steps.append(f"Обсудить с выпускниками {r.grade} класса и их родителями "
+                             "возможности профессионального образования: дни открытых дверей "
+                             "колледжей, профпробы.")
+        return self._section(
+            "destinations",
+            lead="Куда ушли выпускники 9 и 11 классов этого года — рядом с долями по району.",
+            body=body, notes=notes, steps=steps,
+            calm="Выпускники распределились по направлениям примерно как в районе, и про всех "
+                 "известно, куда они ушли.").render()
+
+    # -- 4. graduates: profile, ЕГЭ, demand ------------------------------------------------------
+
+    def graduates(self) -> Html:
+        """The three graduate indicators beside the district and the peers."""
+        if not self.a.applies("graduates"):
+            return Html()
+        from proforient.compute.alignment import GRADUATE_INDICATORS
+
+        c = self.cards
+        inds = [i for i in GRADUATE_INDICATORS if i in c.rows]
+        rows = [[c.rows[i].title, c.value(i), c.of_how_many(i), c.district(i), c.peers(i)]
+                for i in inds]
+        body = [table(["Показатель", Column("Школа", numeric=True),
+                       Column("Из скольких", numeric=True),
+                       Column("Район: все школы", numeric=True),
+                       Column(self._peer_header(), numeric=True)], rows)]
+        keys = summary_keys(self.a.org_id, self.a.year)
+        lines = []
+        for name, text in (("graduates", "Выпускников 9 и 11 классов: {}."),
+                           ("admitted", "Поступили в колледжи и вузы: {}."),
+                           ("admitted_checked", "Из них с профилем, который проверяется "
+                                                "(указан и не универсальный): {}."),
+                           ("grade11_checked", "Выпускников 11 класса с таким профилем: {}.")):
+            if self.pub.shown(keys[name]):
+                lines.append(Markup(text).format(c.count_cell(keys[name])))
+        body.append(Markup('<p class="pf-note">{}</p>').format(Markup(" ").join(lines)))
+        notes, steps = [], []
+        for name, text, step in (
+                ("unresolved", "Специальность не распознана у {} поступивших — это занижает "
+                               "доли «по профилю» и «востребованные».",
+                 "Уточнить у школы названия или коды специальностей поступивших (список — у "
+                 "аналитика управления образования)."),
+                ("no_ege", "У {} выпускников 11 класса с профилем не указаны предметы ЕГЭ — они "
+                           "считаются выбравшими ЕГЭ не по профилю.",
+                 "Дополнить сведения о предметах ЕГЭ выпускников 11 класса.")):
+            key = keys[name]
+            if self.pub.shown(key) and self.pub.values[key] > 0:
+                notes.append(Markup(text).format(c.count_cell(key)))
+                steps.append(step)
+        district, republic = keys["in_demand_district"], keys["in_demand_republic"]
+        if self.pub.shown(district) and self.pub.shown(republic) and (
+                self.pub.values[district] or self.pub.values[republic]):
+            notes.append(Markup("Поступили на востребованные специальности: по списку района — "
+                                "{}, по списку республики — {}.").format(
+                c.count_cell(district), c.count_cell(republic)))
+        for i in inds:
+            position = self._position(i)
+            if position in ("below", "far_below"):
+                notes.append(Markup("«{}»: {} — {}.").format(c.rows[i].title, c.value(i),
+                                                              POSITION_WORDS[position]))
+                steps.append(f"«{c.rows[i].title}»: обсудить на педсовете выбор профиля, "
+                             "предметов ЕГЭ и специальности с будущими выпускниками.")
+        return self._section(
+            "graduates",
+            lead="Совпадает ли выбор выпускников с профилем обучения и нужен ли он району: "
+                 "поступление по профилю, ЕГЭ по профилю, востребованные специальности.",
+            body=body, notes=notes, steps=steps,
+            calm="Доли школы не отличаются заметно от района, все специальности "
+                 "распознаны.").render()
+
+    def _position(self, ind: str) -> str | None:
+        """The school's funnel position of a share, when its value may be shown."""
+        if self.cards.hidden(ind):
+            return None
+        f = self.ctx.facts.funnels
+        mine = f[(f["indicator_id"] == ind) & (f["org_id"] == self.a.org_id)]
+        return str(mine["position"].iloc[0]) if len(mine) else None
+
+    # -- 5. place among the schools ------------------------------------------------------------
+
+    def place(self) -> Html:
+        """The school's place in the district's funnel plots of the main shares of pupils."""
+        if not self.a.applies("place"):
+            return Html()
+        f = self.a.funnels
+        inds = [i for i in FUNNEL_INDICATORS if i in set(f["indicator_id"])]
+        limits = self.ctx.facts.funnel_limits
+        rows, notes, steps = [], [], []
+        ncols = 2
+        nrows = math.ceil(len(inds) / ncols)
+        with charts.figure(4.6, 2.8, nrows, ncols, top=0.55, bottom=0.85, left=0.65,
+                           hgap=0.9, wgap=0.55) as (fig, axes):
+            flat = np.atleast_1d(axes).ravel()
+            for ax, ind in zip(flat, inds, strict=False):
+                part = f[f["indicator_id"] == ind]
+                me = (part["org_id"] == self.a.org_id).to_numpy()
+                charts.funnel_plot(ax, part["denominator"], part["share"],
+                                   p0=float(part["p0"].iloc[0]),
+                                   limits=limits[limits["indicator_id"] == ind],
+                                   target=float(part["target"].iloc[0]), highlight=me,
+                                   labels=["эта школа" if m else "" for m in me])
+                title = self.cards.rows[ind].title
+                ax.set_title(charts.wrap(title, 52, 2))
+                ax.set_xlabel("Сколько обучающихся учтено")
+                mine = part[me]
+                position = str(mine["position"].iloc[0]) if len(mine) else None
+                rows.append([title, self.cards.value(ind) if position else MISSING,
+                             self.cards.district(ind),
+                             POSITION_WORDS.get(position, "нет данных")])
+                if position in ("below", "far_below"):
+                    notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — отставание "
+                                 "больше, чем объясняется размером школы.")
+                    steps.append(f"«{title}»: разобрать причины отставания и взять опыт школ, "
+                                 "которые выше районной линии.")
+                elif position in ("above", "far_above"):
+                    notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — и это не "
+                                 "случайность.")
+                    steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
+            for ax in flat[len(inds):]:
+                ax.set_visible(False)
+            charts.legend_below(fig, charts.funnel_handles(with_school=True), ncol=3)
+            chart = figure(fig, f"Положение {self.org['short']} среди школ района",
+                           caption="Каждая точка — школа: по горизонтали — сколько "
+                                   "обучающихся учтено, по вертикали — доля. Пунктир — "
+                                   "границы, в которых доля школы может оказаться просто по "
+                                   "случайности; у маленьких школ они шире.")
+        body = [table(["Показатель", Column("Школа", numeric=True),
+                       Column("Район: все школы", numeric=True), "Положение"], rows), chart]
+        return self._section(
+            "place",
+            lead="Как школа выглядит рядом с другими школами района с учётом своего размера: "
+                 "маленькую школу не называют отстающей из-за случайных колебаний.",
+            body=body, notes=notes, steps=steps,
+            calm="По всем этим показателям школа в пределах обычных колебаний вокруг "
+                 "района.").render()
+
+    # -- 6. trend --------------------------------------------------------------------------------
+
+    def trend(self) -> Html:
+        """The school's shares over the years and which changes are beyond chance."""
+        if not self.a.applies("trend"):
+            return Html()
+        t = self.a.trends
+        years = self.a.years
+        titles = {i: self.cards.rows[i].title for i in t["indicator_id"].unique()
+                  if i in self.cards.rows}
+        columns = ["Показатель", *[Column(y, numeric=True) for y in years],
+                   Column("За год", numeric=True), Column("Изменение", nowrap=True)]
+        rows, notes, steps, plotted = [], [], [], []
+        for ind in [i for i in self.a.card["indicator_id"] if i in titles]:
+            part = t[t["indicator_id"] == ind].set_index("year")
+            shown = {y: self._trend_value(ind, y, part) for y in years}
+            last = part.loc[self.a.year] if self.a.year in part.index else None
+            visible = last is not None and shown.get(self.a.year) not in (None, MISSING) and \
+                shown.get(last["prev_year"]) not in (None, MISSING)
+            change = percent_points(last["change"]) if visible else MISSING
+            word = MISSING
+            if visible and not math.isnan(last["change"]):
+                word = ("заметный рост" if last["significant"] and last["change"] > 0 else
+                        "заметное снижение" if last["significant"] else "в пределах колебаний")
+                if last["significant"]:
+                    direction = "выросла" if last["change"] > 0 else "снизилась"
+                    notes.append(f"«{titles[ind]}» заметно {direction} за год: "
+                                 f"{shown[last['prev_year']]} → {shown[self.a.year]}.")
+                    if last["change"] < 0:
+                        steps.append(f"«{titles[ind]}»: выяснить причину снижения (смена "
+                                     "ответственного, другой учёт участников, меньше "
+                                     "мероприятий) и вернуть охват.")
+            rows.append([titles[ind], *[shown[y] for y in years], change, word])
+            if sum(v not in (None, MISSING) for v in shown.values()) >= 2:
+                plotted.append(ind)
+        body = [table(columns, rows, long=True)]
+        if plotted:
+            ncols = 4
+            nrows = math.ceil(len(plotted) / ncols)
+            with charts.figure(2.35, 1.55, nrows, ncols, top=0.6, bottom=0.65, left=0.55,
+                               hgap=0.85, wgap=0.5) as (fig, axes):
+                flat = np.atleast_1d(axes).ravel()
+                for ax, ind in zip(flat, plotted, strict=False):
+                    part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
+                    school = [self._trend_number(ind, y, part) for y in years]
+                    charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years], school,
+                                       part["district_value"].to_numpy(float))
+                    ax.set_title(charts.wrap(titles[ind], 30, 3), fontsize=8)
+                for ax in flat[len(plotted):]:
+                    ax.set_visible(False)
+                charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
+                                                        ("район", charts.DISTRICT)))
+                body.append(figure(fig, "Доли школы и района по годам"))
+        return self._section(
+            "trend", lead="Как менялись доли школы по годам и какие изменения больше обычных "
+                          "колебаний.",
+            body=body, notes=notes, steps=steps,
+            calm="За последний год доли изменились в пределах обычных колебаний.").render()
+
+    def _trend_value(self, ind: str, year: str, part: pd.DataFrame) -> str:
+        number = self._trend_number(ind, year, part)
+        return MISSING if math.isnan(number) else percent(number)
+
+    def _trend_number(self, ind: str, year: str, part: pd.DataFrame) -> float:
+        if year not in part.index or pd.isna(part.at[year, "value"]):
+            return math.nan
+        if ind in self.cards.rows and self.cards.sensitive(ind):
+            num, den, share = self.cards._keys(ind, year)
+            if year == self.a.year:
+                return float(part.at[year, "value"]) if not self.cards.hidden(ind) else math.nan
+            return float(part.at[year, "value"]) if self.pub.visible(share) else math.nan
+        return float(part.at[year, "value"])
+
+    # -- appendix --------------------------------------------------------------------------------
+
+    def appendix(self) -> Html:
+        """«Как считалось»: definitions, precision, tests and what was left out, in words."""
+        t = self.pub.threshold
+        group, basis = self.org["peer_group"], self.org["peer_basis"]
+        if pd.isna(basis):
+            peers = "Похожие школы не определены: школа не указала численность обучающихся."
+        elif basis == "type":
+            peers = (f"«Похожие школы» — другие школы района того же типа ({group}); их "
+                     f"{len(self.org['peers'])}.")
+        else:
+            peers = (f"«Похожие школы» — другие школы района того же размера ({group} "
+                     f"обучающихся), любого типа: школ типа «{self.org['school_type']}» в районе "
+                     f"меньше трёх; их {len(self.org['peers'])}.")
+        items = [
+            "Доля — число участников, делённое на число обучающихся тех же классов; каждый "
+            "учитывается один раз, сколько бы мероприятий он ни посетил.",
+            "«Район: все школы» — все организации района, к которым относится показатель: "
+            "общая доля по всем, кто сдал данные (сумма участников, делённая на сумму "
+            "обучающихся), а не среднее по школам. Для флагов и количеств — сколько "
+            "организаций выполнили цель.",
+            peers + " Для долей — общая доля этих школ, для количеств — медиана.",
+            "Пропуск в данных никогда не считается нулём: такой показатель — «нет данных».",
+            "«Заметно ниже похожих школ» и «заметное изменение» — разница, которую трудно "
+            "объяснить случайностью при таком числе учеников (точный тест Фишера, вероятность "
+            "случайного совпадения меньше 5 %).",
+            "Графики «Место школы среди школ района» — «воронки»: линии показывают, насколько "
+            "доля школы такого размера может отличаться от районной просто по случайности "
+            "(в 95 и 99,8 случаях из 100).",
+            f"Числа выпускников и учеников с ОВЗ меньше {t} показаны как «<{t}»; чтобы их нельзя "
+            f"было вычислить по итогам и соседним клеткам, часть других чисел скрыта («×»), а "
+            "доли из них не показываются.",
+        ]
+        left = [s for s in SECTIONS if not self.a.applies(s)]
+        for s in left:
+            items.append(f"Раздел «{TITLES[s]}» не показан: "
+                         f"{findings.left_out_text(self.a.left_out[s])}.")
+        tables = [self._precision_table()]
+        return appendix(self.numbers["appendix"], items, [x for x in tables if x], self.ctx)
+
+    def _precision_table(self) -> Markup:
+        """How precise each share of the school is (the 95 % Wilson interval, in words)."""
+        rows = []
+        for r in self.a.card[self.a.card["kind"] == "share"].itertuples(index=False):
+            if self.cards.hidden(r.indicator_id) or math.isnan(r.ci_low):
+                continue
+            rows.append([r.title, self.cards.value(r.indicator_id),
+                         f"от {percent(r.ci_low)} до {percent(r.ci_high)}"])
+        if not rows:
+            return Markup("")
+        return table(["Показатель", Column("Доля школы", numeric=True),
+                      Column("Скорее всего лежит в пределах", nowrap=True)], rows,
+                     caption="Насколько точны доли школы (при другом наборе учеников того же "
+                             "размера доля могла бы оказаться в этих пределах — 95 % "
+                             "доверительный интервал)", long=True)

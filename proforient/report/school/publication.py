@@ -1,0 +1,78 @@
+"""What the school report may show: every count of people it publishes, declared and protected.
+
+The page asks :class:`~proforient.report.publish.Published` for each of these cells and shows
+nothing else about graduates or pupils with disabilities.
+"""
+
+from __future__ import annotations
+
+from proforient.report import cells
+from proforient.report.facts import DistrictFacts
+from proforient.report.facts.scorecard import MISSING_INPUT
+from proforient.report.publish import Count, Disclosure, Published, Share
+from proforient.report.school.analysis import SchoolAnalysis
+from proforient.vocab import DESTINATIONS
+
+__all__ = ["declare", "publish", "summary_keys"]
+
+
+
+def summary_keys(org_id: str, year: str) -> dict[str, str]:
+    """The counts of the graduates section's «Кто учтён»."""
+    return {
+        "graduates": cells.graduates(org_id, year),
+        "admitted": cells.admitted(org_id, year),
+        "admitted_checked": cells.admitted(org_id, year, checked="1"),
+        "grade11_checked": cells.graduates(org_id, year, grade="11", checked="1"),
+        "unresolved": cells.admitted(org_id, year, resolved="0"),
+        "no_ege": cells.graduates(org_id, year, grade="11", checked="1", no_ege="1"),
+        "in_demand_district": cells.admitted(org_id, year, in_demand="1", territory="district"),
+        "in_demand_republic": cells.admitted(org_id, year, in_demand="1", territory="republic"),
+    }
+
+
+def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
+    """Every count and share of people the school report shows."""
+    org_id, year = analysis.org_id, analysis.year
+    items: list[Count | Share] = []
+    for ind, reason in zip(analysis.card["indicator_id"], analysis.card["reason"], strict=True):
+        if ind in cells.SENSITIVE and reason not in MISSING_INPUT:
+            num, den = cells.indicator(ind, org_id, year)
+            items += [Count(num), Count(den), Share(cells.share(num, den), num, den)]
+    if analysis.applies("graduates"):
+        # the sentences of «Кто учтён» may leave a detail out rather than hide a table cell
+        items += [Count(k, optional=name != "graduates")
+                  for name, k in summary_keys(org_id, year).items()]
+    for grade in sorted(analysis.destinations["grade"].unique()):
+        total = cells.destination(org_id, year, grade, None)
+        items.append(Count(total, total=True))
+        for code in DESTINATIONS.codes:
+            key = cells.destination(org_id, year, grade, code)
+            items += [Count(key), Share(cells.share(key, total), key, total)]
+    earlier = analysis.trends[(analysis.trends["year"] < year)
+                              & analysis.trends["indicator_id"].isin(cells.SENSITIVE)]
+    for ind, y in zip(earlier["indicator_id"], earlier["year"], strict=True):
+        num, den = cells.indicator(ind, org_id, y)
+        items.append(Share(cells.share(num, den), num, den, with_counts=False))
+    return items
+
+
+def publish(facts: DistrictFacts, analysis: SchoolAnalysis, threshold: int,
+            alongside: Published | None = None) -> Published:
+    """Protect the school report's cells.
+
+    Parameters
+    ----------
+    facts, analysis, threshold
+        The district's facts, this school's analysis, the suppression threshold.
+    alongside : Published, optional
+        What the graduates report publishes (every school's graduate indicators and the
+        district's): a reader can hold both reports side by side, so its decision stands here
+        and its cells enter this audit.
+    """
+    micro = {"g": facts.graduates, "o": facts.ovz[facts.ovz["org_id"] == analysis.org_id]}
+    rules = Disclosure(micro, threshold)
+    if alongside is not None:
+        rules.add_published(alongside)
+    rules.add_all(declare(analysis))
+    return rules.protect()

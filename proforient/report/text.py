@@ -1,0 +1,151 @@
+"""How numbers, dates and lists read in a Russian report: one copy of every format.
+
+Non-breaking spaces keep «85,7 %», «+3,8 п. п.», «12 345» and «1 декабря 2026 г.» on one line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from proforient.report.publish import MISSING
+from proforient.vocab import STATUSES
+
+__all__ = [
+    "NBSP",
+    "STATUS_SYMBOLS",
+    "capital",
+    "count",
+    "date_ru",
+    "is_missing",
+    "join_words",
+    "percent",
+    "percent_points",
+    "plural",
+    "status_text",
+    "target_text",
+    "value_text",
+]
+
+NBSP = "\u00a0"
+#: Status → symbol, so that a status reads without colour (black-and-white print).
+STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "not_met": "✗", "monitored": "○", "no_data": "?"}
+#: Short status words for tables.
+STATUS_WORDS: dict[str, str] = {**STATUSES.labels, "monitored": "без цели"}
+
+_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+           "сентября", "октября", "ноября", "декабря")
+
+
+def is_missing(value: Any) -> bool:
+    """``None``, ``pd.NA`` and NaN are missing."""
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _decimal(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    """A fraction as a percentage: ``0.857 → "85,7 %"``; missing → ``"—"``."""
+    if is_missing(value):
+        return MISSING
+    return _decimal(float(value) * 100, digits) + NBSP + "%"
+
+
+def percent_points(change: Any, digits: int = 1) -> str:
+    """A change of a share in percentage points: ``0.038 → "+3,8 п. п."`` (a true minus sign).
+
+    >>> percent_points(-0.0125).replace("\\u00a0", " ")
+    '−1,2 п. п.'
+    """
+    if is_missing(change):
+        return MISSING
+    text = _decimal(abs(float(change)) * 100, digits)
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    if text == _decimal(0, digits):
+        sign = ""
+    return f"{sign}{text}{NBSP}п.{NBSP}п."
+
+
+def count(value: Any) -> str:
+    """A whole count with a non-breaking space between thousands: ``12345 → "12 345"``."""
+    if is_missing(value):
+        return MISSING
+    v = float(value)
+    if not v.is_integer():
+        return _decimal(v, 1)
+    return f"{int(v):,}".replace(",", NBSP)
+
+
+def date_ru(moment: date | datetime) -> str:
+    """A date as a Russian reader writes it: «1 декабря 2026 г.»."""
+    return f"{moment.day}{NBSP}{_MONTHS[moment.month - 1]} {moment.year}{NBSP}г."
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural form for ``n``: ``plural(21, "школа", "школы", "школ") → "школа"``."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def join_words(items: Sequence[str], last: str = " и ") -> str:
+    """``["а", "б", "в"] → "а, б и в"``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def capital(text: str) -> str:
+    """The text with its first letter in upper case."""
+    return text[:1].upper() + text[1:]
+
+
+def value_text(value: Any, kind: str, *, scope: str = "org") -> str:
+    """An indicator's value: shares in percent; an organisation's flag «да»/«нет»; counts."""
+    if is_missing(value):
+        return MISSING
+    if kind == "flag" and scope == "org":
+        return "да" if float(value) >= 0.5 else "нет"
+    if kind in ("share", "flag"):
+        return percent(value)
+    return count(value)
+
+
+def target_text(target: Any, kind: str, *, scope: str = "org") -> str:
+    """A target: «не менее 80 %», «да» (an organisation's flag), «не менее 1»; none → «нет»."""
+    if is_missing(target):
+        return "нет"
+    if kind == "flag" and scope == "org":
+        return "да"
+    if kind in ("share", "flag"):
+        return f"не менее{NBSP}{percent(target, digits=0)}"
+    return f"не менее{NBSP}{count(target)}"
+
+
+def status_text(status: Any) -> str:
+    """«✓ достигнуто», «✗ не достигнуто», «○ без цели», «? нет данных»."""
+    if is_missing(status):
+        return MISSING
+    return f"{STATUS_SYMBOLS.get(status, '')} {STATUS_WORDS.get(status, status)}".strip()
+
+
+def p_value_text(p: Any) -> str:
+    """A p-value for the appendix: «0,024» or «меньше 0,001»."""
+    if is_missing(p):
+        return MISSING
+    return "меньше 0,001" if p < 0.001 else _decimal(p, 3)

@@ -1,0 +1,243 @@
+"""An attacker of the shared reports, written apart from proforient.report.publish.
+
+It reads a rendered page the way a curious reader with a spreadsheet would — every count of
+graduates or pupils with disabilities it shows, hidden («<3», «×») or not, and every share — and
+knows how those counts are defined (each is marked on the page with its definition, ``data-q``).
+From the true microdata it builds the groups of people no published number tells apart, writes
+everything published as linear equalities and inequalities over them, and computes by linear
+programming the smallest and largest value of every hidden count that is consistent with the
+page. A range holding one whole value is a recovered count.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from proforient.compute.alignment import ADMITTED_DESTINATIONS, classify_study_region
+from proforient.parameters.classifier import normalise_name
+
+ROUNDING = 0.0005  # a share is printed with one decimal of a percent
+
+
+class _Quantities(HTMLParser):
+    """Every ``<span data-q="…">text</span>`` of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+        self._key: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        key = dict(attrs).get("data-q")
+        if tag == "span" and key is not None:
+            self._key, self._text = key, []
+
+    def handle_endtag(self, tag):
+        if tag == "span" and self._key is not None:
+            self.found.append((self._key, "".join(self._text).replace("\u00a0", " ").strip()))
+            self._key = None
+
+    def handle_data(self, data):
+        if self._key is not None:
+            self._text.append(data)
+
+
+def quantities(html: str) -> list[tuple[str, str]]:
+    """(key, text) of every marked number of a page."""
+    parser = _Quantities()
+    parser.feed(html)
+    return parser.found
+
+
+def _conditions(key: str) -> tuple[str, dict[str, set[str]]]:
+    domain, *parts = key.split("|")
+    where = {}
+    for part in parts:
+        column, _, values = part.partition("=")
+        where[column] = {unquote(v) for v in values.split(",")}
+    return domain, where
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "na" if pd.isna(v) else ("1" if bool(v) else "0"))
+
+
+def truth(ctx) -> dict[str, pd.DataFrame]:
+    """The people of the district, one row each, with every attribute a key may name."""
+    a = ctx.aligned
+    rules = ctx.rules
+    checked = {c for c, p in rules.profiles.items() if p.checked}
+    admitted = a["destination"].isin(ADMITTED_DESTINATIONS)
+    subjects = ctx.dataset.graduates["ege_subjects"].reindex(a.index)
+    location = classify_study_region(a["study_region"], rules.study_region_places)
+    g = pd.DataFrame({
+        "year": a["year"].astype(str), "org_id": a["org_id"].astype(str),
+        "grade": a["grade"].astype(int).astype(str), "destination": a["destination"].astype(str),
+        "profile": a["profile"].astype(object).where(a["profile"].notna(), "na").astype(str),
+        "checked": np.where(a["profile"].isin(checked), "1", "0"),
+        "resolved": np.where(a["specialty_code"].notna(), "1", "0"),
+        "profile_aligned": _flag(a["profile_aligned"]), "ege_aligned": _flag(a["ege_aligned"]),
+        "no_ege": np.where((a["grade"] == 11) & a["profile"].isin(checked) & subjects.isna(),
+                           "1", "0"),
+        "in_demand": _flag(a["in_demand"]),
+        "territory": a["demand_territory"].astype(object).where(a["demand_territory"].notna(),
+                                                                "na").astype(str),
+        "on_district": _flag(a["on_district_list"]),
+        "on_republic": _flag(a["on_republic_list"]),
+        "ugs": np.where(admitted & a["specialty_code"].notna(), a["ugs_code"].astype(object),
+                        "na").astype(str),
+        "location": np.where(admitted, location.replace("unrecognised", "unknown"), "na"),
+        "review": [(normalise_name(t) or "none") if r else "na" for t, r in
+                   zip(a["specialty_name"], a["needs_review"].fillna(False), strict=True)],
+    }).assign(n=1)
+    rows = []
+    ind = ctx.indicators
+    ovz = ind[(ind["scope"] == "org") & (ind["indicator_id"] == "ovz_events_share")
+              & ind["denominator"].notna()]
+    for year, org, took, total in zip(ovz["year"], ovz["org_id"], ovz["numerator"],
+                                      ovz["denominator"], strict=True):
+        if np.isnan(took):
+            rows.append((str(year), str(org), "na", int(total)))
+        else:
+            rows += [(str(year), str(org), "1", int(took)),
+                     (str(year), str(org), "0", int(total - took))]
+    o = pd.DataFrame(rows, columns=["year", "org_id", "took_part", "n"])
+    return {"g": g, "o": o[o["n"] > 0]}
+
+
+@dataclass
+class Attack:
+    """What the attacker found on one page."""
+
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    values: dict[str, int] = field(default_factory=dict)
+    small_visible: list[str] = field(default_factory=list)
+    #: keys shown with different texts in different places
+    contradictions: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def recovered(self) -> list[str]:
+        """Hidden counts (of people that exist) whose range holds one whole value."""
+        out = []
+        for key, (lo, hi) in self.ranges.items():
+            if self.values[key] > 0 and math.isfinite(hi) and \
+                    math.floor(hi + 1e-6) - math.ceil(lo - 1e-6) < 1:
+                out.append(key)
+        return out
+
+
+def attack(html: str, people: dict[str, pd.DataFrame], threshold: int) -> Attack:
+    """Every hidden count's range given everything the page shows."""
+    found = quantities(html)
+    counts: dict[str, str] = {}
+    shares: dict[str, str] = {}
+    seen: dict[str, set[str]] = {}
+    for key, text in found:
+        seen.setdefault(key, set()).add(text)
+        if key.startswith(("g|", "o|")):
+            counts[key] = text
+        elif key.startswith("share:"):
+            shares[key] = text
+    keys = list(counts)
+    for key in shares:
+        keys += key.removeprefix("share:").split("/")
+    keys = list(dict.fromkeys(keys))
+    masks = {}
+    for key in keys:
+        domain, where = _conditions(key)
+        frame = people[domain]
+        mask = np.ones(len(frame), dtype=bool)
+        for column, values in where.items():
+            mask &= frame[column].isin(values).to_numpy()
+        masks[key] = (domain, mask)
+    # the groups of people that no marked number tells apart
+    columns, weights = [], []
+    for domain, frame in people.items():
+        own = [k for k in keys if masks[k][0] == domain]
+        if not own:
+            continue
+        pattern = np.column_stack([masks[k][1] for k in own])
+        used = pattern.any(axis=1)
+        uniq, inverse = np.unique(pattern[used], axis=0, return_inverse=True)
+        weights.append(np.bincount(inverse.ravel(), weights=frame["n"].to_numpy()[used]))
+        columns.append((domain, own, uniq))
+    n_atoms = sum(len(u) for _, _, u in columns)
+    rows = {}
+    start = 0
+    for _, own, uniq in columns:
+        for j, k in enumerate(own):
+            vec = np.zeros(n_atoms)
+            vec[start:start + len(uniq)] = uniq[:, j]
+            rows[k] = vec
+        start += len(uniq)
+    for k in keys:
+        rows.setdefault(k, np.zeros(n_atoms))
+    truth_values = {k: int(people[masks[k][0]]["n"].to_numpy()[masks[k][1]].sum()) for k in keys}
+    result = Attack(values={k: truth_values[k] for k in counts},
+                    contradictions={k: v for k, v in seen.items() if len(v) > 1})
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    hidden = []
+    for key, text in counts.items():
+        if re.fullmatch(r"[\d \u00a0\u202f]+", text):
+            value = int(re.sub(r"\D", "", text))
+            if 0 < value < threshold:
+                result.small_visible.append(key)
+            a_eq.append(rows[key])
+            b_eq.append(value)
+        elif text == f"<{threshold}":
+            a_ub += [rows[key], -rows[key]]
+            b_ub += [threshold - 1, -1]
+            hidden.append(key)
+        else:
+            hidden.append(key)  # «×» or «—»: nothing known but that it is a count
+    for key, text in shares.items():
+        match = re.fullmatch(r"(\d+),(\d)[ \u00a0\u202f]?%", text)
+        if not match:
+            continue
+        p = int(match.group(1)) / 100 + int(match.group(2)) / 1000
+        num, den = key.removeprefix("share:").split("/")
+        a_ub += [rows[num] - (p + ROUNDING) * rows[den], -(rows[num] - (p - ROUNDING)
+                                                            * rows[den])]
+        b_ub += [0.0, 0.0]
+    for key in hidden:
+        if not n_atoms:  # nobody behind any number of the page
+            result.ranges[key] = (0.0, 0.0)
+            continue
+        lo = _solve(rows[key], a_eq, b_eq, a_ub, b_ub)
+        hi = -_solve(-rows[key], a_eq, b_eq, a_ub, b_ub)
+        result.ranges[key] = (lo, hi)
+    return result
+
+
+def _solve(c, a_eq, b_eq, a_ub, b_ub) -> float:
+    res = linprog(c, A_eq=np.array(a_eq) if a_eq else None, b_eq=b_eq or None,
+                  A_ub=np.array(a_ub) if a_ub else None, b_ub=b_ub or None,
+                  bounds=(0, None), method="highs")
+    if res.status == 3:
+        return -math.inf
+    assert res.status == 0, res.message  # the page shows true counts: always feasible
+    return float(res.fun)
+
+
+def pages(ctx) -> dict[str, str]:
+    """Everything a batch publishes for ``ctx``: every school's page, the graduates and the
+    district report (HTML, by report name ``school:<org_id>``, ``graduates``, ``district``)."""
+    from proforient.report.district.page import DistrictReport
+    from proforient.report.graduates.page import GraduatesReport
+    from proforient.report.school.page import SchoolReport
+
+    schools = ctx.facts.orgs.loc[ctx.facts.orgs["kind"] == "school", "org_id"]
+    out = {f"school:{o}": SchoolReport(ctx, o).page().html for o in schools}
+    out["graduates"] = GraduatesReport(ctx).page().html
+    out["district"] = DistrictReport(ctx).page().html
+    return out
+
