@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-# --------------------------------------------------------------------------------------------
-# Rendering
-
-# The lab template without the two scripts it loads from a CDN (require.js, MathJax): the page
-# must open offline. Formulas in Markdown are therefore shown as typed.
+#: The page: our stylesheet in the head (screen and A4 print), each output's HTML, markdown
+#: rendered; no JupyterLab CSS, no scripts, nothing loaded from outside — the page opens offline.
 _TEMPLATE = """\
-{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- extends 'base/display_priority.j2' -%}
+{%- block header -%}
+<!DOCTYPE html>
+<html lang="{{ resources.language_code }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ nb.metadata.get('title', '') | escape_html_keep_quotes }}</title>
+<style>{{ resources.proforient_css }}</style>
+</head>
+<body>
+{%- endblock header -%}
+{%- block execute_result -%}{%- block data_priority scoped -%}{{ super() }}{%- endblock -%}
+{%- endblock execute_result -%}
+{%- block data_html scoped -%}{{ output.data['text/html'] }}{%- endblock -%}
+{%- block data_png scoped -%}
+<img alt="" src="data:image/png;base64,{{ output.data['image/png'] | escape }}">
+{%- endblock -%}
+{%- block data_jpg scoped -%}
+<img alt="" src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape }}">
+{%- endblock -%}
+{%- block data_text scoped -%}<pre>{{ output.data['text/plain'] | escape }}</pre>{%- endblock -%}
+{%- block stream_stdout scoped -%}<pre>{{ output.text | escape }}</pre>{%- endblock -%}
+{%- block markdowncell scoped -%}{{ cell.source | markdown2html | strip_files_prefix }}
+{%- endblock markdowncell -%}
+{%- block footer -%}
+</body>
+</html>
+{%- endblock footer -%}
 """
+#: The stylesheet a report's header puts in the notebook (for JupyterLab); the page has it in
+#: its head instead.
+_INLINE_STYLE = re.compile(r'<style class="pf-style">.*?</style>', re.S)
+
+
 def make_exporter():
-    """The HTML exporter of the batch: lab template, code and prompts hidden, Russian.
+    """The HTML exporter of the batch: our compact template, code and prompts hidden, Russian.
 
     Cells tagged ``remove_cell`` (or ``remove-cell``) are dropped and cells tagged
     ``remove_output`` lose their outputs — for what an analyst wants in JupyterLab only.
@@ -29,7 +58,7 @@ def make_exporter():
     config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell", "remove-cell"}
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove_output", "remove-output"}
     return HTMLExporter(
-        config=config, template_name="lab", template_file="proforient_report.html.j2",
+        config=config, template_name="basic", template_file="proforient_report.html.j2",
         extra_loaders=[DictLoader({"proforient_report.html.j2": _TEMPLATE})],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         embed_images=True, language_code="ru")
@@ -47,6 +76,10 @@ def strip_for_reader(nb) -> None:
         cell.outputs = [o for o in cell.get("outputs", [])
                         if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
                         and o.get("output_type") != "error"]
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if "text/html" in data:
+                data["text/html"] = _INLINE_STYLE.sub("", "".join(data["text/html"]))
 
 
 def render_html(exporter, nb, title: str, notebook_dir: Path) -> str:
@@ -70,6 +103,9 @@ def render_html(exporter, nb, title: str, notebook_dir: Path) -> str:
         # one makes the same notebook on the same data give the same page, wherever it ran.
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
+    from proforient.report.html import CSS
+
     body, _ = exporter.from_notebook_node(
-        nb, resources={"metadata": {"name": title, "path": str(notebook_dir)}})
+        nb, resources={"metadata": {"name": title, "path": str(notebook_dir)},
+                       "proforient_css": CSS})
     return body
