@@ -14,7 +14,10 @@ organisations), and writes the good workbooks into the dataset folder:
   stable order (catalogue order of measures, total first then grades; graduates in the sheet's
   order), where the organisation's old rows were (or after the last row of the same year);
 - the file keeps its separator, BOM and line endings;
-- every file changed is first copied to ``DATA_DIR/_backup/<timestamp>/``.
+- every file changed is first copied to ``DATA_DIR/_backup/<timestamp>/``;
+- the tables are written all or nothing: each is written beside its file first, then all are
+  moved into place; a failure on the way (disk full, a file open in Excel, Ctrl+C) leaves every
+  table as it was and removes the temporary files (:func:`~proforient.excel.merge.write_tables`).
 
 A broken workbook is reported with its file, sheet, cell and reason
 (:class:`WorkbookProblem`) and left out; the good ones are still collected.

@@ -1,0 +1,189 @@
+"""collect on hostile input and in bad moments: all-or-nothing writes, interrupts, formulas
+without values, oversized workbooks. Every test checks the dataset folder byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from proforient.excel import merge
+from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
+from tests.test_collect import (
+    GRADUATES,
+    GRADUATES_FIRST_ROW,
+    SCH_A,
+    SHEET_GRADUATES,
+    YEAR,
+    collect,
+    edit,
+    make_templates,
+    run_cli,
+    set_measure,
+    snapshot,
+)
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory) -> tuple[Path, Path]:
+    """The tiny district with graduates (as in test_collect) and its workbooks, made once."""
+    root = tmp_path_factory.mktemp("safety")
+    data = write_dataset(root / "data", organizations=TINY_ORGANIZATIONS, measures=TINY_MEASURES)
+    (data / "graduates.csv").write_text(GRADUATES, encoding="utf-8")
+    make_templates(data, YEAR, root / "templates")
+    return data, root / "templates"
+
+
+@pytest.fixture
+def small(templates, tmp_path) -> tuple[Path, Path]:
+    """Fresh copies (data, workbooks) for one test."""
+    data, books = templates
+    return (Path(shutil.copytree(data, tmp_path / "data")),
+            Path(shutil.copytree(books, tmp_path / "in")))
+
+
+def change_both_tables(books: Path) -> None:
+    """sch-a: one measure and one graduate changed, so collect rewrites both tables."""
+    edit(books / SCH_A, set_measure("class_hours", None, 9))
+
+    def army(wb):
+        wb[SHEET_GRADUATES].cell(GRADUATES_FIRST_ROW + 1, 4).value = "армия"
+    edit(books / SCH_A, army)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Hidden temporary files collect could leave behind."""
+    return sorted(p.name for p in folder.rglob(".*"))
+
+
+# --------------------------------------------------------------------------------------------
+# All-or-nothing writes
+
+
+def _locked_graduates(monkeypatch):
+    """graduates.csv cannot be moved (Windows: the file is open in Excel)."""
+    real = os.replace
+
+    def replace(src, dst):
+        if "graduates.csv" in (Path(src).name, Path(dst).name):
+            raise PermissionError(errno.EACCES, "Permission denied", str(src))
+        return real(src, dst)
+    monkeypatch.setattr(os, "replace", replace)
+    return "нет доступа: файл открыт в другой программе (например, в Excel)"
+
+
+def _full_disk_on_graduates(monkeypatch):
+    """The disk fills up while the new graduates.csv is written (a partial file is left)."""
+    real = merge._stage
+
+    def stage(tmp, data, like):
+        if like.name == "graduates.csv":
+            tmp.write_bytes(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(tmp, data, like)
+    monkeypatch.setattr(merge, "_stage", stage)
+    return "на диске нет места"
+
+
+@pytest.mark.parametrize("fault", [_locked_graduates, _full_disk_on_graduates],
+                         ids=["file locked", "disk full"])
+def test_failed_second_write_leaves_the_dataset_as_it_was(small, monkeypatch, capsys, fault):
+    data, books = small
+    change_both_tables(books)
+    before = snapshot(data)
+    reason = fault(monkeypatch)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert (f"graduates.csv: ошибка: не удалось записать данные: {reason}") in err
+    assert "набор данных не изменён" in err
+    assert "Traceback" not in err and "Permission denied" not in err and "No space" not in err
+    assert snapshot(data) == before  # measures.csv too, and no backup of a failed run
+    assert leftovers(data) == []
+
+
+def test_interrupt_in_the_middle_of_the_swap_restores_every_table(small, monkeypatch):
+    """Ctrl+C after measures.csv is in place and before graduates.csv is: both as before."""
+    data, books = small
+    change_both_tables(books)
+    before = snapshot(data)
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == "graduates.csv" and Path(src).name.endswith(".tmp"):
+            raise KeyboardInterrupt
+        return real(src, dst)
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        collect(books, data)
+    monkeypatch.undo()
+    assert snapshot(data) == before
+    assert leftovers(data) == []
+
+
+def test_both_tables_are_written_when_nothing_fails(small):
+    data, books = small
+    change_both_tables(books)
+    old = {n: (data / n).read_bytes() for n in ("measures.csv", "graduates.csv")}
+    result = collect(books, data, now=dt.datetime(2022, 6, 1, 12, 0, 0))
+    assert result.ok and result.written == [data / "measures.csv", data / "graduates.csv"]
+    assert ",sch-a,class_hours,,9" in (data / "measures.csv").read_text(encoding="utf-8")
+    assert ";sch-a;a-2;9;;;army;" in (data / "graduates.csv").read_text(encoding="utf-8-sig")
+    assert {n: (result.backup_dir / n).read_bytes() for n in old} == old
+    assert leftovers(data) == []
+
+
+# --------------------------------------------------------------------------------------------
+# A collect that fails halfway loses nothing
+
+
+def test_interrupt_while_backing_up_keeps_the_dataset_and_earlier_backups(small, monkeypatch):
+    data, books = small
+    edit(books / SCH_A, set_measure("class_hours", None, 7))
+    first = collect(books, data, now=dt.datetime(2022, 6, 1, 12, 0, 0))
+    assert first.written and first.backup_dir is not None
+    change_both_tables(books)
+    before = snapshot(data)
+    real, calls = shutil.copy2, []
+
+    def copy2(src, dst, **kwargs):
+        calls.append(src)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(src, dst, **kwargs)
+    monkeypatch.setattr(shutil, "copy2", copy2)
+    with pytest.raises(KeyboardInterrupt):
+        collect(books, data, now=dt.datetime(2022, 6, 2, 12, 0, 0))
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert snapshot(data) == before  # the first run's backup is still there, nothing new
+    assert leftovers(data) == []
+
+
+def test_failure_while_checking_leaves_no_temporary_folder(small, monkeypatch, tmp_path):
+    """An exception inside the checks (here: Ctrl+C) removes collect's temporary folder."""
+    from proforient.excel import checks
+
+    data, books = small
+    change_both_tables(books)
+    before = snapshot(data)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    real, calls = checks.check_dataset, []
+
+    def check_dataset(folder, rules):
+        calls.append(folder)
+        if len(calls) == 2:  # the collected rows (the first call checks the dataset itself)
+            raise KeyboardInterrupt
+        return real(folder, rules)
+    monkeypatch.setattr(checks, "check_dataset", check_dataset)
+    with pytest.raises(KeyboardInterrupt):
+        collect(books, data)
+    assert len(calls) == 2 and Path(calls[1]).parent == scratch
+    assert list(scratch.iterdir()) == []
+    assert snapshot(data) == before
