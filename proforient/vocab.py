@@ -291,3 +291,16 @@ TERRITORIES = Vocabulary(
         Term("republic", "республика", ("регион", "субъект", "субъект РФ", "УР")),
     ],
 )
+
+#: A number as the data write it: ASCII digits with an optional decimal comma or point. No
+#: exponent (``1e308``), no digit groups (``1_000``), no other scripts' digits (``１２``), no
+#: ``inf``/``nan``. A leading minus is read, so that a negative value gets its own message.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+#: The largest count the data may hold (pupils, participants, events, vacancies of one
+#: organisation or territory): a bigger number is a typo, never a real school.
+MAX_COUNT = 1_000_000
+#: How :data:`MAX_COUNT` is written in messages.
+MAX_COUNT_TEXT = "1 000 000"
+#: What a user is told when a number is not written plainly (after the offending text).
+PLAIN_NUMBER_HINT = ("нужно число в обычной записи: цифры 0–9 и, для дробей, запятая или "
+                     "точка (без «e», «_», пробелов, «inf»)")

@@ -187,3 +187,34 @@ def test_failure_while_checking_leaves_no_temporary_folder(small, monkeypatch, t
     assert len(calls) == 2 and Path(calls[1]).parent == scratch
     assert list(scratch.iterdir()) == []
     assert snapshot(data) == before
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers in workbooks: the dataset's rule
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1e308", "в ячейке «1e308»: нужно число в обычной записи: цифры 0–9 и, для дробей, "
+              "запятая или точка (без «e», «_», пробелов, «inf»)"),
+    ("inf", "в ячейке «inf»: нужно число в обычной записи"),
+    ("1_000", "в ячейке «1_000»: нужно число в обычной записи"),
+    ("１２", "в ячейке «１２»: нужно число в обычной записи"),
+    (1e308, "число 1e+308 слишком большое: проверьте, нет ли лишних цифр"),
+    (2_000_000, "значение 2000000 больше 1 000 000: такого количества не бывает"),
+])
+def test_absurd_numbers_in_a_workbook_are_refused(small, capsys, value, message):
+    data, books = small
+    cell = edit(books / SCH_A, set_measure("class_hours", None, value))
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert f"{SCH_A}, лист «Показатели», ячейка {cell}: ошибка: {message}" in err, err
+    assert f"Не приняты (исправьте и пришлите снова): {SCH_A}" in out
+    assert snapshot(data) == before
+
+
+def test_digit_groups_typed_with_spaces_are_still_a_number(small):
+    data, books = small
+    edit(books / SCH_A, set_measure("class_hours", None, "1 000"))
+    result = collect(books, data)
+    assert result.ok and ",sch-a,class_hours,,1000" in (data / "measures.csv").read_text()

@@ -17,9 +17,13 @@ from proforient.vocab import (
     GRADES,
     GRADUATE_GRADES,
     KINDS,
+    MAX_COUNT,
+    MAX_COUNT_TEXT,
     MEASURES,
     OKSO_CODE,
     PARTICIPANT_BASE,
+    PLAIN_NUMBER,
+    PLAIN_NUMBER_HINT,
     SUBJECTS,
     TERRITORIES,
     Vocabulary,
@@ -99,16 +103,54 @@ def _per_category(series: pd.Series, func) -> pd.Series:
     return pd.Series(out, index=series.index)
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text.replace(",", ".")) if text != "" else np.nan
-    except ValueError:
+def plain_number(text: str) -> float:
+    """The value of a number written plainly (``12``, ``0,5``, ``-3``); NaN for anything else.
+
+    Refused: empty text, an exponent (``1e308``), ``inf``/``nan``, digit groups (``1_000``,
+    ``1 000``), digits of other scripts (``１２``) — all of which Python's ``float`` accepts.
+
+    >>> plain_number("0,5"), plain_number("12")
+    (0.5, 12.0)
+    >>> [plain_number(t) for t in ("1e3", "inf", "1_000", "１２", "")]
+    [nan, nan, nan, nan, nan]
+    """
+    if not PLAIN_NUMBER.fullmatch(text):
         return np.nan
+    return float(text.replace(",", "."))
+
+
+def looks_like_a_number(text: str) -> bool:
+    """Whether ``text`` is a number in some other writing (``1e5``, ``inf``, ``１２``)."""
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return any(c.isdigit() for c in text)
+    return True
+
+
+def count_problem(text: str) -> str | None:
+    """Why ``text`` is not a count the data can hold (Russian), or ``None`` when it is one.
+
+    A count is a plain non-negative number (:func:`plain_number`) not above
+    :data:`~proforient.vocab.MAX_COUNT`; whether it must be whole is checked by the caller.
+    """
+    if text == "":
+        return "пустое значение"
+    value = plain_number(text)
+    if np.isnan(value):
+        hint = f": {PLAIN_NUMBER_HINT}" if looks_like_a_number(text) else ""
+        return f"значение «{text}» не является числом{hint}"
+    if value < 0:
+        return f"отрицательное значение {text}"
+    if value > MAX_COUNT:
+        return (f"значение {text} больше {MAX_COUNT_TEXT}: такого количества не бывает, "
+                "проверьте, нет ли лишних цифр")
+    return None
 
 
 def _to_int(series: pd.Series) -> pd.Series:
-    numbers = _per_category(series, _number).astype(float)
-    whole = numbers.where(numbers == np.floor(numbers))
+    numbers = _per_category(series, plain_number).astype(float)
+    whole = numbers.where((numbers == np.floor(numbers)) & (numbers.abs() <= MAX_COUNT))
     return whole.astype("Int64")
 
 
@@ -140,13 +182,10 @@ def check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
             lambda r: f"класс «{r['grade']}» должен быть целым числом от 1 до 11 или пустым "
                       "(итог по всем классам)")
     bad |= bad_grade
-    value = _per_category(frame["value"], _number).astype(float)
-    bad_value = value.isna() | (value < 0)
-    _report(problems, name, frame, bad_value, "value",
-            lambda r: ("пустое значение" if r["value"] == "" else
-                       f"значение «{r['value']}» не является числом"
-                       if np.isnan(_number(r["value"])) else
-                       f"отрицательное значение {r['value']}"))
+    value = _per_category(frame["value"], plain_number).astype(float)
+    reason = _per_category(frame["value"], count_problem)
+    bad_value = reason.notna()
+    _report(problems, name, frame, bad_value, "value", lambda r: reason[r.name])
     bad |= bad_value
     flags = _per_category(frame["measure"],
                           lambda m: m in MEASURES and MEASURES[m].group == "flag").astype(bool)
@@ -280,7 +319,8 @@ def check_demand(name, frame, problems) -> pd.DataFrame:
     vacancies = _to_int(frame["vacancies"])
     bad_vac = (frame["vacancies"] != "") & (vacancies.isna() | (vacancies < 0)).fillna(True)
     _report(problems, name, frame, bad_vac, "vacancies",
-            lambda r: f"число вакансий «{r['vacancies']}» должно быть целым неотрицательным")
+            lambda r: f"число вакансий «{r['vacancies']}» должно быть целым неотрицательным "
+                      f"числом не больше {MAX_COUNT_TEXT}, записанным цифрами")
     bad |= bad_vac
     keyed = frame.assign(territory=territory)
     _report_duplicates([], name, keyed, ["territory", "code", "year"], "code", "")

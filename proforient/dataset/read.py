@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 
@@ -73,9 +74,9 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     header = data.split(b"\n", 1)[0]
     sep = ";" if header.count(b";") > header.count(b",") else ","
     try:
-        # categorical columns parse as fast as pandas' own type inference and let every check
-        # run once per distinct value
-        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype="category", keep_default_na=False,
+        # every column as text, exactly as typed: parsing straight into categoricals let pandas
+        # infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, encoding="utf-8")
     except (pd.errors.ParserError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
@@ -85,6 +86,17 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
     frame[_LINE] = np.arange(len(frame)) + 2  # header is line 1
     return frame
+
+
+def _float_text(value: float) -> str:
+    """A float as the CSV would write it: ``5`` for 5.0 (every digit kept: ``{:g}`` made
+    1234567 into ``1.23457e+06``), ``0.5``; ``inf`` and huge values stay non-plain numbers so
+    that the checks refuse them."""
+    if pd.isna(value):
+        return ""
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
 
 
 def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -99,7 +111,7 @@ def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         values = frame[col]
         if pd.api.types.is_float_dtype(values):
             # 5.0 → "5": Parquet written from pandas turns nullable ints into floats
-            as_text = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+            as_text = values.map(_float_text)
         else:
             as_text = values.astype(object).where(values.notna(), "").astype(str)
         out[str(col).strip()] = as_text

@@ -4,14 +4,18 @@ cell types, participants above enrolment)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from proforient.dataset.checks import looks_like_a_number, plain_number
 from proforient.excel.layout import (
     CODE_COL,
     FIRST_GRADE_COL,
@@ -40,6 +44,7 @@ from proforient.vocab import (
     GRADES,
     MEASURES,
     PARTICIPANT_BASE,
+    PLAIN_NUMBER_HINT,
     is_academic_year,
 )
 
@@ -113,21 +118,38 @@ def _text(value) -> str | None:
 
 
 def _number_text(value) -> tuple[str | None, str | None]:
-    """A number cell → (text for the CSV, reason it is not a number)."""
+    """A number cell → (text for the CSV, reason it is not a number).
+
+    The text is a plain decimal number (the dataset's rule, :func:`plain_number`): a number
+    typed as text may have spaces between digit groups («1 000»), nothing else; the dataset's
+    checks then say whether it is a sane count.
+    """
     if isinstance(value, bool):
         return None, f"логическое значение {'ИСТИНА' if value else 'ЛОЖЬ'}, а нужно число " \
                      "(для да/нет — 1 или 0)"
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return None, "в ячейке дата, а нужно число: Excel принял введённое за дату; " \
                      "введите число заново в ячейку с числовым форматом"
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or abs(value) > _HUGE:
+            return None, f"число {value:g} слишком большое: проверьте, нет ли лишних цифр"
+        if float(value).is_integer():
+            return str(int(value)), None
+        return format(Decimal(repr(float(value))), "f"), None  # 1e-05 → 0.00001
     text = _text(value)
     if text is None:
         return None, f"значение «{value}» не является числом"
-    try:
-        float(text.replace(",", ".").replace(" ", ""))
-    except ValueError:
+    compact = text.replace(" ", "")
+    if np.isnan(plain_number(compact)):
+        if looks_like_a_number(compact):
+            return None, f"в ячейке «{text}»: {PLAIN_NUMBER_HINT}"
         return None, f"в ячейке текст «{text}», а нужно число"
-    return text.replace(" ", ""), None
+    return compact, None
+
+
+#: Beyond this a number cell is refused outright (the dataset's bound is far lower; this only
+#: keeps 1e308 from being written out as 309 digits).
+_HUGE = 1e15
 
 
 def _header_mismatch(ws: Worksheet, row: int, expected: dict[int, str]) -> tuple[int, str] | None:
