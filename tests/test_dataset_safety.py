@@ -113,3 +113,83 @@ def test_values_are_read_as_typed(tmp_path):
     assert "001" in set(dataset.organizations["org_id"])
     assert [(p.line, p.column) for p in errors_of(problems)] == [(2, "value")]
     assert dataset.measures["org_id"].tolist() == ["001"]
+
+
+# --------------------------------------------------------------------------------------------
+# Organisation ids: they become file names
+
+
+@pytest.mark.parametrize(("org_id", "reason"), [
+    ("../../evil", "недопустимые символы: «/»; начинается с точки"),
+    ("a/b", "недопустимые символы: «/»"),
+    ("a\\b", "недопустимые символы: «\\»"),
+    ("sch\x07", "недопустимые символы: U+0007"),
+    ("sch 1", "недопустимые символы: пробел"),
+    ("шк\u0306", "недопустимые символы: U+0306"),  # a decomposed «й»
+    ("sch:1*", "недопустимые символы: «:», «*»"),
+    ("CON", "зарезервированное имя устройства в Windows (CON)"),
+    ("nul", "зарезервированное имя устройства в Windows (NUL)"),
+    ("Lpt9.txt", "зарезервированное имя устройства в Windows (LPT9)"),
+    ("com1", "зарезервированное имя устройства в Windows (COM1)"),
+    ("x" * 300, "длиннее 64 символов (300)"),
+    ("Index", "совпадает с именем служебного файла отчётов"),
+    ("_work", "совпадает с именем служебного файла отчётов"),
+    ("GRADUATES", "совпадает с именем служебного файла отчётов"),
+    (".hidden", "начинается с точки"),
+    ("sch.", "кончается точкой"),
+])
+def test_org_ids_unusable_as_file_names_are_refused(tmp_path, org_id, reason):
+    orgs = TINY_ORGANIZATIONS + f'"{org_id}",МБОУ Новая СОШ,school,\n'
+    dataset, problems = check(tmp_path, organizations=orgs)
+    found = errors_of(problems)
+    assert [(e.file, e.line, e.column) for e in found] == [("organizations.csv", 8, "org_id")]
+    assert reason in found[0].message
+    assert found[0].message.startswith("код организации «")
+    assert org_id not in set(dataset.organizations["org_id"])  # nothing downstream sees it
+
+
+@pytest.mark.parametrize("org_id", ["sch-07", "школа_1.2", "A" * 64, "con-1", "COM10",
+                                    "console", "index-1", "ДОУ-1"])
+def test_usable_org_ids_pass(tmp_path, org_id):
+    orgs = TINY_ORGANIZATIONS + f'"{org_id}",МБОУ Новая СОШ,school,\n'
+    assert errors(tmp_path, organizations=orgs) == []
+
+
+def test_org_ids_that_differ_only_in_case_are_refused(tmp_path):
+    found = errors(tmp_path, organizations=TINY_ORGANIZATIONS + "SCH-A,МБОУ Другая СОШ,school,\n")
+    assert [(e.line, e.column) for e in found] == [(8, "org_id")]
+    assert found[0].message.startswith("код организации «SCH-A» отличается от «sch-a» (строка 2) "
+                                       "только регистром букв")
+
+
+def test_measures_of_a_refused_org_are_not_reported_again(tmp_path):
+    orgs = TINY_ORGANIZATIONS + "CON,МБОУ Новая СОШ,school,\n"
+    found = errors(tmp_path, organizations=orgs,
+                   measures=TINY_MEASURES + "2021-2022,CON,students,5,4\n")
+    assert [(e.file, e.line) for e in found] == [("organizations.csv", 8)]
+
+
+def test_validate_template_and_report_refuse_a_long_org_id(tmp_path, capsys):
+    """The tester's case: a 300-character id passed validate, then stopped template halfway
+    (some workbooks written) and failed its school's report with an English OSError."""
+    from proforient.batch.run import run_report
+    from proforient.problems import InputError
+
+    long_id = "школа-" + "я" * 294
+    orgs = TINY_ORGANIZATIONS.replace("sch-c,", f"{long_id},")
+    measures = TINY_MEASURES.replace(",sch-c,", f",{long_id},")
+    folder = write_dataset(tmp_path / "d", organizations=orgs, measures=measures)
+    code, _, err = run(capsys, "validate", folder)
+    assert code == 1
+    assert (f"organizations.csv, строка 4, столбец «org_id»: ошибка: код организации "
+            f"«школа-{'я' * 34}…» нельзя сделать именем файла: длиннее 64 символов (300)") in err
+    assert err.count("ошибка:") == 1 and "Traceback" not in err
+    code, _, err = run(capsys, "template", folder, "--year", "2021-2022", "--out",
+                       tmp_path / "books")
+    assert code == 1 and "organizations.csv, строка 4, столбец «org_id»" in err
+    assert not (tmp_path / "books").exists()
+    with pytest.raises(InputError) as info:
+        run_report(folder, "2021-2022", tmp_path / "reports")
+    assert [(p.file, p.line, p.column) for p in errors_of(info.value.problems)] == [
+        ("organizations.csv", 4, "org_id")]
+    assert not (tmp_path / "reports").exists()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from proforient.parameters.rules import Rules
 from proforient.problems import Problem
 from proforient.vocab import (
     ACADEMIC_YEAR_HINT,
+    BATCH_RESERVED_NAMES,
     DESTINATIONS,
     GRADES,
     GRADUATE_GRADES,
@@ -21,11 +23,14 @@ from proforient.vocab import (
     MAX_COUNT_TEXT,
     MEASURES,
     OKSO_CODE,
+    ORG_ID_MAX_LENGTH,
+    ORG_ID_PUNCTUATION,
     PARTICIPANT_BASE,
     PLAIN_NUMBER,
     PLAIN_NUMBER_HINT,
     SUBJECTS,
     TERRITORIES,
+    WINDOWS_RESERVED_NAMES,
     Vocabulary,
     is_academic_year,
 )
@@ -154,10 +159,99 @@ def _to_int(series: pd.Series) -> pd.Series:
     return whole.astype("Int64")
 
 
+def _org_id_char_ok(char: str) -> bool:
+    return (char in ORG_ID_PUNCTUATION or (char.isascii() and char.isalnum())
+            or ("\u0400" <= char <= "\u04ff" and char.isalpha()))
+
+
+def _visible(char: str) -> str:
+    if char == " ":
+        return "пробел"
+    if char.isprintable() and not unicodedata.combining(char):
+        return f"«{char}»"
+    return f"U+{ord(char):04X}"
+
+
+def shown_org_id(org_id: str, limit: int = 40) -> str:
+    """An organisation id fit for a message: control characters written as ``U+0007``,
+    a long id cut after ``limit`` characters."""
+    text = "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in org_id)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def org_id_problem(org_id: str) -> str | None:
+    """Why ``org_id`` cannot name files (Russian), or ``None`` when it can.
+
+    An organisation id becomes part of file names (``<org_id>.html`` in the reports, the
+    collection workbooks), on Windows and macOS too. It may hold Latin and Cyrillic letters,
+    digits 0–9, ``-``, ``_`` and ``.``; it must not start or end with ``.``, be longer than
+    :data:`~proforient.vocab.ORG_ID_MAX_LENGTH` characters, be a Windows device name
+    (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM1``–``COM9``, ``LPT1``–``LPT9``, in any case,
+    with or without an extension) or one of the report folder's own names
+    (:data:`~proforient.vocab.BATCH_RESERVED_NAMES`). Two ids that differ only in letter case
+    are checked by :func:`check_organizations` (their files would be one file on Windows and
+    macOS). This is the rule every command relies on: ``validate`` refuses such ids, so
+    ``report`` and ``template`` never meet them.
+
+    >>> org_id_problem("sch-07") is None, org_id_problem("школа_1.2") is None
+    (True, True)
+    >>> org_id_problem("../evil")
+    'недопустимые символы: «/»; начинается с точки'
+    >>> org_id_problem("Con.txt")
+    'зарезервированное имя устройства в Windows (CON): файл с таким именем не создать'
+    """
+    if org_id == "":
+        return "пустой код организации"
+    reasons = []
+    bad = list(dict.fromkeys(c for c in org_id if not _org_id_char_ok(c)))
+    if bad:
+        reasons.append("недопустимые символы: " + ", ".join(_visible(c) for c in bad[:5])
+                       + (" и другие" if len(bad) > 5 else ""))
+    if org_id.startswith("."):
+        reasons.append("начинается с точки")
+    elif org_id.endswith("."):
+        reasons.append("кончается точкой (Windows отбрасывает её в имени файла)")
+    if len(org_id) > ORG_ID_MAX_LENGTH:
+        reasons.append(f"длиннее {ORG_ID_MAX_LENGTH} символов ({len(org_id)})")
+    device = org_id.split(".", 1)[0].casefold()
+    if device in WINDOWS_RESERVED_NAMES:
+        reasons.append(f"зарезервированное имя устройства в Windows ({device.upper()}): файл "
+                       "с таким именем не создать")
+    if org_id.casefold() in BATCH_RESERVED_NAMES:
+        reasons.append("совпадает с именем служебного файла отчётов ("
+                       + ", ".join(sorted(BATCH_RESERVED_NAMES)) + ")")
+    return "; ".join(reasons) or None
+
+
+def _check_org_ids(problems, name, frame) -> pd.Series:
+    """Organisation ids unusable as file names, and ids that differ only in letter case."""
+    reasons = _per_category(frame["org_id"], lambda v: None if v == "" else org_id_problem(v))
+    bad = reasons.notna()
+    _report(problems, name, frame, bad, "org_id",
+            lambda r: f"код организации «{shown_org_id(r['org_id'])}» нельзя сделать именем "
+                      f"файла: {reasons[r.name]}. Допустимы латинские и русские буквы, цифры, "
+                      f"«-», «_» и «.», не длиннее {ORG_ID_MAX_LENGTH} символов")
+    first: dict[str, tuple[str, int]] = {}
+    clash = pd.Series(False, index=frame.index)
+    for index, org_id, line in zip(frame.index, frame["org_id"], frame[_LINE], strict=True):
+        if org_id == "" or bad[index]:
+            continue
+        key = org_id.casefold()
+        seen = first.setdefault(key, (org_id, int(line)))
+        if seen[0] != org_id:
+            clash[index] = True
+            problems.append(Problem(
+                name, int(line), "org_id",
+                f"код организации «{org_id}» отличается от «{seen[0]}» (строка {seen[1]}) только "
+                "регистром букв: в Windows и macOS их файлы совпадут; сделайте коды разными"))
+    return bad | clash
+
+
 def check_organizations(name, frame, problems) -> pd.DataFrame:
     bad_id = frame["org_id"] == ""
     _report(problems, name, frame, bad_id, "org_id", "пустой код организации")
     _report_duplicates(problems, name, frame, ["org_id"], "org_id", "код организации")
+    unusable = _check_org_ids(problems, name, frame)
     _report(problems, name, frame, frame["name"] == "", "name",
             "пустое название организации", "warning")
     kind, _ = _check_vocab(problems, name, frame, "kind", KINDS, None, allow_empty=False)
@@ -165,6 +259,8 @@ def check_organizations(name, frame, problems) -> pd.DataFrame:
         "org_id": frame["org_id"], "name": frame["name"], "kind": kind,
         "settlement": frame["settlement"].replace("", pd.NA),
     })
+    # an id that cannot name a file is left out, so that nothing downstream (collect) uses it
+    out = out[~unusable.to_numpy()]
     return out.drop_duplicates("org_id").reset_index(drop=True).astype("string")
 
 

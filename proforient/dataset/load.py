@@ -70,9 +70,11 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
 
     org_ids = None
     if tables["organizations"] is not None:
+        # the other tables are checked against every listed id, usable or not: an id that
+        # cannot name a file is reported once, in organizations, not in each of its rows
+        org_ids = set(tables["organizations"]["org_id"]) - {""}
         tables["organizations"] = check_organizations(names["organizations"],
                                                        tables["organizations"], problems)
-        org_ids = set(tables["organizations"]["org_id"].dropna())
     if tables["measures"] is not None:
         tables["measures"] = check_measures(names["measures"], tables["measures"], org_ids,
                                              problems)
