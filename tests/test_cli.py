@@ -62,7 +62,10 @@ def test_share_above_denominator_names_the_organisation(tmp_path, capsys):
     folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
                            measures=TINY_MEASURES + "2021-2022,sch-c,diagnostics,,25\n")
     code, _, err = run(capsys, "validate", folder)
-    assert code == 1 and "МБОУ Гамма ООШ (sch-c), 2021-2022" in err
+    n = TINY_MEASURES.count("\n") + 1
+    assert code == 1
+    assert (f"measures.csv, строка {n}, столбец «value»: ошибка: МБОУ Гамма ООШ (sch-c), "
+            "2021-2022") in err
 
 
 def test_indicators_csv_default_year(tiny, tmp_path, capsys):

@@ -380,6 +380,7 @@ def check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFram
     out["destination"] = destination
     for col in ("institution", "specialty_code", "specialty_name", "study_region"):
         out[col] = frame[col].replace("", pd.NA).astype("string")
+    out[_LINE] = frame[_LINE]
     return out[~bad.to_numpy()].reset_index(drop=True)
 
 

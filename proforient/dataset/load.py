@@ -85,16 +85,24 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
         tables["demand"] = check_demand(names["demand"], tables["demand"], problems)
     if tables["organizations"] is None or tables["measures"] is None:
         return None, problems
+    lines = {stem: tables[stem][_LINE] for stem in ("measures", "graduates")
+             if tables[stem] is not None}
     dataset = Dataset(
         path=folder,
         organizations=tables["organizations"],
         measures=tables["measures"].drop(columns=_LINE),
-        graduates=_or_empty(tables["graduates"], "graduates"),
+        graduates=_or_empty(_without_lines(tables["graduates"]), "graduates"),
         demand=_or_empty(tables["demand"], "demand"),
         problems=[p for p in problems if p.severity == "warning"],
         meta=meta,
+        lines=lines,
+        files=names,
     )
     return dataset, problems
+
+
+def _without_lines(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if table is None else table.drop(columns=_LINE)
 
 
 def _or_empty(table: pd.DataFrame | None, stem: str) -> pd.DataFrame:
