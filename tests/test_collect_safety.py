@@ -218,3 +218,29 @@ def test_digit_groups_typed_with_spaces_are_still_a_number(small):
     edit(books / SCH_A, set_measure("class_hours", None, "1 000"))
     result = collect(books, data)
     assert result.ok and ",sch-a,class_hours,,1000" in (data / "measures.csv").read_text()
+
+
+# --------------------------------------------------------------------------------------------
+# Graduates above enrolment: the dataset's rule, on the workbook's cells
+
+
+def test_more_graduates_than_pupils_is_refused_in_the_workbook(small, capsys):
+    from tests.test_collect import SCH_B
+
+    data, books = small
+    students_cell = edit(books / SCH_B, set_measure("students", 9, 2))
+
+    def two_more(wb):  # b-1 (grade 9) is on row 4; two more ninth-graders below it
+        ws = wb[SHEET_GRADUATES]
+        for row, gid in ((GRADUATES_FIRST_ROW + 1, "b-2"), (GRADUATES_FIRST_ROW + 2, "b-3")):
+            ws.cell(row, 1).value, ws.cell(row, 2).value = gid, 9
+    edit(books / SCH_B, two_more)
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert (f"{SCH_B}, лист «Выпускники», ячейка B{GRADUATES_FIRST_ROW + 2}: ошибка: sch-b, "
+            "2021-2022: выпускников 9 класса — 3, а показатель «обучающиеся» за 9 класс — 2: "
+            "выпускников не может быть больше, чем обучающихся") in err, err
+    assert f"Не приняты (исправьте и пришлите снова): {SCH_B}" in out
+    assert students_cell.startswith("L")  # grade 9 is column L of «Показатели»
+    assert snapshot(data) == before

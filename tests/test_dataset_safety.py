@@ -193,3 +193,37 @@ def test_validate_template_and_report_refuse_a_long_org_id(tmp_path, capsys):
     assert [(p.file, p.line, p.column) for p in errors_of(info.value.problems)] == [
         ("organizations.csv", 4, "org_id")]
     assert not (tmp_path / "reports").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Graduates above the enrolment of their grade
+
+GRADUATES_HEADER = ("year,org_id,graduate_id,grade,profile,ege_subjects,destination,institution,"
+                    "specialty_code,specialty_name,study_region\n")
+
+
+def test_more_graduates_than_pupils_of_the_grade_is_an_error(tmp_path):
+    measures = TINY_MEASURES + "2021-2022,sch-c,students,9,2\n2021-2022,sch-b,students,9,2\n"
+    graduates = GRADUATES_HEADER + (
+        "2021-2022,sch-c,c-1,9,,,СПО,,,,\n"       # line 2
+        "2021-2022,sch-c,c-2,9,,,СПО,,,,\n"       # 3
+        "2021-2022,sch-c,c-3,11,,,ВУЗ,,,,\n"      # 4: grade 11 of sch-c has no enrolment row
+        "2021-2022,sch-b,b-1,9,,,СПО,,,,\n"       # 5: sch-b, 2 of 2 — fine
+        "2021-2022,sch-c,c-4,9,,,СПО,,,,\n"       # 6: the third of sch-c's two ninth-graders
+        "2021-2022,sch-b,b-2,9,,,СПО,,,,\n"       # 7
+        "2021-2022,sch-c,c-5,9,,,СПО,,,,\n"       # 8
+        "2020-2021,sch-c,c-9,9,,,СПО,,,,\n")      # 9: another year, no enrolment row
+    found = errors(tmp_path, measures=measures, graduates=graduates)
+    assert [(e.file, e.line, e.column, e.message) for e in found] == [
+        ("graduates.csv", 6, "grade",
+         "sch-c, 2021-2022: выпускников 9 класса — 4, а показатель «students» за 9 класс — 2: "
+         "выпускников не может быть больше, чем обучающихся; лишние — с этой строки")]
+
+
+def test_a_total_enrolment_is_not_compared_with_graduates(tmp_path):
+    measures = TINY_MEASURES.replace("2021-2022,sch-b,students,11,50",
+                                     "2021-2022,sch-b,students,,1")
+    graduates = GRADUATES_HEADER + ("2021-2022,sch-b,b-1,11,,,ВУЗ,,,,\n"
+                                    "2021-2022,sch-b,b-2,11,,,ВУЗ,,,,\n")
+    assert [e for e in errors(tmp_path, measures=measures, graduates=graduates)
+            if e.file == "graduates.csv"] == []

@@ -384,6 +384,32 @@ def check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFram
     return out[~bad.to_numpy()].reset_index(drop=True)
 
 
+def check_graduates_within_enrolment(name, graduates, measures, problems) -> None:
+    """Graduates of grade 9 or 11 of a school and year above its enrolment of that grade.
+
+    ``graduates`` and ``measures`` are the checked tables (with their lines); the enrolment is
+    the by-grade ``students`` row (a total says nothing about grade 9 or 11; no row, no
+    check). The error is put on the first graduate row beyond the enrolment, column ``grade``.
+    """
+    students = measures[((measures["measure"] == "students")
+                         & measures["grade"].isin(GRADUATE_GRADES)).to_numpy()]
+    if students.empty or graduates.empty:
+        return
+    enrolled = {(str(y), str(o), int(g)): v for y, o, g, v in
+                students[["year", "org_id", "grade", "value"]].itertuples(index=False)}
+    keyed = graduates[graduates["grade"].isin(GRADUATE_GRADES).to_numpy()]
+    for (year, org_id, grade), rows in keyed.groupby(["year", "org_id", "grade"], sort=False):
+        base = enrolled.get((str(year), str(org_id), int(grade)))
+        if base is None or len(rows) <= base:
+            continue
+        first_extra = rows[_LINE].sort_values().iloc[int(base)]
+        problems.append(Problem(
+            name, int(first_extra), "grade",
+            f"{org_id}, {year}: выпускников {grade} класса — {len(rows)}, а показатель "
+            f"«students» за {grade} класс — {base:g}: выпускников не может быть больше, чем "
+            "обучающихся; лишние — с этой строки"))
+
+
 def _parse_subjects(name, frame, problems) -> tuple[pd.Series, pd.Series]:
     """Split ЕГЭ subjects on ``;``/``,`` and normalise each through the vocabulary."""
     cache: dict[str, tuple[str | None, list[str]]] = {}

@@ -31,6 +31,7 @@ import pandas as pd
 from proforient.dataset.checks import (
     check_demand,
     check_graduates,
+    check_graduates_within_enrolment,
     check_measures,
     check_organizations,
 )
@@ -81,6 +82,9 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
     if tables["graduates"] is not None:
         tables["graduates"] = check_graduates(names["graduates"], tables["graduates"], org_ids,
                                                rules, problems)
+    if tables["measures"] is not None and tables["graduates"] is not None:
+        check_graduates_within_enrolment(names["graduates"], tables["graduates"],
+                                         tables["measures"], problems)
     if tables["demand"] is not None:
         tables["demand"] = check_demand(names["demand"], tables["demand"], problems)
     if tables["organizations"] is None or tables["measures"] is None:
