@@ -165,3 +165,17 @@ def _more_line(problem: Problem, kind: tuple, more: int) -> str:
         where.append(f"столбец {column}" if sheet is not None else f"столбец «{column}»")
     place = f" ({', '.join(where)})" if where else ""
     return f"… и ещё {more} таких же {what} в файле {problem.file}{place}"
+
+
+def size_text(n_bytes: int) -> str:
+    """A file size the Russian way: ``20 МБ``, ``35,2 МБ``, ``512 КБ``, ``100 байт``.
+
+    >>> size_text(20 * 1024 * 1024), size_text(36_909_875), size_text(2048), size_text(100)
+    ('20 МБ', '35,2 МБ', '2 КБ', '100 байт')
+    """
+    for unit, size in (("ГБ", 1024 ** 3), ("МБ", 1024 ** 2), ("КБ", 1024)):
+        if n_bytes >= size:
+            value = n_bytes / size
+            text = f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+            return f"{text.replace('.', ',')} {unit}"
+    return f"{n_bytes} байт"

@@ -227,3 +227,47 @@ def test_a_total_enrolment_is_not_compared_with_graduates(tmp_path):
                                     "2021-2022,sch-b,b-2,11,,,ВУЗ,,,,\n")
     assert [e for e in errors(tmp_path, measures=measures, graduates=graduates)
             if e.file == "graduates.csv"] == []
+
+
+# --------------------------------------------------------------------------------------------
+# dataset.yaml: Russian words only
+
+
+def _latin_words(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"[A-Za-z]{2,}", text)) - {"YAML", "UTF"}
+
+
+@pytest.mark.parametrize(("content", "line", "reason"), [
+    ("name: [Крошечный район\n", 2, "файл не читается как YAML: ошибка в разметке YAML"),
+    ('name: "Крошечный район\n', 2, "файл не читается как YAML: незакрытая кавычка или скобка"),
+    ("name: район\n\tsynthetic: true\n", 2, "файл не читается как YAML: табуляция вместо "
+                                            "пробелов"),
+    ("name: район\nstarted: 2021-02-30\n", None, "в файле значение, которое не читается "
+                                                 "(например, несуществующая дата"),
+    ("- район\n- ещё\n", None, "ожидался словарь YAML"),
+    (b"name: \xcf\xf0\xe8\xec\xe5\xf0\n", None, "файл не в кодировке UTF-8"),
+    (None, None, "файл не читается: на месте файла — папка"),
+])
+def test_dataset_yaml_problems_are_told_in_russian(tmp_path, capsys, content, line, reason):
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES)
+    target = folder / "dataset.yaml"
+    if content is None:
+        target.mkdir()
+    elif isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    dataset, problems = check_dataset(folder, RULES)
+    (problem,) = [p for p in problems if p.file == "dataset.yaml"]
+    assert (problem.line, problem.severity) == (line, "warning")
+    assert problem.message.startswith(reason) and problem.message.endswith("файл не используется")
+    assert _latin_words(problem.message) == set()
+    assert dataset is not None and dataset.meta == {} and dataset.name == "d"
+    code, out, err = run(capsys, "validate", folder)
+    assert code == 0 and "Данные в порядке" in out
+    (shown,) = [ln for ln in err.splitlines() if ln.startswith("dataset.yaml")]
+    assert shown.split(": предупреждение: ", 1)[1] == problem.message
+    assert "Traceback" not in err

@@ -13,7 +13,8 @@ import pandas as pd
 import yaml
 
 from proforient.dataset.model import _LINE, COLUMNS
-from proforient.problems import Problem
+from proforient.parameters.files import _in_russian as yaml_reason  # PyYAML's words in Russian
+from proforient.problems import Problem, os_error_reason, size_text
 
 # --------------------------------------------------------------------------------------------
 # Reading files
@@ -166,16 +167,43 @@ def read_table(folder: Path, stem: str, required: bool,
 
 
 
+#: ``dataset.yaml`` holds a name and a flag or two; a bigger file is not metadata.
+MAX_META_BYTES = 1024 * 1024
+
+
 def read_meta(folder: Path, problems: list[Problem]) -> dict:
+    """Read the optional ``dataset.yaml``; a file that cannot be used is a warning (in
+    Russian, with the line when YAML names one) and the dataset goes on without it."""
     path = folder / "dataset.yaml"
     if not path.exists():
         return {}
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError):
-        problems.append(Problem(path.name, None, None, "файл не читается, не используется",
+
+    def unused(line: int | None, reason: str) -> dict:
+        problems.append(Problem(path.name, line, None, f"{reason}; файл не используется",
                                 "warning"))
         return {}
-    return meta if isinstance(meta, dict) else {}
 
-
+    try:
+        if path.stat().st_size > MAX_META_BYTES:
+            return unused(None, f"файл больше {size_text(MAX_META_BYTES)}: это не описание "
+                                "набора данных")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return unused(None, "файл не в кодировке UTF-8: сохраните его как UTF-8")
+    except OSError as exc:
+        return unused(None, f"файл не читается: {os_error_reason(exc)}")
+    try:
+        meta = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return unused(None if mark is None else mark.line + 1,
+                      f"файл не читается как YAML: {yaml_reason(exc)}")
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        # PyYAML builds dates and numbers itself: «2021-02-30» raises a bare ValueError
+        return unused(None, "в файле значение, которое не читается (например, несуществующая "
+                            "дата вроде 2021-02-30): возьмите его в кавычки")
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        return unused(None, "ожидался словарь YAML (строки вида «ключ: значение»)")
+    return meta
