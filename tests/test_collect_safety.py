@@ -244,3 +244,26 @@ def test_more_graduates_than_pupils_is_refused_in_the_workbook(small, capsys):
     assert f"Не приняты (исправьте и пришлите снова): {SCH_B}" in out
     assert students_cell.startswith("L")  # grade 9 is column L of «Показатели»
     assert snapshot(data) == before
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded work: oversized files are refused before they are read
+
+
+def test_collect_refuses_an_oversized_dataset_table_unread(small, monkeypatch, capsys):
+    from proforient.dataset import read
+
+    data, books = small
+    before = snapshot(data)
+    monkeypatch.setattr(read, "MAX_TABLE_BYTES", 500)
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        assert self.name != "measures.csv", "the file was read"
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, _, err = run_cli(capsys, "collect", books, "--out", data)
+    monkeypatch.undo()
+    assert code == 1
+    assert "measures.csv: ошибка: файл слишком большой:" in err and "до 500 байт" in err
+    assert snapshot(data) == before

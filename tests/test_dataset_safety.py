@@ -271,3 +271,65 @@ def test_dataset_yaml_problems_are_told_in_russian(tmp_path, capsys, content, li
     (shown,) = [ln for ln in err.splitlines() if ln.startswith("dataset.yaml")]
     assert shown.split(": предупреждение: ", 1)[1] == problem.message
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------------------------
+# Oversized tables are refused before they are read (the limits lowered for the test)
+
+
+@pytest.fixture
+def unread(monkeypatch):
+    """Fail the test if measures.csv/.parquet is read whole."""
+    from pathlib import Path
+
+    from proforient.dataset import read
+
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        assert self.name != "measures.csv", "the file was read"
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(read.pd, "read_parquet",
+                        lambda *a, **k: pytest.fail("the Parquet file was read"))
+
+
+def test_a_csv_bigger_than_the_limit_is_refused_unread(tmp_path, monkeypatch, capsys, unread):
+    from proforient.dataset import read
+
+    monkeypatch.setattr(read, "MAX_TABLE_BYTES", 500)
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES)
+    size = (folder / "measures.csv").stat().st_size
+    code, _, err = run(capsys, "validate", folder)
+    assert code == 1
+    assert (f"measures.csv: ошибка: файл слишком большой: {size} байт, а читаются таблицы до "
+            "500 байт; таблица района столько не занимает — проверьте, тот ли это файл") in err
+
+
+def test_a_csv_with_too_many_rows_is_refused(tmp_path, monkeypatch):
+    from proforient.dataset import read
+
+    monkeypatch.setattr(read, "MAX_TABLE_ROWS", 27)
+    rows = TINY_MEASURES.count("\n") - 1  # 28 data rows
+    found = errors(tmp_path)
+    assert [(e.file, e.line, e.message) for e in found] == [
+        ("measures.csv", None, f"в файле {rows} строк данных, а читается не больше 27; "
+                               "проверьте, тот ли это файл")]
+    monkeypatch.setattr(read, "MAX_TABLE_ROWS", rows)
+    assert errors(tmp_path) == []
+
+
+def test_a_parquet_file_with_too_many_rows_is_refused_unread(tmp_path, monkeypatch, unread):
+    import pandas as pd
+
+    from proforient.dataset import read
+
+    monkeypatch.setattr(read, "MAX_TABLE_ROWS", 2)
+    folder = write_dataset(tmp_path / "pq", organizations=TINY_ORGANIZATIONS)
+    pd.DataFrame({"year": ["2021-2022"] * 3, "org_id": ["sch-a"] * 3,
+                  "measure": ["students"] * 3, "grade": ["5", "6", "7"],
+                  "value": ["1", "2", "3"]}).to_parquet(folder / "measures.parquet")
+    _, problems = check_dataset(folder, RULES)
+    assert [p.message for p in errors_of(problems) if p.file == "measures.parquet"] == [
+        "в файле 3 строк данных, а читается не больше 2; проверьте, тот ли это файл"]

@@ -17,6 +17,43 @@ from proforient.parameters.files import _in_russian as yaml_reason  # PyYAML's w
 from proforient.problems import Problem, os_error_reason, size_text
 
 # --------------------------------------------------------------------------------------------
+# Limits: a file far beyond any district's data is refused before it is read
+
+#: The largest table file read (CSV or Parquet, on disk). A region's 200,000 measure rows take
+#: about 8 MB; a file bigger than this is not a district's table (or it would exhaust memory).
+MAX_TABLE_BYTES = 50 * 1024 * 1024
+#: The most data rows a table may have.
+MAX_TABLE_ROWS = 1_000_000
+
+
+def _count_text(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def table_size_problem(path: Path) -> Problem | None:
+    """The error for a table file bigger than :data:`MAX_TABLE_BYTES`, told before reading it;
+    ``None`` when its size is fine (or it cannot be looked at: reading it will say why)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= MAX_TABLE_BYTES:
+        return None
+    return Problem(path.name, None, None,
+                   f"файл слишком большой: {size_text(size)}, а читаются таблицы до "
+                   f"{size_text(MAX_TABLE_BYTES)}; таблица района столько не занимает — "
+                   "проверьте, тот ли это файл")
+
+
+def _rows_problem(name: str, rows: int) -> Problem | None:
+    if rows <= MAX_TABLE_ROWS:
+        return None
+    return Problem(name, None, None,
+                   f"в файле {_count_text(rows)} строк данных, а читается не больше "
+                   f"{_count_text(MAX_TABLE_ROWS)}; проверьте, тот ли это файл")
+
+
+# --------------------------------------------------------------------------------------------
 # Reading files
 
 
@@ -61,16 +98,24 @@ def _as_categories(values: pd.Series) -> pd.Categorical:
 
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     name = path.name
+    too_big = table_size_problem(path)
+    if too_big is not None:
+        problems.append(too_big)
+        return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(name, None, None, f"файл не читается: {exc.strerror}"))
+        problems.append(Problem(name, None, None, f"файл не читается: {os_error_reason(exc)}"))
         return None
     data = _decode(raw, name, problems)
     if data is None:
         return None
     if not data.strip():
         problems.append(Problem(name, None, None, "файл пуст"))
+        return None
+    too_long = _rows_problem(name, data.rstrip(b"\r\n").count(b"\n"))  # header not counted
+    if too_long is not None:
+        problems.append(too_long)
         return None
     header = data.split(b"\n", 1)[0]
     sep = ";" if header.count(b";") > header.count(b",") else ","
@@ -101,7 +146,17 @@ def _float_text(value: float) -> str:
 
 
 def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    too_big = table_size_problem(path)
+    if too_big is not None:
+        problems.append(too_big)
+        return None
     try:
+        import pyarrow.parquet as pq
+
+        too_long = _rows_problem(path.name, pq.read_metadata(path).num_rows)
+        if too_long is not None:  # a compressed file may hold far more rows than its size says
+            problems.append(too_long)
+            return None
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a broken file
         problems.append(Problem(path.name, None, None,

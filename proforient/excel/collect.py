@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from proforient.dataset import Dataset
+from proforient.dataset.read import table_size_problem
 from proforient.excel.checks import (
     check_against_dataset,
     check_tables,
@@ -51,7 +52,7 @@ from proforient.excel.merge import (
 )
 from proforient.excel.workbook import Workbook, WorkbookProblem, read_workbook
 from proforient.parameters.rules import Rules
-from proforient.problems import InputError, Problem, errors_of
+from proforient.problems import InputError, Problem, errors_of, os_error_reason
 
 _TABLE_RU = {"measures": "показатели", "graduates": "выпускники"}
 
@@ -191,7 +192,14 @@ def _existing(data_dir: Path, orgs_file: Path, sentinel_org: str,
                                       "collect записывает только CSV: сохраните таблицу как "
                                       f"{stem}.csv и запустите снова")])
         path = data_dir / f"{stem}.csv"
-        raw[stem] = path.read_bytes() if path.exists() else None
+        too_big = table_size_problem(path)
+        if too_big is not None:  # before reading it whole
+            raise InputError([too_big])
+        try:
+            raw[stem] = path.read_bytes() if path.exists() else None
+        except OSError as exc:
+            raise InputError([Problem(path.name, None, None,
+                                      f"файл не читается: {os_error_reason(exc)}")]) from None
     dataset, problems = check_tables(orgs_file, raw["measures"], raw["graduates"],
                                       sentinel_org, rules)
     structural = [p for p in errors_of(problems) if p.line in (None, 1)]
