@@ -267,3 +267,153 @@ def test_collect_refuses_an_oversized_dataset_table_unread(small, monkeypatch, c
     assert code == 1
     assert "measures.csv: ошибка: файл слишком большой:" in err and "до 500 байт" in err
     assert snapshot(data) == before
+
+
+# --------------------------------------------------------------------------------------------
+# Formulas without a computed value
+
+
+def cache_values(path: Path, values: dict[str, str]) -> None:
+    """Give formula cells of «Показатели» a computed value, as Excel does when it saves."""
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    index = load_workbook(path).sheetnames.index("Показатели") + 1
+    part = f"xl/worksheets/sheet{index}.xml"
+    with zipfile.ZipFile(path) as old:
+        items = {info: old.read(info) for info in old.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in items.items():
+            if info.filename == part:
+                text = data.decode("utf-8")
+                for coord, value in values.items():
+                    text, n = re.subn(rf'(<c r="{coord}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>',
+                                      rf"\g<1><v>{value}</v>", text)
+                    assert n == 1, coord
+                data = text.encode("utf-8")
+            new.writestr(info, data)
+
+
+def test_formulas_without_values_are_errors_not_deletions(small, capsys):
+    """The tester's case: a program wrote formulas and nobody opened the book in Excel; the
+    cells read as empty and collect deleted three values («удалено 3»)."""
+    data, books = small
+    cells = [edit(books / SCH_A, set_measure(measure, grade, "=2+1"))
+             for measure, grade in (("diagnostics", 5), ("diagnostics", 6), ("students", 5))]
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    for cell in cells:
+        assert (f"{SCH_A}, лист «Показатели», ячейка {cell}: ошибка: в ячейке формула без "
+                "вычисленного значения (книгу сохранила программа, а не Excel): откройте книгу "
+                "в Excel и сохраните её — Excel вычислит формулы") in err
+    assert f"Не приняты (исправьте и пришлите снова): {SCH_A}" in out
+    assert "удалено" not in out
+    assert snapshot(data) == before
+
+
+def test_formulas_with_values_computed_by_excel_are_read_as_values(small):
+    data, books = small
+    cell = edit(books / SCH_A, set_measure("diagnostics", 5, "=1+2"))
+    cache_values(books / SCH_A, {cell: "3"})
+    result = collect(books, data)
+    assert result.ok
+    assert ",sch-a,diagnostics,5,3" in (data / "measures.csv").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded work on hostile workbooks: refused before openpyxl loads them
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[str]:
+    """The workbooks openpyxl loads (recorded by name)."""
+    from proforient.excel import workbook
+
+    loaded: list[str] = []
+    real = workbook.load_workbook
+
+    def load_workbook(path, *args, **kwargs):
+        loaded.append(Path(path).name)
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(workbook, "load_workbook", load_workbook)
+    return loaded
+
+
+def test_a_value_a_million_rows_down_is_refused_before_loading(small, capsys, loads):
+    """The tester's case (millions of extra rows: 9 minutes, 5 GB, then a traceback): the look
+    into the file stops at the first row beyond the limit; openpyxl never loads the book."""
+    from tests.test_collect import SCH_B
+
+    data, books = small
+
+    def far_down(wb):
+        wb[SHEET_GRADUATES].cell(1_000_000, 1).value = "x"
+    edit(books / SCH_A, far_down)
+    edit(books / SCH_B, set_measure("class_hours", None, 7))
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert (f"{SCH_A}, лист «Выпускники»: ошибка: на листе заполнена строка 1000000, а читаются "
+            "только первые 10000 строк") in err
+    assert SCH_A not in loads and SCH_B in loads
+    assert "sch-b, 2021-2022, показатели: изменено 1" in out  # the others are collected
+
+
+def test_many_filled_rows_beyond_the_limit_are_refused(small, capsys, loads, monkeypatch):
+    from proforient.excel import scan
+
+    data, books = small
+    monkeypatch.setattr(scan, "MAX_SHEET_ROWS", 300)
+
+    def rows(wb):
+        ws = wb[SHEET_GRADUATES]
+        for row in range(GRADUATES_FIRST_ROW + 10, 1000):
+            ws.cell(row, 1).value = f"g-{row}"
+    edit(books / SCH_A, rows)
+    before = snapshot(data)
+    code, _, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert (f"{SCH_A}, лист «Выпускники»: ошибка: на листе заполнена строка 301, а читаются "
+            "только первые 300 строк") in err
+    assert SCH_A not in loads
+    assert snapshot(data) == before
+
+
+@pytest.mark.parametrize(("limit", "message"), [
+    ("MAX_WORKBOOK_BYTES", "ошибка: файл книги слишком большой: "),
+    ("MAX_UNPACKED_BYTES", "ошибка: книга слишком большая: внутри файла "),
+])
+def test_oversized_workbook_files_are_refused_before_loading(small, capsys, loads, monkeypatch,
+                                                             limit, message):
+    from proforient.excel import scan
+
+    data, books = small
+    monkeypatch.setattr(scan, limit, 1000)
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1 and loads == []
+    assert f"{SCH_A}: {message}" in err and "до 1000 байт" in err
+    assert "Книг: 6; принято: 0, с ошибками: 6" in out
+    assert snapshot(data) == before
+
+
+def test_collect_caps_errors_of_one_kind(small, capsys):
+    """25 graduates with the same wrong grade: 20 errors printed, one line for the other 5."""
+    data, books = small
+
+    def wrong_grades(wb):
+        ws = wb[SHEET_GRADUATES]
+        for i in range(25):
+            ws.cell(GRADUATES_FIRST_ROW + 2 + i, 1).value = f"x-{i}"
+            ws.cell(GRADUATES_FIRST_ROW + 2 + i, 2).value = 10
+    edit(books / SCH_A, wrong_grades)
+    code, _, err = run_cli(capsys, "collect", books, "--out", data)
+    lines = err.splitlines()
+    grade_lines = [ln for ln in lines if "ошибка: класс выпуска «10»" in ln]
+    assert code == 1 and len(grade_lines) == 20
+    first = GRADUATES_FIRST_ROW + 2
+    assert grade_lines[0].startswith(f"{SCH_A}, лист «Выпускники», ячейка B{first}: ")
+    assert (f"… и ещё 5 таких же ошибок в файле {SCH_A} (лист «Выпускники», столбец B)"
+            in lines)

@@ -20,7 +20,11 @@ organisations), and writes the good workbooks into the dataset folder:
   table as it was and removes the temporary files (:func:`~proforient.excel.merge.write_tables`).
 
 A broken workbook is reported with its file, sheet, cell and reason
-(:class:`WorkbookProblem`) and left out; the good ones are still collected.
+(:class:`WorkbookProblem`) and left out; the good ones are still collected. Each workbook is
+looked into before it is loaded (:mod:`proforient.excel.scan`): a file above 10 MB (50 MB
+unpacked) or with values below row 10,000 of a sheet is refused unread, and a formula without a
+computed value (a book saved by a program, never opened in Excel) is an error on its cell —
+read as empty, it would delete the value it replaces.
 """
 
 from __future__ import annotations
