@@ -40,7 +40,6 @@ from proforient.excel.layout import (
     TOTAL_COL,
     unescape_text,
 )
-from proforient.excel.scan import scan_workbook
 from proforient.problems import Problem, errors_of
 from proforient.vocab import (
     ACADEMIC_YEAR_HINT,
@@ -150,6 +149,11 @@ def _text(value) -> str | None:
     return None
 
 
+#: Beyond this a number cell is refused outright (the dataset's bound is far lower; this only
+#: keeps 1e308 from being written out as 309 digits).
+_HUGE = 1e15
+
+
 def _number_text(value) -> tuple[str | None, str | None]:
     """A number cell → (text for the CSV, reason it is not a number).
 
@@ -178,11 +182,6 @@ def _number_text(value) -> tuple[str | None, str | None]:
             return None, f"в ячейке «{text}»: {PLAIN_NUMBER_HINT}"
         return None, f"в ячейке текст «{text}», а нужно число"
     return compact, None
-
-
-#: Beyond this a number cell is refused outright (the dataset's bound is far lower; this only
-#: keeps 1e308 from being written out as 309 digits).
-_HUGE = 1e15
 
 
 def _header_mismatch(ws: _Sheet, row: int, expected: dict[int, str]) -> tuple[int, str] | None:
@@ -373,7 +372,7 @@ def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbo
         The values with their cells, and the problems found.
     """
     book = Workbook(path.name)
-    scan = scan_workbook(path, tuple(_SHEET_COLUMNS))
+    scan = scanning.scan_workbook(path, tuple(_SHEET_COLUMNS))
     if scan.problem is not None:
         book.error(None, None, scan.problem)
         return book
