@@ -15,7 +15,7 @@ from pathlib import Path
 
 from proforient import __version__
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
-from proforient.problems import InputError, Problem, errors_of
+from proforient.problems import InputError, Problem, capped_lines, errors_of
 from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
 
 # argparse's own words, in Russian: every message a user reads is Russian (SPEC §1).
@@ -64,8 +64,8 @@ def _output(text: str) -> Path:
 
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
     shown = problems if limit is None else problems[:limit]
-    for problem in shown:
-        print(problem, file=sys.stderr)
+    for line in capped_lines(shown):  # a file with a million bad rows prints a few lines
+        print(line, file=sys.stderr)
     if limit is not None and len(problems) > limit:
         print(f"… и ещё {len(problems) - limit}; полный список: proforient validate",
               file=sys.stderr)
@@ -166,8 +166,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from proforient.parameters import load_parameters
 
     result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run)
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
+    _print_problems(result.problems)
     for line in result.report_lines():
         print(line)
     return 0 if result.ok else 1

@@ -7,6 +7,10 @@ the CLI prints them without a traceback.
 
 from __future__ import annotations
 
+import errno
+import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -65,3 +69,113 @@ class InputError(Exception):
 def errors_of(problems: list[Problem]) -> list[Problem]:
     """Return only the problems of severity ``error``."""
     return [p for p in problems if p.severity == "error"]
+
+
+# --------------------------------------------------------------------------------------------
+# Operating-system errors in Russian
+
+_OS_REASONS: dict[int, str] = {
+    errno.ENOSPC: "на диске нет места",
+    errno.EACCES: "нет доступа: файл открыт в другой программе (например, в Excel) или "
+                  "защищён от записи",
+    errno.EPERM: "нет доступа: файл открыт в другой программе (например, в Excel) или "
+                 "защищён от записи",
+    errno.EBUSY: "файл занят другой программой",
+    errno.EROFS: "диск или папка только для чтения",
+    errno.ENOENT: "файл или папка не найдены",
+    errno.EISDIR: "на месте файла — папка",
+    errno.ENOTDIR: "на месте папки — файл",
+    errno.EDQUOT: "исчерпана квота на диске",
+    errno.EIO: "ошибка чтения или записи диска",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Say in Russian why a file operation failed (the system's own text is English).
+
+    >>> os_error_reason(OSError(errno.ENOSPC, "No space left on device"))
+    'на диске нет места'
+    """
+    code = exc.errno
+    if code in _OS_REASONS:
+        return _OS_REASONS[code]
+    name = errno.errorcode.get(code, str(code)) if code is not None else type(exc).__name__
+    return f"ошибка операционной системы ({name})"
+
+
+# --------------------------------------------------------------------------------------------
+# Printing many problems: the first few of each kind, then how many more
+
+#: How many problems of one kind (same file, sheet, column and message pattern) are printed
+#: before the rest are counted in one line.
+PROBLEMS_PER_KIND = 20
+
+_QUOTED = re.compile(r"«[^»]*»")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def problem_kind(problem: Problem) -> tuple:
+    """What makes two problems "the same kind": file, sheet, column (for a workbook cell, its
+    column letters) and the message with quoted values and numbers taken out."""
+    sheet = getattr(problem, "sheet", None)
+    column = problem.column
+    if sheet is not None and column is not None:
+        column = re.sub(r"\d+$", "", column)
+    pattern = _NUMBER.sub("#", _QUOTED.sub("«…»", problem.message))
+    return (problem.file, sheet, column, problem.severity, pattern)
+
+
+def capped_lines(problems: Sequence[Problem], per_kind: int | None = None) -> list[str]:
+    """The lines to print for ``problems``: at most ``per_kind`` of each kind (see
+    :func:`problem_kind`), in their order; where a kind goes beyond, one line says how many more
+    there are («… и ещё 30 таких же ошибок в файле measures.csv (столбец «value»)»).
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+        In the order to print.
+    per_kind : int, optional
+        Default :data:`PROBLEMS_PER_KIND`.
+
+    Returns
+    -------
+    list of str
+    """
+    per_kind = PROBLEMS_PER_KIND if per_kind is None else per_kind
+    kinds = [problem_kind(p) for p in problems]
+    totals = Counter(kinds)
+    seen: Counter = Counter()
+    lines = []
+    for problem, kind in zip(problems, kinds, strict=True):
+        seen[kind] += 1
+        if seen[kind] <= per_kind:
+            lines.append(str(problem))
+        elif seen[kind] == per_kind + 1:
+            lines.append(_more_line(problem, kind, totals[kind] - per_kind))
+    return lines
+
+
+def _more_line(problem: Problem, kind: tuple, more: int) -> str:
+    _, sheet, column, severity, _ = kind
+    what = "ошибок" if severity == "error" else "предупреждений"
+    where = []
+    if sheet is not None:
+        where.append(f"лист «{sheet}»")
+    if column is not None:
+        where.append(f"столбец {column}" if sheet is not None else f"столбец «{column}»")
+    place = f" ({', '.join(where)})" if where else ""
+    return f"… и ещё {more} таких же {what} в файле {problem.file}{place}"
+
+
+def size_text(n_bytes: int) -> str:
+    """A file size the Russian way: ``20 МБ``, ``35,2 МБ``, ``512 КБ``, ``100 байт``.
+
+    >>> size_text(20 * 1024 * 1024), size_text(36_909_875), size_text(2048), size_text(100)
+    ('20 МБ', '35,2 МБ', '2 КБ', '100 байт')
+    """
+    for unit, size in (("ГБ", 1024 ** 3), ("МБ", 1024 ** 2), ("КБ", 1024)):
+        if n_bytes >= size:
+            value = n_bytes / size
+            text = f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+            return f"{text.replace('.', ',')} {unit}"
+    return f"{n_bytes} байт"

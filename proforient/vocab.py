@@ -291,3 +291,31 @@ TERRITORIES = Vocabulary(
         Term("republic", "республика", ("регион", "субъект", "субъект РФ", "УР")),
     ],
 )
+
+#: A number as the data write it: ASCII digits with an optional decimal comma or point. No
+#: exponent (``1e308``), no digit groups (``1_000``), no other scripts' digits (``１２``), no
+#: ``inf``/``nan``. A leading minus is read, so that a negative value gets its own message.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+#: The largest count the data may hold (pupils, participants, events, vacancies of one
+#: organisation or territory): a bigger number is a typo, never a real school.
+MAX_COUNT = 1_000_000
+#: How :data:`MAX_COUNT` is written in messages.
+MAX_COUNT_TEXT = "1 000 000"
+#: What a user is told when a number is not written plainly (after the offending text).
+PLAIN_NUMBER_HINT = ("нужно число в обычной записи: цифры 0–9 и, для дробей, запятая или "
+                     "точка (без «e», «_», пробелов, «inf»)")
+
+#: The longest organisation id: it becomes part of file names (reports, workbooks).
+ORG_ID_MAX_LENGTH = 64
+#: Device names Windows reserves: no file may be called so, in any case, with any extension
+#: (``con.html``, ``Lpt1.xlsx``).
+WINDOWS_RESERVED_NAMES: frozenset[str] = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+     *(f"lpt{i}" for i in range(1, 10))})
+#: Names of the report folder's own files and folders (``index.html``, ``manifest.json``,
+#: ``district.html``, ``graduates.html``, ``_work/``): a school's report may not take them
+#: (compared case-insensitively).
+BATCH_RESERVED_NAMES: frozenset[str] = frozenset(
+    {"index", "manifest", "district", "graduates", "_work"})
+#: Punctuation an organisation id may hold besides Latin and Cyrillic letters and digits 0–9.
+ORG_ID_PUNCTUATION = "-_."

@@ -62,7 +62,10 @@ def test_share_above_denominator_names_the_organisation(tmp_path, capsys):
     folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
                            measures=TINY_MEASURES + "2021-2022,sch-c,diagnostics,,25\n")
     code, _, err = run(capsys, "validate", folder)
-    assert code == 1 and "МБОУ Гамма ООШ (sch-c), 2021-2022" in err
+    n = TINY_MEASURES.count("\n") + 1
+    assert code == 1
+    assert (f"measures.csv, строка {n}, столбец «value»: ошибка: МБОУ Гамма ООШ (sch-c), "
+            "2021-2022") in err
 
 
 def test_indicators_csv_default_year(tiny, tmp_path, capsys):
@@ -147,3 +150,20 @@ def test_indicators_csv_writes_counts_as_whole_numbers(tiny, tmp_path, capsys):
     line = next(ln for ln in out.read_text(encoding="utf-8").splitlines()
                 if ln.startswith("2021-2022,district,,diagnostics_share,"))
     assert ",19,110," in line
+
+
+def test_errors_of_one_kind_are_capped(tmp_path, capsys):
+    """25 rows with the same mistake: 20 are printed, then one line counts the other 5; a
+    different kind of error is still printed."""
+    bad = "".join(f"{2030 + i}-{2031 + i},sch-a,excursions,,много\n" for i in range(25))
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES + bad + "2021-2022,sch-a,pupils,5,4\n")
+    code, _, err = run(capsys, "validate", folder)
+    first = TINY_MEASURES.count("\n") + 1
+    lines = err.splitlines()
+    value_lines = [ln for ln in lines if "столбец «value»:" in ln]
+    assert value_lines == [f"measures.csv, строка {n}, столбец «value»: ошибка: значение "
+                           "«много» не является числом" for n in range(first, first + 20)]
+    assert "… и ещё 5 таких же ошибок в файле measures.csv (столбец «value»)" in lines
+    assert any("неизвестный показатель «pupils»" in ln for ln in lines)
+    assert code == 1 and lines[-1] == "Данные не приняты: ошибок: 26, предупреждений: 2."

@@ -191,6 +191,31 @@ def test_overflow_is_reported_with_the_organisation(tmp_path):
     assert row(table, "diagnostics_share", "sch-c")["value"] == pytest.approx(25 / 20)  # not capped
 
 
+def test_overflow_names_the_line_of_the_numerator_total(tmp_path):
+    measures = TINY_MEASURES + "2021-2022,sch-c,diagnostics,,25\n"
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
+    ds = load_dataset(folder, RULES)
+    (problem,) = overflow_problems(compute_indicators(ds, ROADMAPS, ["2021-2022"]), ds, ROADMAPS)
+    assert (problem.file, problem.line, problem.column) == (
+        "measures.csv", TINY_MEASURES.count("\n") + 1, "value")
+
+
+def test_overflow_names_the_first_numerator_row_in_the_grades(tmp_path):
+    """Pupils given as a total (10), diagnostics by grade (4: outside 5–11; 6 + 6 = 12 inside):
+    each row is sane on its own, the share is not; the first row counted is named."""
+    measures = ("year,org_id,measure,grade,value\n"
+                "2021-2022,sch-a,students,,10\n"
+                "2021-2022,sch-a,diagnostics,4,9\n"
+                "2021-2022,sch-a,diagnostics,7,6\n"
+                "2021-2022,sch-a,diagnostics,6,6\n")
+    folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)
+    ds = load_dataset(folder, RULES)
+    table = compute_indicators(ds, ROADMAPS, ["2021-2022"])
+    (problem,) = overflow_problems(table, ds, ROADMAPS)
+    assert (problem.line, problem.column) == (4, "value")
+    assert "12 из 10" in problem.message
+
+
 def test_for_grades_limits_a_count_to_schools_with_those_grades(tmp_path):
     measures = TINY_MEASURES + "2021-2022,sch-b,psych_consultations,,4\n"
     folder = write_dataset(tmp_path / "d", organizations=TINY_ORGANIZATIONS, measures=measures)

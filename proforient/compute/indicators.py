@@ -303,7 +303,7 @@ def _compute_years(dataset: Dataset, roadmap: Roadmap, years: list[str],
 
 
 def overflow_problems(table: pd.DataFrame, dataset: Dataset, roadmaps: Roadmaps,
-                      file: str = "measures.csv") -> list[Problem]:
+                      file: str | None = None) -> list[Problem]:
     """Report shares whose numerator exceeds the denominator (a data error, never capped).
 
     Parameters
@@ -311,28 +311,65 @@ def overflow_problems(table: pd.DataFrame, dataset: Dataset, roadmaps: Roadmaps,
     table : pandas.DataFrame
         The output of :func:`compute_indicators`.
     dataset : Dataset
-        For the organisations' names.
+        For the organisations' names and the lines of the measures.
     roadmaps : Roadmaps
         For the indicators' titles and measures (of the roadmap that computed each year).
-    file : str
-        The file name to report.
+    file : str, optional
+        The file name to report (default: the file the measures were read from).
 
     Returns
     -------
     list of Problem
-        One error per (year, organisation, indicator) concerned, naming the organisation.
+        One error per (year, organisation, indicator) concerned, naming the organisation and,
+        when the dataset knows its lines, the line and column ``value`` of the numerator's row
+        in the measures file: its total row, or else its first row in the indicator's grades.
     """
+    file = file or dataset.files.get("measures", "measures.csv")
     shares = table[(table["scope"] == "org") & (table["kind"] == "share")]
     over = shares[shares["numerator"] > shares["denominator"]]
     names = dataset.organizations.set_index("org_id")["name"]
     problems = []
+    if over.empty:
+        return problems
+    rows_of = _measure_lines(dataset, set(over["org_id"].astype(str)))
     for _, r in over.iterrows():
         ind = roadmaps.definitions_for(r["year"]).indicator(r["indicator_id"])
         what = (f"«{ind.numerator.measure}» больше «{ind.denominator.measure}»"
                 if ind.numerator is not None else "числитель больше знаменателя")
+        line = (None if ind.numerator is None
+                else _numerator_line(rows_of, r["year"], r["org_id"], ind.numerator))
         problems.append(Problem(
-            file, None, None,
+            file, line, None if line is None else "value",
             f"{names.get(r['org_id'], r['org_id'])} ({r['org_id']}), {r['year']}: показатель "
             f"«{ind.title}» — {what} ({r['numerator']:g} из {r['denominator']:g}); "
             "проверьте данные организации"))
     return problems
+
+
+def _measure_lines(dataset: Dataset, org_ids: set[str]
+                   ) -> dict[tuple[str, str, str], list[tuple[int, int]]]:
+    """(year, org_id, measure) → [(grade or 0 for a total, line)] of the measures file, for
+    the organisations ``org_ids``."""
+    lines = dataset.lines.get("measures")
+    if lines is None:
+        return {}
+    m = dataset.measures
+    m = m[m["org_id"].astype(str).isin(org_ids).to_numpy()]
+    found: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for year, org_id, measure, grade, line in zip(
+            m["year"], m["org_id"], m["measure"], m["grade"], lines.reindex(m.index),
+            strict=True):
+        if pd.notna(line):
+            found.setdefault((str(year), str(org_id), str(measure)), []).append(
+                (TOTAL if pd.isna(grade) else int(grade), int(line)))
+    return found
+
+
+def _numerator_line(rows_of: dict, year: str, org_id: str, operand: Operand) -> int | None:
+    """The line of the numerator's total row (it wins over grades), else of its first row in
+    the operand's grades."""
+    rows = rows_of.get((str(year), str(org_id), operand.measure), [])
+    totals = [line for grade, line in rows if grade == TOTAL]
+    graded = [line for grade, line in rows if grade != TOTAL and operand.covers(grade)]
+    chosen = totals or graded
+    return min(chosen) if chosen else None

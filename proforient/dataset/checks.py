@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -13,15 +14,23 @@ from proforient.parameters.rules import Rules
 from proforient.problems import Problem
 from proforient.vocab import (
     ACADEMIC_YEAR_HINT,
+    BATCH_RESERVED_NAMES,
     DESTINATIONS,
     GRADES,
     GRADUATE_GRADES,
     KINDS,
+    MAX_COUNT,
+    MAX_COUNT_TEXT,
     MEASURES,
     OKSO_CODE,
+    ORG_ID_MAX_LENGTH,
+    ORG_ID_PUNCTUATION,
     PARTICIPANT_BASE,
+    PLAIN_NUMBER,
+    PLAIN_NUMBER_HINT,
     SUBJECTS,
     TERRITORIES,
+    WINDOWS_RESERVED_NAMES,
     Vocabulary,
     is_academic_year,
 )
@@ -99,23 +108,150 @@ def _per_category(series: pd.Series, func) -> pd.Series:
     return pd.Series(out, index=series.index)
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text.replace(",", ".")) if text != "" else np.nan
-    except ValueError:
+def plain_number(text: str) -> float:
+    """The value of a number written plainly (``12``, ``0,5``, ``-3``); NaN for anything else.
+
+    Refused: empty text, an exponent (``1e308``), ``inf``/``nan``, digit groups (``1_000``,
+    ``1 000``), digits of other scripts (``１２``) — all of which Python's ``float`` accepts.
+
+    >>> plain_number("0,5"), plain_number("12")
+    (0.5, 12.0)
+    >>> [plain_number(t) for t in ("1e3", "inf", "1_000", "１２", "")]
+    [nan, nan, nan, nan, nan]
+    """
+    if not PLAIN_NUMBER.fullmatch(text):
         return np.nan
+    return float(text.replace(",", "."))
+
+
+def looks_like_a_number(text: str) -> bool:
+    """Whether ``text`` is a number in some other writing (``1e5``, ``inf``, ``１２``)."""
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return any(c.isdigit() for c in text)
+    return True
+
+
+def count_problem(text: str) -> str | None:
+    """Why ``text`` is not a count the data can hold (Russian), or ``None`` when it is one.
+
+    A count is a plain non-negative number (:func:`plain_number`) not above
+    :data:`~proforient.vocab.MAX_COUNT`; whether it must be whole is checked by the caller.
+    """
+    if text == "":
+        return "пустое значение"
+    value = plain_number(text)
+    if np.isnan(value):
+        hint = f": {PLAIN_NUMBER_HINT}" if looks_like_a_number(text) else ""
+        return f"значение «{text}» не является числом{hint}"
+    if value < 0:
+        return f"отрицательное значение {text}"
+    if value > MAX_COUNT:
+        return (f"значение {text} больше {MAX_COUNT_TEXT}: такого количества не бывает, "
+                "проверьте, нет ли лишних цифр")
+    return None
 
 
 def _to_int(series: pd.Series) -> pd.Series:
-    numbers = _per_category(series, _number).astype(float)
-    whole = numbers.where(numbers == np.floor(numbers))
+    numbers = _per_category(series, plain_number).astype(float)
+    whole = numbers.where((numbers == np.floor(numbers)) & (numbers.abs() <= MAX_COUNT))
     return whole.astype("Int64")
+
+
+def _org_id_char_ok(char: str) -> bool:
+    return (char in ORG_ID_PUNCTUATION or (char.isascii() and char.isalnum())
+            or ("\u0400" <= char <= "\u04ff" and char.isalpha()))
+
+
+def _visible(char: str) -> str:
+    if char == " ":
+        return "пробел"
+    if char.isprintable() and not unicodedata.combining(char):
+        return f"«{char}»"
+    return f"U+{ord(char):04X}"
+
+
+def shown_org_id(org_id: str, limit: int = 40) -> str:
+    """An organisation id fit for a message: control characters written as ``U+0007``,
+    a long id cut after ``limit`` characters."""
+    text = "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in org_id)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def org_id_problem(org_id: str) -> str | None:
+    """Why ``org_id`` cannot name files (Russian), or ``None`` when it can.
+
+    An organisation id becomes part of file names (``<org_id>.html`` in the reports, the
+    collection workbooks), on Windows and macOS too. It may hold Latin and Cyrillic letters,
+    digits 0–9, ``-``, ``_`` and ``.``; it must not start or end with ``.``, be longer than
+    :data:`~proforient.vocab.ORG_ID_MAX_LENGTH` characters, be a Windows device name
+    (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM1``–``COM9``, ``LPT1``–``LPT9``, in any case,
+    with or without an extension) or one of the report folder's own names
+    (:data:`~proforient.vocab.BATCH_RESERVED_NAMES`). Two ids that differ only in letter case
+    are checked by :func:`check_organizations` (their files would be one file on Windows and
+    macOS). This is the rule every command relies on: ``validate`` refuses such ids, so
+    ``report`` and ``template`` never meet them.
+
+    >>> org_id_problem("sch-07") is None, org_id_problem("школа_1.2") is None
+    (True, True)
+    >>> org_id_problem("../evil")
+    'недопустимые символы: «/»; начинается с точки'
+    >>> org_id_problem("Con.txt")
+    'зарезервированное имя устройства в Windows (CON): файл с таким именем не создать'
+    """
+    if org_id == "":
+        return "пустой код организации"
+    reasons = []
+    bad = list(dict.fromkeys(c for c in org_id if not _org_id_char_ok(c)))
+    if bad:
+        reasons.append("недопустимые символы: " + ", ".join(_visible(c) for c in bad[:5])
+                       + (" и другие" if len(bad) > 5 else ""))
+    if org_id.startswith("."):
+        reasons.append("начинается с точки")
+    elif org_id.endswith("."):
+        reasons.append("кончается точкой (Windows отбрасывает её в имени файла)")
+    if len(org_id) > ORG_ID_MAX_LENGTH:
+        reasons.append(f"длиннее {ORG_ID_MAX_LENGTH} символов ({len(org_id)})")
+    device = org_id.split(".", 1)[0].casefold()
+    if device in WINDOWS_RESERVED_NAMES:
+        reasons.append(f"зарезервированное имя устройства в Windows ({device.upper()}): файл "
+                       "с таким именем не создать")
+    if org_id.casefold() in BATCH_RESERVED_NAMES:
+        reasons.append("совпадает с именем служебного файла отчётов ("
+                       + ", ".join(sorted(BATCH_RESERVED_NAMES)) + ")")
+    return "; ".join(reasons) or None
+
+
+def _check_org_ids(problems, name, frame) -> pd.Series:
+    """Organisation ids unusable as file names, and ids that differ only in letter case."""
+    reasons = _per_category(frame["org_id"], lambda v: None if v == "" else org_id_problem(v))
+    bad = reasons.notna()
+    _report(problems, name, frame, bad, "org_id",
+            lambda r: f"код организации «{shown_org_id(r['org_id'])}» нельзя сделать именем "
+                      f"файла: {reasons[r.name]}. Допустимы латинские и русские буквы, цифры, "
+                      f"«-», «_» и «.», не длиннее {ORG_ID_MAX_LENGTH} символов")
+    first: dict[str, tuple[str, int]] = {}
+    clash = pd.Series(False, index=frame.index)
+    for index, org_id, line in zip(frame.index, frame["org_id"], frame[_LINE], strict=True):
+        if org_id == "" or bad[index]:
+            continue
+        key = org_id.casefold()
+        seen = first.setdefault(key, (org_id, int(line)))
+        if seen[0] != org_id:
+            clash[index] = True
+            problems.append(Problem(
+                name, int(line), "org_id",
+                f"код организации «{org_id}» отличается от «{seen[0]}» (строка {seen[1]}) только "
+                "регистром букв: в Windows и macOS их файлы совпадут; сделайте коды разными"))
+    return bad | clash
 
 
 def check_organizations(name, frame, problems) -> pd.DataFrame:
     bad_id = frame["org_id"] == ""
     _report(problems, name, frame, bad_id, "org_id", "пустой код организации")
     _report_duplicates(problems, name, frame, ["org_id"], "org_id", "код организации")
+    unusable = _check_org_ids(problems, name, frame)
     _report(problems, name, frame, frame["name"] == "", "name",
             "пустое название организации", "warning")
     kind, _ = _check_vocab(problems, name, frame, "kind", KINDS, None, allow_empty=False)
@@ -123,6 +259,8 @@ def check_organizations(name, frame, problems) -> pd.DataFrame:
         "org_id": frame["org_id"], "name": frame["name"], "kind": kind,
         "settlement": frame["settlement"].replace("", pd.NA),
     })
+    # an id that cannot name a file is left out, so that nothing downstream (collect) uses it
+    out = out[~unusable.to_numpy()]
     return out.drop_duplicates("org_id").reset_index(drop=True).astype("string")
 
 
@@ -140,13 +278,10 @@ def check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
             lambda r: f"класс «{r['grade']}» должен быть целым числом от 1 до 11 или пустым "
                       "(итог по всем классам)")
     bad |= bad_grade
-    value = _per_category(frame["value"], _number).astype(float)
-    bad_value = value.isna() | (value < 0)
-    _report(problems, name, frame, bad_value, "value",
-            lambda r: ("пустое значение" if r["value"] == "" else
-                       f"значение «{r['value']}» не является числом"
-                       if np.isnan(_number(r["value"])) else
-                       f"отрицательное значение {r['value']}"))
+    value = _per_category(frame["value"], plain_number).astype(float)
+    reason = _per_category(frame["value"], count_problem)
+    bad_value = reason.notna()
+    _report(problems, name, frame, bad_value, "value", lambda r: reason[r.name])
     bad |= bad_value
     flags = _per_category(frame["measure"],
                           lambda m: m in MEASURES and MEASURES[m].group == "flag").astype(bool)
@@ -245,7 +380,34 @@ def check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFram
     out["destination"] = destination
     for col in ("institution", "specialty_code", "specialty_name", "study_region"):
         out[col] = frame[col].replace("", pd.NA).astype("string")
+    out[_LINE] = frame[_LINE]
     return out[~bad.to_numpy()].reset_index(drop=True)
+
+
+def check_graduates_within_enrolment(name, graduates, measures, problems) -> None:
+    """Graduates of grade 9 or 11 of a school and year above its enrolment of that grade.
+
+    ``graduates`` and ``measures`` are the checked tables (with their lines); the enrolment is
+    the by-grade ``students`` row (a total says nothing about grade 9 or 11; no row, no
+    check). The error is put on the first graduate row beyond the enrolment, column ``grade``.
+    """
+    students = measures[((measures["measure"] == "students")
+                         & measures["grade"].isin(GRADUATE_GRADES)).to_numpy()]
+    if students.empty or graduates.empty:
+        return
+    enrolled = {(str(y), str(o), int(g)): v for y, o, g, v in
+                students[["year", "org_id", "grade", "value"]].itertuples(index=False)}
+    keyed = graduates[graduates["grade"].isin(GRADUATE_GRADES).to_numpy()]
+    for (year, org_id, grade), rows in keyed.groupby(["year", "org_id", "grade"], sort=False):
+        base = enrolled.get((str(year), str(org_id), int(grade)))
+        if base is None or len(rows) <= base:
+            continue
+        first_extra = rows[_LINE].sort_values().iloc[int(base)]
+        problems.append(Problem(
+            name, int(first_extra), "grade",
+            f"{org_id}, {year}: выпускников {grade} класса — {len(rows)}, а показатель "
+            f"«students» за {grade} класс — {base:g}: выпускников не может быть больше, чем "
+            "обучающихся; лишние — с этой строки"))
 
 
 def _parse_subjects(name, frame, problems) -> tuple[pd.Series, pd.Series]:
@@ -280,7 +442,8 @@ def check_demand(name, frame, problems) -> pd.DataFrame:
     vacancies = _to_int(frame["vacancies"])
     bad_vac = (frame["vacancies"] != "") & (vacancies.isna() | (vacancies < 0)).fillna(True)
     _report(problems, name, frame, bad_vac, "vacancies",
-            lambda r: f"число вакансий «{r['vacancies']}» должно быть целым неотрицательным")
+            lambda r: f"число вакансий «{r['vacancies']}» должно быть целым неотрицательным "
+                      f"числом не больше {MAX_COUNT_TEXT}, записанным цифрами")
     bad |= bad_vac
     keyed = frame.assign(territory=territory)
     _report_duplicates([], name, keyed, ["territory", "code", "year"], "code", "")

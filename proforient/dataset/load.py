@@ -31,6 +31,7 @@ import pandas as pd
 from proforient.dataset.checks import (
     check_demand,
     check_graduates,
+    check_graduates_within_enrolment,
     check_measures,
     check_organizations,
 )
@@ -70,29 +71,42 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
 
     org_ids = None
     if tables["organizations"] is not None:
+        # the other tables are checked against every listed id, usable or not: an id that
+        # cannot name a file is reported once, in organizations, not in each of its rows
+        org_ids = set(tables["organizations"]["org_id"]) - {""}
         tables["organizations"] = check_organizations(names["organizations"],
                                                        tables["organizations"], problems)
-        org_ids = set(tables["organizations"]["org_id"].dropna())
     if tables["measures"] is not None:
         tables["measures"] = check_measures(names["measures"], tables["measures"], org_ids,
                                              problems)
     if tables["graduates"] is not None:
         tables["graduates"] = check_graduates(names["graduates"], tables["graduates"], org_ids,
                                                rules, problems)
+    if tables["measures"] is not None and tables["graduates"] is not None:
+        check_graduates_within_enrolment(names["graduates"], tables["graduates"],
+                                         tables["measures"], problems)
     if tables["demand"] is not None:
         tables["demand"] = check_demand(names["demand"], tables["demand"], problems)
     if tables["organizations"] is None or tables["measures"] is None:
         return None, problems
+    lines = {stem: tables[stem][_LINE] for stem in ("measures", "graduates")
+             if tables[stem] is not None}
     dataset = Dataset(
         path=folder,
         organizations=tables["organizations"],
         measures=tables["measures"].drop(columns=_LINE),
-        graduates=_or_empty(tables["graduates"], "graduates"),
+        graduates=_or_empty(_without_lines(tables["graduates"]), "graduates"),
         demand=_or_empty(tables["demand"], "demand"),
         problems=[p for p in problems if p.severity == "warning"],
         meta=meta,
+        lines=lines,
+        files=names,
     )
     return dataset, problems
+
+
+def _without_lines(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if table is None else table.drop(columns=_LINE)
 
 
 def _or_empty(table: pd.DataFrame | None, stem: str) -> pd.DataFrame:

@@ -41,6 +41,12 @@ class Dataset:
         Warnings (a loaded dataset has no errors).
     meta : dict
         The contents of ``dataset.yaml`` (``name``, ``synthetic``…), empty when absent.
+    lines : dict of str to pandas.Series
+        For ``measures`` and ``graduates``: the line of each row in its file, as an editor
+        shows it (header = line 1; a Parquet file's rows count from 1), indexed like the table,
+        so that a problem found later names the line. Empty for a dataset built by hand.
+    files : dict of str to str
+        The file each table was read from (``measures.csv`` or ``measures.parquet``).
     """
 
     path: Path
@@ -50,6 +56,8 @@ class Dataset:
     demand: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    lines: dict[str, pd.Series] = field(default_factory=dict, repr=False)
+    files: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

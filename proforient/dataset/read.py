@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 
@@ -12,7 +13,45 @@ import pandas as pd
 import yaml
 
 from proforient.dataset.model import _LINE, COLUMNS
-from proforient.problems import Problem
+from proforient.parameters.files import _in_russian as yaml_reason  # PyYAML's words in Russian
+from proforient.problems import Problem, os_error_reason, size_text
+
+# --------------------------------------------------------------------------------------------
+# Limits: a file far beyond any district's data is refused before it is read
+
+#: The largest table file read (CSV or Parquet, on disk). A region's 200,000 measure rows take
+#: about 8 MB; a file bigger than this is not a district's table (or it would exhaust memory).
+MAX_TABLE_BYTES = 50 * 1024 * 1024
+#: The most data rows a table may have.
+MAX_TABLE_ROWS = 1_000_000
+
+
+def _count_text(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def table_size_problem(path: Path) -> Problem | None:
+    """The error for a table file bigger than :data:`MAX_TABLE_BYTES`, told before reading it;
+    ``None`` when its size is fine (or it cannot be looked at: reading it will say why)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= MAX_TABLE_BYTES:
+        return None
+    return Problem(path.name, None, None,
+                   f"файл слишком большой: {size_text(size)}, а читаются таблицы до "
+                   f"{size_text(MAX_TABLE_BYTES)}; таблица района столько не занимает — "
+                   "проверьте, тот ли это файл")
+
+
+def _rows_problem(name: str, rows: int) -> Problem | None:
+    if rows <= MAX_TABLE_ROWS:
+        return None
+    return Problem(name, None, None,
+                   f"в файле {_count_text(rows)} строк данных, а читается не больше "
+                   f"{_count_text(MAX_TABLE_ROWS)}; проверьте, тот ли это файл")
+
 
 # --------------------------------------------------------------------------------------------
 # Reading files
@@ -59,10 +98,14 @@ def _as_categories(values: pd.Series) -> pd.Categorical:
 
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     name = path.name
+    too_big = table_size_problem(path)
+    if too_big is not None:
+        problems.append(too_big)
+        return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(name, None, None, f"файл не читается: {exc.strerror}"))
+        problems.append(Problem(name, None, None, f"файл не читается: {os_error_reason(exc)}"))
         return None
     data = _decode(raw, name, problems)
     if data is None:
@@ -70,12 +113,16 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not data.strip():
         problems.append(Problem(name, None, None, "файл пуст"))
         return None
+    too_long = _rows_problem(name, data.rstrip(b"\r\n").count(b"\n"))  # header not counted
+    if too_long is not None:
+        problems.append(too_long)
+        return None
     header = data.split(b"\n", 1)[0]
     sep = ";" if header.count(b";") > header.count(b",") else ","
     try:
-        # categorical columns parse as fast as pandas' own type inference and let every check
-        # run once per distinct value
-        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype="category", keep_default_na=False,
+        # every column as text, exactly as typed: parsing straight into categoricals let pandas
+        # infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, encoding="utf-8")
     except (pd.errors.ParserError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
@@ -87,8 +134,29 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     return frame
 
 
+def _float_text(value: float) -> str:
+    """A float as the CSV would write it: ``5`` for 5.0 (every digit kept: ``{:g}`` made
+    1234567 into ``1.23457e+06``), ``0.5``; ``inf`` and huge values stay non-plain numbers so
+    that the checks refuse them."""
+    if pd.isna(value):
+        return ""
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
 def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    too_big = table_size_problem(path)
+    if too_big is not None:
+        problems.append(too_big)
+        return None
     try:
+        import pyarrow.parquet as pq
+
+        too_long = _rows_problem(path.name, pq.read_metadata(path).num_rows)
+        if too_long is not None:  # a compressed file may hold far more rows than its size says
+            problems.append(too_long)
+            return None
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a broken file
         problems.append(Problem(path.name, None, None,
@@ -99,7 +167,7 @@ def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         values = frame[col]
         if pd.api.types.is_float_dtype(values):
             # 5.0 → "5": Parquet written from pandas turns nullable ints into floats
-            as_text = values.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+            as_text = values.map(_float_text)
         else:
             as_text = values.astype(object).where(values.notna(), "").astype(str)
         out[str(col).strip()] = as_text
@@ -154,16 +222,43 @@ def read_table(folder: Path, stem: str, required: bool,
 
 
 
+#: ``dataset.yaml`` holds a name and a flag or two; a bigger file is not metadata.
+MAX_META_BYTES = 1024 * 1024
+
+
 def read_meta(folder: Path, problems: list[Problem]) -> dict:
+    """Read the optional ``dataset.yaml``; a file that cannot be used is a warning (in
+    Russian, with the line when YAML names one) and the dataset goes on without it."""
     path = folder / "dataset.yaml"
     if not path.exists():
         return {}
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError):
-        problems.append(Problem(path.name, None, None, "файл не читается, не используется",
+
+    def unused(line: int | None, reason: str) -> dict:
+        problems.append(Problem(path.name, line, None, f"{reason}; файл не используется",
                                 "warning"))
         return {}
-    return meta if isinstance(meta, dict) else {}
 
-
+    try:
+        if path.stat().st_size > MAX_META_BYTES:
+            return unused(None, f"файл больше {size_text(MAX_META_BYTES)}: это не описание "
+                                "набора данных")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return unused(None, "файл не в кодировке UTF-8: сохраните его как UTF-8")
+    except OSError as exc:
+        return unused(None, f"файл не читается: {os_error_reason(exc)}")
+    try:
+        meta = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return unused(None if mark is None else mark.line + 1,
+                      f"файл не читается как YAML: {yaml_reason(exc)}")
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        # PyYAML builds dates and numbers itself: «2021-02-30» raises a bare ValueError
+        return unused(None, "в файле значение, которое не читается (например, несуществующая "
+                            "дата вроде 2021-02-30): возьмите его в кавычки")
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        return unused(None, "ожидался словарь YAML (строки вида «ключ: значение»)")
+    return meta

@@ -14,10 +14,17 @@ organisations), and writes the good workbooks into the dataset folder:
   stable order (catalogue order of measures, total first then grades; graduates in the sheet's
   order), where the organisation's old rows were (or after the last row of the same year);
 - the file keeps its separator, BOM and line endings;
-- every file changed is first copied to ``DATA_DIR/_backup/<timestamp>/``.
+- every file changed is first copied to ``DATA_DIR/_backup/<timestamp>/``;
+- the tables are written all or nothing: each is written beside its file first, then all are
+  moved into place; a failure on the way (disk full, a file open in Excel, Ctrl+C) leaves every
+  table as it was and removes the temporary files (:func:`~proforient.excel.merge.write_tables`).
 
 A broken workbook is reported with its file, sheet, cell and reason
-(:class:`WorkbookProblem`) and left out; the good ones are still collected.
+(:class:`WorkbookProblem`) and left out; the good ones are still collected. Each workbook is
+looked into before it is loaded (:mod:`proforient.excel.scan`): a file above 10 MB (50 MB
+unpacked) or with values below row 10,000 of a sheet is refused unread, and a formula without a
+computed value (a book saved by a program, never opened in Excel) is an error on its cell —
+read as empty, it would delete the value it replaces.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from proforient.dataset import Dataset
+from proforient.dataset.read import table_size_problem
 from proforient.excel.checks import (
     check_against_dataset,
     check_tables,
@@ -48,7 +56,7 @@ from proforient.excel.merge import (
 )
 from proforient.excel.workbook import Workbook, WorkbookProblem, read_workbook
 from proforient.parameters.rules import Rules
-from proforient.problems import InputError, Problem, errors_of
+from proforient.problems import InputError, Problem, errors_of, os_error_reason
 
 _TABLE_RU = {"measures": "показатели", "graduates": "выпускники"}
 
@@ -188,7 +196,14 @@ def _existing(data_dir: Path, orgs_file: Path, sentinel_org: str,
                                       "collect записывает только CSV: сохраните таблицу как "
                                       f"{stem}.csv и запустите снова")])
         path = data_dir / f"{stem}.csv"
-        raw[stem] = path.read_bytes() if path.exists() else None
+        too_big = table_size_problem(path)
+        if too_big is not None:  # before reading it whole
+            raise InputError([too_big])
+        try:
+            raw[stem] = path.read_bytes() if path.exists() else None
+        except OSError as exc:
+            raise InputError([Problem(path.name, None, None,
+                                      f"файл не читается: {os_error_reason(exc)}")]) from None
     dataset, problems = check_tables(orgs_file, raw["measures"], raw["graduates"],
                                       sentinel_org, rules)
     structural = [p for p in errors_of(problems) if p.line in (None, 1)]

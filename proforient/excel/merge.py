@@ -7,13 +7,14 @@ import datetime as dt
 import io
 import os
 import shutil
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from proforient.problems import InputError, Problem
+from proforient.problems import InputError, Problem, os_error_reason
 from proforient.vocab import MEASURES
 
 BACKUP_DIR = "_backup"
@@ -175,18 +176,48 @@ def backup_dir(data_dir: Path, now: dt.datetime) -> Path:
     return path
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def _stage(tmp: Path, data: bytes, like: Path) -> None:
+    """Write ``data`` into the new file ``tmp`` and flush it to disk; it gets the permissions
+    of ``like`` when that exists. A partial file is removed."""
+    try:
+        with open(tmp, "xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if like.exists():
+            shutil.copymode(like, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
+@dataclass
+class _Swap:
+    target: Path
+    staged: Path
+    aside: Path | None  # where the previous file waits until every table is in place
+
+
+def _restore(done: list[_Swap]) -> None:
+    """Undo the moves of ``done`` (latest first): every previous file back in its place."""
+    for swap in reversed(done):
+        if swap.aside is not None:
+            if swap.aside.exists():  # else the previous file never left its place
+                os.replace(swap.aside, swap.target)
+        elif not swap.staged.exists():  # a new table was moved in: take it out
+            swap.target.unlink(missing_ok=True)
 
 
 def write_tables(data_dir: Path, raw: dict[str, bytes | None],
                  blocks: dict[str, dict[tuple[str, str], list[dict]]], now: dt.datetime
                  ) -> tuple[list[Path], Path | None]:
-    """Render the changed tables, back the old files up and write the new ones.
+    """Render the changed tables, back the old files up and write the new ones, all or nothing.
+
+    Every new table is first written beside its file (a hidden ``.NAME.*.tmp``), then the
+    previous files are set aside and the new ones moved into place. When anything fails on the
+    way (disk full, a file locked by Excel, Ctrl+C) every previous file is put back, the
+    temporary files and this run's backup are removed and the error is raised: an
+    :class:`InputError` in Russian for a file error, any other exception as it is.
 
     Returns
     -------
@@ -202,22 +233,54 @@ def write_tables(data_dir: Path, raw: dict[str, bytes | None],
         data = render_table(parse_raw(raw[stem], stem), stem, blocks[stem])
         if data != raw[stem]:
             pending.append((data_dir / f"{stem}.csv", data))
-    written: list[Path] = []
     if not pending:
-        return written, None
+        return [], None
+    token = uuid.uuid4().hex[:8]
+    backup = backup_dir(data_dir, now) if any(p.exists() for p, _ in pending) else None
+    backup_root_existed = (data_dir / BACKUP_DIR).exists()
+    swaps: list[_Swap] = []
+    done: list[_Swap] = []
+    current = pending[0][0]
     try:
-        backup = None
-        for path, _ in pending:
-            if path.exists():
-                backup = backup or backup_dir(data_dir, now)
-                backup.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, backup / path.name)
+        if backup is not None:
+            backup.mkdir(parents=True)
+            for path, _ in pending:
+                current = path
+                if path.exists():
+                    shutil.copy2(path, backup / path.name)
         for path, data in pending:
-            write_atomically(path, data)
-            written.append(path)
-    except OSError as exc:
-        raise InputError([Problem(str(data_dir), None, None,
-                                  f"не удалось записать данные: {exc.strerror}")]) from None
-    return written, backup
-
-
+            current = path
+            swap = _Swap(path, path.with_name(f".{path.name}.{token}.tmp"),
+                         path.with_name(f".{path.name}.{token}.old") if path.exists() else None)
+            swaps.append(swap)
+            _stage(swap.staged, data, like=path)
+        for swap in swaps:
+            current = swap.target
+            done.append(swap)  # before the moves: an interrupt right after one is undone too
+            if swap.aside is not None:
+                os.replace(swap.target, swap.aside)
+            os.replace(swap.staged, swap.target)
+    except BaseException as exc:
+        reason = os_error_reason(exc) if isinstance(exc, OSError) else "работа прервана"
+        try:
+            _restore(done)
+        except OSError as again:
+            raise InputError([Problem(current.name, None, None,
+                                      f"не удалось записать данные ({reason}) и вернуть прежний "
+                                      f"файл на место ({os_error_reason(again)}): прежние версии "
+                                      f"таблиц — в {backup}")]) from None
+        for swap in swaps:
+            swap.staged.unlink(missing_ok=True)
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+            if not backup_root_existed:
+                shutil.rmtree(data_dir / BACKUP_DIR, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise InputError([Problem(current.name, None, None,
+                                      f"не удалось записать данные: {reason}; набор данных не "
+                                      "изменён (ни одна таблица не записана)")]) from None
+        raise
+    for swap in swaps:
+        if swap.aside is not None:
+            swap.aside.unlink(missing_ok=True)
+    return [path for path, _ in pending], backup

@@ -4,14 +4,20 @@ cell types, participants above enrolment)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 
+from proforient.dataset.checks import looks_like_a_number, plain_number
+from proforient.excel import scan as scanning
 from proforient.excel.layout import (
     CODE_COL,
     FIRST_GRADE_COL,
@@ -40,6 +46,7 @@ from proforient.vocab import (
     GRADES,
     MEASURES,
     PARTICIPANT_BASE,
+    PLAIN_NUMBER_HINT,
     is_academic_year,
 )
 
@@ -68,6 +75,36 @@ class WorkbookProblem(Problem):
 
 # --------------------------------------------------------------------------------------------
 # Reading one workbook
+
+
+@dataclass(frozen=True)
+class _Cell:
+    value: object
+    coordinate: str
+
+
+class _Sheet:
+    """The values of one sheet up to its last filled row, read once.
+
+    The workbook is opened in openpyxl's read-only mode (memory stays flat whatever the file),
+    where random access to a cell re-reads the sheet; the rows are therefore read once, only
+    the ``columns`` the layout uses, into a list of value tuples.
+    """
+
+    def __init__(self, ws, rows: int, columns: int) -> None:
+        self.title = ws.title
+        self._rows = ([tuple(r) for r in ws.iter_rows(min_row=1, max_row=rows, max_col=columns,
+                                                      values_only=True)] if rows else [])
+        self.max_row = len(self._rows)
+
+    def cell(self, row: int, column: int) -> _Cell:
+        values = self._rows[row - 1] if 1 <= row <= len(self._rows) else ()
+        value = values[column - 1] if column <= len(values) else None
+        return _Cell(value, f"{get_column_letter(column)}{row}")
+
+    def __getitem__(self, coordinate: str) -> _Cell:
+        column, row = coordinate_from_string(coordinate)
+        return self.cell(row, column_index_from_string(column))
 
 
 @dataclass
@@ -112,25 +149,42 @@ def _text(value) -> str | None:
     return None
 
 
+#: Beyond this a number cell is refused outright (the dataset's bound is far lower; this only
+#: keeps 1e308 from being written out as 309 digits).
+_HUGE = 1e15
+
+
 def _number_text(value) -> tuple[str | None, str | None]:
-    """A number cell → (text for the CSV, reason it is not a number)."""
+    """A number cell → (text for the CSV, reason it is not a number).
+
+    The text is a plain decimal number (the dataset's rule, :func:`plain_number`): a number
+    typed as text may have spaces between digit groups («1 000»), nothing else; the dataset's
+    checks then say whether it is a sane count.
+    """
     if isinstance(value, bool):
         return None, f"логическое значение {'ИСТИНА' if value else 'ЛОЖЬ'}, а нужно число " \
                      "(для да/нет — 1 или 0)"
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return None, "в ячейке дата, а нужно число: Excel принял введённое за дату; " \
                      "введите число заново в ячейку с числовым форматом"
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or abs(value) > _HUGE:
+            return None, f"число {value:g} слишком большое: проверьте, нет ли лишних цифр"
+        if float(value).is_integer():
+            return str(int(value)), None
+        return format(Decimal(repr(float(value))), "f"), None  # 1e-05 → 0.00001
     text = _text(value)
     if text is None:
         return None, f"значение «{value}» не является числом"
-    try:
-        float(text.replace(",", ".").replace(" ", ""))
-    except ValueError:
+    compact = text.replace(" ", "")
+    if np.isnan(plain_number(compact)):
+        if looks_like_a_number(compact):
+            return None, f"в ячейке «{text}»: {PLAIN_NUMBER_HINT}"
         return None, f"в ячейке текст «{text}», а нужно число"
-    return text.replace(" ", ""), None
+    return compact, None
 
 
-def _header_mismatch(ws: Worksheet, row: int, expected: dict[int, str]) -> tuple[int, str] | None:
+def _header_mismatch(ws: _Sheet, row: int, expected: dict[int, str]) -> tuple[int, str] | None:
     """First header cell of ``row`` that differs from ``expected``: (column, found text)."""
     for col, text in expected.items():
         found = ws.cell(row, col).value
@@ -139,7 +193,7 @@ def _header_mismatch(ws: Worksheet, row: int, expected: dict[int, str]) -> tuple
     return None
 
 
-def _check_header(book: Workbook, ws: Worksheet, row: int, expected: dict[int, str]) -> bool:
+def _check_header(book: Workbook, ws: _Sheet, row: int, expected: dict[int, str]) -> bool:
     """Report a moved or changed header; ``True`` when the header is where it must be."""
     mismatch = _header_mismatch(ws, row, expected)
     if mismatch is None:
@@ -160,14 +214,14 @@ def _check_header(book: Workbook, ws: Worksheet, row: int, expected: dict[int, s
     return False
 
 
-def _read_info(book: Workbook, wb, org_ids: set[str]) -> bool:
-    if SHEET_INFO not in wb.sheetnames:
+def _read_info(book: Workbook, wb, sheets: dict[str, _Sheet], org_ids: set[str]) -> bool:
+    if SHEET_INFO not in sheets:
         book.error(None, None,
                    f"нет листа «{SHEET_INFO}» (в книге листы: {', '.join(wb.sheetnames)}): это "
                    "не шаблон proforient или лист переименован — по нему определяется "
                    "организация")
         return False
-    ws = wb[SHEET_INFO]
+    ws = sheets[SHEET_INFO]
     ok = True
     for row, label in INFO_ROWS.values():
         if str(ws.cell(row, 1).value or "").strip() != label:
@@ -194,12 +248,12 @@ def _read_info(book: Workbook, wb, org_ids: set[str]) -> bool:
     return ok
 
 
-def _read_measures(book: Workbook, wb) -> None:
-    if SHEET_MEASURES not in wb.sheetnames:
+def _read_measures(book: Workbook, wb, sheets: dict[str, _Sheet]) -> None:
+    if SHEET_MEASURES not in sheets:
         book.error(None, None, f"нет листа «{SHEET_MEASURES}» (в книге листы: "
                                f"{', '.join(wb.sheetnames)}): не переименовывайте листы")
         return
-    ws = wb[SHEET_MEASURES]
+    ws = sheets[SHEET_MEASURES]
     if not _check_header(book, ws, MEASURES_HEADER_ROW, MEASURES_HEADERS):
         return
     columns = [*((FIRST_GRADE_COL + g - 1, g) for g in GRADES), (TOTAL_COL, None)]
@@ -241,13 +295,13 @@ def _check_participants(book: Workbook, sheet: str,
                            "участников не может быть больше, чем обучающихся")
 
 
-def _read_graduates(book: Workbook, wb, required: bool) -> None:
-    if SHEET_GRADUATES not in wb.sheetnames:
+def _read_graduates(book: Workbook, wb, sheets: dict[str, _Sheet], required: bool) -> None:
+    if SHEET_GRADUATES not in sheets:
         if required:
             book.error(None, None, f"нет листа «{SHEET_GRADUATES}» (в книге листы: "
                                    f"{', '.join(wb.sheetnames)}): не переименовывайте листы")
         return
-    ws = wb[SHEET_GRADUATES]
+    ws = sheets[SHEET_GRADUATES]
     fields = list(GRADUATE_FIELDS)
     expected = dict(enumerate([*GRADUATE_FIELDS.values(), *SUBJECT_HEADERS.values()], start=1))
     if not _check_header(book, ws, GRADUATES_HEADER_ROW, expected):
@@ -284,8 +338,24 @@ def _read_graduates(book: Workbook, wb, required: bool) -> None:
             book.graduates.append(record)
 
 
+#: The sheets collect reads, and how many columns of each.
+_SHEET_COLUMNS = {
+    SHEET_INFO: 2,
+    SHEET_MEASURES: TOTAL_COL,
+    SHEET_GRADUATES: len(GRADUATE_FIELDS) + len(SUBJECT_HEADERS),
+}
+FORMULA_WITHOUT_VALUE = ("в ячейке формула без вычисленного значения (книгу сохранила программа, "
+                         "а не Excel): откройте книгу в Excel и сохраните её — Excel вычислит "
+                         "формулы; или введите вместо формулы число")
+
+
 def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbook:
     """Read one workbook with the workbook-specific checks (no dataset rules yet).
+
+    The file is looked into first (:func:`~proforient.excel.scan.scan_workbook`): a file too big,
+    or a sheet with values beyond :data:`~proforient.excel.scan.MAX_SHEET_ROWS` rows, is refused
+    before it is loaded; a formula without a computed value is an error on its cell (the
+    workbook is not collected: the cell would read as empty and delete the value it replaces).
 
     Parameters
     ----------
@@ -302,19 +372,38 @@ def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbo
         The values with their cells, and the problems found.
     """
     book = Workbook(path.name)
+    scan = scanning.scan_workbook(path, tuple(_SHEET_COLUMNS))
+    if scan.problem is not None:
+        book.error(None, None, scan.problem)
+        return book
+    for sheet, seen in scan.sheets.items():
+        if seen.problem is not None:
+            book.error(sheet, None, seen.problem)
+    if book.failed:
+        return book
     try:
-        wb = load_workbook(path, data_only=True)
+        if not scan.readable:
+            raise zipfile.BadZipFile
+        wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken or foreign file
         book.error(None, None, f"книга не открывается ({type(exc).__name__}): файл повреждён "
                                "или это не книга Excel .xlsx")
         return book
     try:
-        if _read_info(book, wb, org_ids):
+        # a sheet the look did not find (a part named unusually) is read up to the limit
+        sheets = {name: _Sheet(wb[name], scan.sheets[name].last_row if name in scan.sheets
+                               else scanning.MAX_SHEET_ROWS, columns)
+                  for name, columns in _SHEET_COLUMNS.items() if name in wb.sheetnames}
+        for name, seen in scan.sheets.items():
+            for coord in seen.formulas:
+                book.error(name, coord, FORMULA_WITHOUT_VALUE)
+            if seen.formula_count > len(seen.formulas):
+                book.error(name, None, f"и ещё {seen.formula_count - len(seen.formulas)} ячеек "
+                                       "с формулами без вычисленного значения")
+        if _read_info(book, wb, sheets, org_ids):
             book.identified = True
-            _read_measures(book, wb)
-            _read_graduates(book, wb, required=book.org_id in school_ids)
+            _read_measures(book, wb, sheets)
+            _read_graduates(book, wb, sheets, required=book.org_id in school_ids)
     finally:
         wb.close()
     return book
-
-
