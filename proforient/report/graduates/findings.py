@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -63,13 +64,14 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
                    + join_words([short[o] for o in worst.index[:5]])
                    + (f" и ещё {len(worst) - 5}" if len(worst) > 5 else "") + ".")
     supply = a.supply.table
-    gaps = supply.dropna(subset=["gap"])
-    gaps = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False)
+    gaps = shortfalls(supply[supply["year"] == a.year], pub, k)
     if len(gaps):
         top = gaps.iloc[0]
         territory = "района" if top["territory"] == "district" else "республики"
-        out.append(f"Больше всего вакансий без поступивших — «{top['ugs_name']}» (список "
-                   f"{territory}: вакансий {count(top['vacancies'])}).")
+        out.append(Markup("Больше всего вакансий, на которые не пришли выпускники района, — "
+                          "«{}» (список {}: вакансий {}, поступили {}).").format(
+            top["ugs_name"], territory, count(top["vacancies"]),
+            _count(pub, k.on_list(top["territory"], top["ugs_code"]))))
     steps = []
     if len(low):
         steps.append("обсудить с этими школами выбор профиля, ЕГЭ и специальности")
@@ -81,17 +83,27 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
     return out[:6]
 
 
+def shortfalls(supply: pd.DataFrame, pub: Published, k: Keys) -> pd.DataFrame:
+    """Groups with more vacancies than entrants on the list, the widest gap first — only where
+    the page shows the entrants (a ranking by a hidden count would tell something of it)."""
+    shown = [pub.visible(k.on_list(t, g)) for t, g in
+             zip(supply["territory"], supply["ugs_code"], strict=True)]
+    rows = supply[np.asarray(shown, dtype=bool) & supply["gap"].notna()]
+    return rows[rows["gap"] > 0].sort_values(["gap", "ugs_code"], ascending=[False, True])
+
+
 def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys
                  ) -> tuple[list, list]:
     """Notes and steps of one territory's supply and demand."""
     notes, steps = [], []
     name = "района" if territory == "district" else "республики"
     gaps = part.dropna(subset=["gap"])
-    short = gaps[gaps["gap"] > 0].sort_values("gap", ascending=False).head(3)
+    short = shortfalls(part, pub, k).head(3)
     if len(short):
-        notes.append(f"Список {name}: больше всего вакансий без поступивших — " + join_words(
-            [f"«{r.ugs_name}» (вакансий {count(r.vacancies)})" for r in short.itertuples()])
-            + ".")
+        notes.append(f"Список {name}: больше всего вакансий, на которые не пришли выпускники "
+                     "района, — " + join_words(
+                         [f"«{r.ugs_name}» (вакансий {count(r.vacancies)})"
+                          for r in short.itertuples()]) + ".")
         steps.append("Рассказать выпускникам о специальностях групп: "
                      + join_words([f"«{n}»" for n in short["ugs_name"]])
                      + " (встречи с работодателями, профпробы, целевое обучение).")
