@@ -104,7 +104,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_indicators(args: argparse.Namespace) -> int:
     """Write the indicator table of one year (CSV or XLSX by the suffix)."""
     from proforient import pipeline
-    from proforient.excel.export import indicators_russian, write_table
+    from proforient.excel.export import ANALYST_ONLY, indicators_russian, write_table
 
     results = pipeline.run(args.data_dir)
     dataset = results.dataset
@@ -114,13 +114,15 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     counts = {c: table[c].round().astype("Int64") for c in ("numerator", "denominator")}
     write_table(table.assign(**counts), output,
                 sheets={"Показатели": indicators_russian(table, dataset,
-                                                         results.params.roadmaps)})
+                                                         results.params.roadmaps)},
+                notice=ANALYST_ONLY)
     orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
     print(f"Показатели за {year} → {output} (показателей: {table['indicator_id'].nunique()}; "
           f"организаций: {orgs} и район)")
     if dataset.problems:
         print(f"Предупреждений в данных: {len(dataset.problems)} "
               f"(подробно: proforient validate {args.data_dir})", file=sys.stderr)
+    print(f"Внимание: {ANALYST_ONLY}", file=sys.stderr)
     return 0
 
 
@@ -133,11 +135,15 @@ def cmd_alignment(args: argparse.Namespace) -> int:
     results = pipeline.run(args.data_dir)
     year = _pick_year(results.dataset, args.year)
     aligned = results.aligned[results.aligned["year"] == year]
-    write_table(aligned[ALIGNMENT_COLUMNS], args.output)
+    write_table(aligned[ALIGNMENT_COLUMNS], args.output,
+                notice="Сведения о каждом выпускнике (персональные данные): только для "
+                       "аналитика, не публикуйте и не пересылайте.")
     unresolved = int((aligned["resolved_by"] == "unresolved").sum())
     print(f"Выпускники {year}: {len(aligned)} строк → {args.output}")
     if unresolved:
-        print(f"Не распознано специальностей: {unresolved} (список — в отчёте по выпускникам)")
+        print(f"Не распознано специальностей: {unresolved} (строки с resolved_by = "
+              "unresolved; полный список названий — в _work/specialty-review.csv после "
+              "proforient report)")
     print("Внимание: таблица содержит сведения о каждом выпускнике (персональные данные). "
           "Она только для аналитика: не публикуйте и не пересылайте её.", file=sys.stderr)
     return 0

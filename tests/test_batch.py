@@ -20,7 +20,13 @@ from proforient.batch.kernel import ensure_kernel
 from proforient.batch.run import (
     run_report,
 )
-from proforient.batch.safety import check_html, find_graduate_id, graduate_id_pattern
+from proforient.batch.safety import (
+    Guard,
+    check_html,
+    find_graduate_id,
+    graduate_id_pattern,
+    machine_paths,
+)
 from proforient.cli import main
 from proforient.problems import InputError
 from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
@@ -33,7 +39,7 @@ GRADUATE_IDS = ["g-secret-1", "g-secret-2", "g-secret-3"]
 GRADUATES = GRADUATES_HEADER + (
     "2021-2022,sch-a,g-secret-1,9,,,10 класс,,,,\n"
     "2021-2022,sch-b,g-secret-2,11,технологический,,ВУЗ,,09.03.01,,республика\n"
-    "2021-2022,sch-x,g-secret-3,9,,,СПО,,,Сварщик,\n"
+    "2021-2022,sch-x,g-secret-3,9,,,СПО,,,Пётр с Лесной 5,\n"
 )
 SCHOOLS = ["sch-a", "sch-b", "sch-c", "nosh", "sch-x", "sch-fail"]
 SOURCE_MARKER = "FIXTURE-SOURCE-7f3a"  # a comment in every fixture notebook's code
@@ -122,6 +128,11 @@ def test_html_is_clean(full_run):
 def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     work = full_run.out_dir / "_work"
     assert (work / "README.txt").is_file()
+    # the full list of typed names, the one typed for a single graduate too, stays here
+    review = (work / "specialty-review.csv").read_text(encoding="utf-8")
+    assert review.splitlines()[0].startswith("Как написано,Выпускников")
+    assert "Пётр с Лесной 5,1" in review
+    assert any("specialty-review.csv" in w for w in full_run.warnings)
     assert "шум для аналитика" in (work / "sch-a.ipynb").read_text(encoding="utf-8")
     failed = nbformat.read(work / "sch-fail.ipynb", as_version=4)
     assert any(o.get("output_type") == "error" for c in failed.cells for o in c.get("outputs", []))
@@ -178,6 +189,34 @@ def test_graduate_id_pattern_whole_words_only():
     assert graduate_id_pattern(["1", "22"]) is None
     assert check_html('<img src="files/chart.png">', None).startswith("картинка «files/chart.png»")
     assert check_html('<img src="data:image/png;base64,AA">', None) is None
+
+
+def test_safety_net_reads_html_as_a_browser_does():
+    # a school's name that looks like markup is text once escaped — in a heading and in alt
+    name = "МБОУ &lt;img src=x onerror=alert(1)&gt; СОШ"
+    page = (f"<h1>{name}</h1><figure><img alt=\"Положение {name}\" "
+            'src="data:image/svg+xml;base64,PHN2Zz4="></figure>')
+    assert check_html(page, None) is None
+    assert check_html('<img alt="x" src=x onerror=alert(1)>', None).startswith("картинка «x»")
+    assert "внешний файл" in check_html('<script src="https://cdn.example/x.js"></script>', None)
+    assert "внешний файл" in check_html('<link rel="stylesheet" href="//cdn.example/x.css">', None)
+    assert check_html('<a href="sch-01.html">школа</a><a href="#top">наверх</a>', None) is None
+    pattern = graduate_id_pattern(["g-secret-9"])
+    assert check_html('<img alt="g-secret-9" src="data:,">', pattern).startswith("в отчёте найден")
+    assert check_html("<style>/* g-secret-9 */</style><p>ok</p>", pattern) is None
+
+
+def test_safety_net_refuses_the_analysts_folders(tmp_path):
+    data = tmp_path / "Данные района"
+    paths = machine_paths(data)
+    reason = check_html(f"<p>Файл {data}/measures.csv не найден</p>", None, paths)
+    assert reason.startswith("в отчёте указана папка компьютера аналитика")
+    assert check_html("<pre>/home/analyst/work/measures.csv</pre>", None, []) is not None
+    assert check_html(r"<p>C:\Users\Анна\Desktop\данные</p>", None, []) is not None
+    assert check_html("<p>доля 5/11 классов, 2021/2022</p>", None, paths) is None
+    guard = Guard(graduate_id_pattern(["g-secret-9"]), tuple(paths))
+    assert guard.mask(f"ошибка в {data}/x.csv у g-secret-9") == \
+        "ошибка в …/x.csv у [код выпускника]"
 
 
 # --------------------------------------------------------------------------------------------

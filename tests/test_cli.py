@@ -108,10 +108,13 @@ def test_xlsx_has_russian_sheet_and_no_formulas(tmp_path, capsys):
     hostile = TINY_ORGANIZATIONS.replace("МБОУ Альфа СОШ", '"=HYPERLINK(""http://x"",""a"")"')
     folder = write_dataset(tmp_path / "d", organizations=hostile, measures=TINY_MEASURES)
     out = tmp_path / "i.xlsx"
-    code, _, _ = run(capsys, "indicators", folder, "--output", out)
+    code, _, err = run(capsys, "indicators", folder, "--output", out)
     assert code == 0
     book = load_workbook(out)
-    assert book.sheetnames == ["Показатели", "data"]
+    # small counts of graduates per school: the book says first that it is not to be shared
+    assert book.sheetnames == ["Не для публикации", "Показатели", "data"]
+    assert "Не публикуйте" in book["Не для публикации"]["A2"].value
+    assert "только для аналитика" in err
     sheet = book["Показатели"]
     headers = [c.value for c in sheet[1]]
     assert "Показатель" in headers and "Статус" in headers and "Организация" in headers

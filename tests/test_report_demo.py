@@ -43,9 +43,30 @@ def test_reports_hide_code_and_identify_no_graduate(rendered):
         assert not pattern.search(text), page.name
         assert "get_context(" not in text and "import " not in text, page.name  # code hidden
         assert "Traceback" not in text and "Warning" not in text, page.name
+        for folder in (DEMO_DATA_DIR.resolve(), DEMO_DATA_DIR.resolve().parent.parent, out):
+            assert str(folder) not in text, (page.name, folder)  # no folder of this machine
 
 
 def test_demo_reports_say_the_data_are_synthetic(rendered):
     _, out = rendered
     for name in ("index.html", "district.html", "graduates.html", "sch-01.html"):
         assert "синтетич" in (out / name).read_text(encoding="utf-8").lower(), name
+
+
+@pytest.mark.slow
+def test_a_school_named_like_markup_gets_its_report_escaped(tmp_path):
+    from tests.conftest import HOSTILE, write_small_district
+
+    name = "МБОУ <img src=x onerror=alert(1)> СОШ"
+    data = write_small_district(tmp_path / "data")
+    orgs = data / "organizations.csv"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace(f'"{HOSTILE}"', f'"{name}"'),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", str(data), "--schools", "sch-x", "--jobs", "1", "--out", str(out)]) == 0
+    page = (out / "sch-x.html").read_text(encoding="utf-8")
+    assert "МБОУ &lt;img src=x onerror=alert(1)&gt; СОШ" in page
+    assert "<img src=x" not in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index and "<img src=x" not in index
+    assert str(tmp_path) not in page + index  # no folder of the analyst's machine

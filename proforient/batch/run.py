@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from proforient import __version__
+from proforient.batch.analyst import write_analyst_files
 from proforient.batch.executors import make_executor
 from proforient.batch.index import WORK_README, render_index
 from proforient.batch.jobs import (
@@ -86,7 +87,7 @@ from proforient.batch.outputs import (
     read_manifest,
     swap,
 )
-from proforient.batch.safety import check_html, checkable, graduate_id_pattern, mask_ids
+from proforient.batch.safety import Guard, checkable, graduate_id_pattern, machine_paths
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem
 from proforient.report.context import build_context, save_context
@@ -277,6 +278,7 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
             (work / "README.txt").write_text(WORK_README, encoding="utf-8")
             # the facts and every report's publication decision, once for the whole batch
             prepare(context)
+            warnings += write_analyst_files(context, work)
             snapshot = save_context(context, private / "context.pickle")
             base = {"data_dir": dataset_path, "year": year, "snapshot": str(snapshot)}
             district_title, graduates_title = (DISTRICT_REPORTS[k][0]
@@ -294,8 +296,10 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
                  for i, org_id in enumerate(chosen)]
             batch = BatchSetup(snapshot=snapshot, private=private, work=work,
                            notebooks_dir=notebooks_dir, timeout=timeout)
-            results = _run_jobs(job_list, runner, batch, staging, pattern, generated,
-                                progress)
+            guard = Guard(pattern, tuple(machine_paths(
+                dataset_path, notebooks_dir, out_dir, out_dir.parent, staging, private,
+                tempfile.gettempdir())))
+            results = _run_jobs(job_list, runner, batch, staging, guard, generated, progress)
         runner.close()
 
         previous = read_manifest(out_dir) if schools is not None else None
@@ -367,9 +371,8 @@ def _notebook_problems(notebooks_dir: Path, with_schools: bool) -> list[Problem]
     return problems
 
 
-def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path,
-              pattern: re.Pattern[str] | None, generated: str,
-              progress: bool) -> list[JobResult]:
+def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path, guard: Guard,
+              generated: str, progress: bool) -> list[JobResult]:
     """Run the jobs with ``executor``; check and write each report in this thread as it comes.
 
     Everything but running the notebooks is done here, the same way for every executor: the
@@ -389,7 +392,7 @@ def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path,
             if job.name in results:  # an executor must not return a job twice; never publish it
                 log.error("%s: result received twice, the second is ignored", job.name)
                 continue
-            results[job.name] = _finish(job, outcome, staging, batch.work, pattern, generated)
+            results[job.name] = _finish(job, outcome, staging, batch.work, guard, generated)
             bar.set_postfix_str(job.name, refresh=False)
             bar.update()
     finally:
@@ -398,12 +401,12 @@ def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path,
         if job.name not in results:
             results[job.name] = _finish(job, Outcome(
                 job.name, error="сбой пакетного запуска: исполнитель не вернул результат"),
-                staging, batch.work, pattern, generated)
+                staging, batch.work, guard, generated)
     return [results[job.name] for job in job_list]
 
 
-def _finish(job: Job, outcome: Outcome, staging: Path, work: Path,
-            pattern: re.Pattern[str] | None, generated: str) -> JobResult:
+def _finish(job: Job, outcome: Outcome, staging: Path, work: Path, guard: Guard,
+            generated: str) -> JobResult:
     """Write what one job produced and say whether its report is published."""
     result = JobResult(name=job.name, kind=job.kind, title=job.title,
                        parameters=public_parameters(job.parameters), generated=generated,
@@ -417,7 +420,7 @@ def _finish(job: Job, outcome: Outcome, staging: Path, work: Path,
         if outcome.error is not None or outcome.page is None:
             result.error = outcome.error or "сбой пакетного запуска: нет ни отчёта, ни ошибки"
         else:
-            reason = check_html(outcome.page, pattern)
+            reason = guard.check(outcome.page)
             if reason:
                 result.error = reason
             else:
@@ -430,5 +433,5 @@ def _finish(job: Job, outcome: Outcome, staging: Path, work: Path,
         log.error("%s: %s", job.name, traceback.format_exc())
         result.error = f"сбой пакетного запуска: {type(exc).__name__}: {exc}"
         result.status, result.output = "failed", None
-    result.error = mask_ids(result.error, pattern) if result.error else None
+    result.error = guard.mask(result.error) if result.error else None
     return result

@@ -52,8 +52,19 @@ def _booleans_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The first sheet of a workbook that holds small counts of people.
+NOTICE_SHEET = "Не для публикации"
+
+#: What the indicator table and the alignment table are (sheet, stderr).
+ANALYST_ONLY = ("Таблица только для аналитика управления образования: в ней числа выпускников "
+                "и учеников с ОВЗ по каждой школе, в том числе меньше 3 — по ним можно узнать "
+                "сведения о конкретных детях. Не публикуйте и не пересылайте её; для рассылки "
+                "есть отчёты proforient report, где такие числа скрыты.")
+
+
 def write_table(frame: pd.DataFrame, path: str | Path,
-                sheets: dict[str, pd.DataFrame] | None = None) -> Path:
+                sheets: dict[str, pd.DataFrame] | None = None, notice: str | None = None
+                ) -> Path:
     """Write ``frame`` to ``path``: CSV (UTF-8, comma) or XLSX by the file's suffix.
 
     Parameters
@@ -66,6 +77,9 @@ def write_table(frame: pd.DataFrame, path: str | Path,
     sheets : dict, optional
         For XLSX: extra sheets written *before* the main one, e.g. a Russian-headed view
         (``{"Показатели": russian_frame}``); the main table goes to a sheet named ``data``.
+    notice : str, optional
+        For XLSX: written on a first sheet :data:`NOTICE_SHEET`, in front of everything (a CSV
+        has no place for it: the command says it on stderr).
 
     Returns
     -------
@@ -89,6 +103,9 @@ def write_table(frame: pd.DataFrame, path: str | Path,
             main.to_csv(path, index=False, lineterminator="\n")
         else:
             with pd.ExcelWriter(path, engine="openpyxl") as writer:
+                if notice:
+                    pd.DataFrame({"Внимание": [notice]}).to_excel(
+                        writer, sheet_name=NOTICE_SHEET, index=False)
                 for name, sheet in (sheets or {}).items():
                     neutralise_formulas(_booleans_as_text(sheet)).to_excel(
                         writer, sheet_name=name, index=False)

@@ -10,7 +10,10 @@ peer groups, funnel positions or the district's figures (``COMPUTATIONS`` counts
 - :mod:`.funnels` — every school's position in the funnel plot of every share indicator;
 - :mod:`.participation` — participants by grade against pupils by grade;
 - :mod:`.destinations` — where the graduates went, by school and grade;
-- :mod:`.trends` — every share over the years, each change tested.
+- :mod:`.trends` — every share over the years, each change tested;
+- ``review`` — the typed specialty names of the year to review
+  (:func:`proforient.compute.specialties.review_list`): the graduates report shows the names
+  typed by enough graduates, the batch writes the whole list to the analyst's folder.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from proforient.compute.specialties import review_list
 from proforient.pipeline import Results
 from proforient.report.facts.destinations import admitted_tests, destinations
 from proforient.report.facts.funnels import funnel_curves, funnels
@@ -49,6 +53,8 @@ class DistrictFacts:
     graduates, ovz : DataFrame
         The people counted (:mod:`proforient.report.people`): personal data, used only to
         decide what may be published.
+    review : DataFrame
+        Every typed specialty name of the year that needs review (free text: for the analyst).
     """
 
     year: str
@@ -62,6 +68,7 @@ class DistrictFacts:
     trends: pd.DataFrame
     graduates: pd.DataFrame
     ovz: pd.DataFrame
+    review: pd.DataFrame
 
     def org(self, org_id: str) -> pd.Series:
         """The row of one organisation (``KeyError`` if absent)."""
@@ -110,4 +117,5 @@ def compute_facts(results: Results, year: str) -> DistrictFacts:
         graduates=graduate_people(results.aligned, results.dataset.graduates,
                                   results.params.rules),
         ovz=ovz_people(results.indicators),
+        review=review_list(results.aligned[results.aligned["year"] == year]),
     )

@@ -14,7 +14,6 @@ from proforient.compute.alignment import (
     study_location,
     supply_demand,
 )
-from proforient.compute.specialties import review_list
 from proforient.compute.stats import association_test
 from proforient.report.context import ReportContext
 from proforient.report.facts.scorecard import MISSING_INPUT
@@ -117,5 +116,5 @@ def analyse(ctx: ReportContext, min_group: int = 5) -> GraduatesAnalysis:
         association=association_test(contingency),
         location=study_location(aligned[aligned["year"] <= year],
                                 ctx.rules.study_region_places),
-        review=review_list(now),
+        review=facts.review,
     )
