@@ -90,11 +90,11 @@ def test_every_school_appears_and_the_failure_is_marked(full_run):
     assert failed.attempts == 1  # a notebook error is never retried
     index = full_run.index.read_text(encoding="utf-8")
     for org_id in SCHOOLS:
-        assert f"<code>{org_id}</code>" in index
-    row = next(line for line in index.splitlines() if "<code>sch-fail</code>" in line)
-    assert "ошибка" in row and "RuntimeError" in row and "href" not in row
-    assert index.count('<span class="ok">готов</span>') == len(SCHOOLS) - 1
-    assert "Отчёты по профориентации" in index and "2021-2022" in index
+        assert index.count(f'data-org="{org_id}"') == 1
+    row = next(line for line in index.splitlines() if 'data-org="sch-fail"' in line)
+    assert "отчёт не сформирован" in row and "RuntimeError" in row and "href" not in row
+    assert sum(f'href="{o}.html"' in index for o in SCHOOLS) == len(SCHOOLS) - 1
+    assert "Профориентация: отчёты за 2021‑2022 учебный год" in index
 
 
 def test_manifest(full_run):
@@ -341,7 +341,7 @@ def test_cli_subset_then_merge(tmp_path, capsys):
     assert set(index_links(out)) == {"district.html", "graduates.html", "sch-a.html",
                                      "sch-b.html"}
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "из предыдущего запуска" in index and "<code>sch-fail</code>" in index
+    assert "из предыдущего запуска" in index and 'data-org="sch-fail"' in index
     assert (out / "_work" / "sch-a.ipynb").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
 

@@ -53,6 +53,7 @@ def test_grade_bars_axis_fits_small_shares_and_the_target():
         assert any(abs(line.get_ydata()[0] - 0.10) < 1e-12 for line in ax.get_lines()
                    if len(line.get_ydata()) == 2)  # the target line is drawn
         assert {p.get_hatch() for p in ax.patches} == {"//"}
+        assert list(ax.get_xticks()) == [6, 7, 8]  # the grades drawn, not 1–11
 
 
 def test_funnel_plot_marks_the_school_labels_points_and_two_limit_styles():

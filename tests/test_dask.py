@@ -126,7 +126,7 @@ def test_failing_school_fails_in_both(runs):
         assert failed.error.startswith("ошибка в ячейке [") and "RuntimeError" in failed.error
         assert failed.attempts == 1  # a notebook error is never retried
         row = next(line for line in result.index.read_text(encoding="utf-8").splitlines()
-                   if "<code>sch-fail</code>" in line)
+                   if 'data-org="sch-fail"' in line)
         assert "ошибка" in row and "href" not in row
     # the analyst gets the failed notebook from the worker, with its traceback
     executed = (dask.out_dir / "_work" / "sch-fail.ipynb").read_text(encoding="utf-8")
@@ -188,7 +188,7 @@ def test_killed_worker_leaves_no_school_missing_or_twice(client, tmp_path):
     assert entries == names
     index = result.index.read_text(encoding="utf-8")
     for school in schools:
-        assert index.count(f"<code>{school}</code>") == 1
+        assert index.count(f'data-org="{school}"') == 1
     client.wait_for_workers(2, timeout=TIMEOUT)  # the cluster is whole again
 
 

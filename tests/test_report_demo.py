@@ -70,3 +70,28 @@ def test_a_school_named_like_markup_gets_its_report_escaped(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in index and "<img src=x" not in index
     assert str(tmp_path) not in page + index  # no folder of the analyst's machine
+
+
+def test_index_is_the_departments_landing_page(rendered):
+    from proforient import pipeline
+
+    _, out = rendered
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.index("Главное") < index.index("Отчёты района") < index.index("Школы")
+    assert "proforient " not in index and ".csv" not in index
+    # sch-01's row against the indicator table itself: its statuses of indicators with a
+    # target, and the one furthest below its target (relative shortfall)
+    table = pipeline.run(DEMO_DATA_DIR).indicators
+    mine = table[(table["year"] == "2021-2022") & (table["org_id"] == "sch-01")
+                 & table["target"].notna()]
+    counts = mine["status"].value_counts()
+    row = next(line for line in index.splitlines() if 'data-org="sch-01"' in line)
+    cells = re.findall(r'<td class="n">(\d+)</td>', row)
+    assert cells == [str(counts.get("met", 0)), str(counts.get("not_met", 0)),
+                     str(counts.get("no_data", 0))]
+    behind = mine[mine["status"] == "not_met"]
+    worst = behind.loc[((behind["target"] - behind["value"]) / behind["target"]).idxmax()]
+    assert "профпробы «Билет в будущее»" in row and worst["indicator_id"] == "bvb_trials_share"
+    # sortable without a server: an inline script, nothing loaded from outside
+    assert 'class="sortable"' in index and "<script>" in index and "src=" not in index
+    assert "@media print" in index

@@ -120,7 +120,7 @@ def test_no_demand_list_is_no_data_on_the_page(tmp_path):
     # sch-b: 6 graduates, none admitted — without the list even its 0 is not known to be 0
     cells = row(SchoolReport(ctx, "sch-b").scorecard().html,
                 "поступивших на востребованные специальности")
-    assert cells[2:5] == ["— / —", "нет", "? нет данных"]
+    assert cells[2:5] == ["— / —", "—", "? нет данных"]
     district = row(DistrictReport(ctx).district_totals().html,
                    "поступивших на востребованные специальности")
     assert district[2] == "—" and "нет данных" in district[4]
@@ -187,3 +187,13 @@ def test_nothing_technical_in_what_the_department_reads(demo_pages, small_pages)
 def test_demo_reports_say_the_data_are_synthetic_and_small_ones_do_not(demo_pages, small_pages):
     assert all("Данные синтетические" in html for html in demo_pages.values())
     assert not any("синтетические" in html for html in small_pages.values())
+
+
+def test_printed_pages_repeat_the_title_and_number_the_pages(small_pages):
+    page = small_pages["school:sch-a"]
+    assert '@top-left{content:"МБОУ Альфа СОШ · 2021-2022"' in page
+    assert "counter(page)" in page and "@page{size:A4" in page
+    # a hostile name cannot close the CSS string nor the style element
+    hostile = small_pages["school:sch-x"]
+    running = re.search(r'<style class="pf-running">(.*?)</style>', hostile).group(1)
+    assert "<" not in running and '\\3C script\\3E alert' in running

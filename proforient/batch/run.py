@@ -91,6 +91,7 @@ from proforient.batch.safety import Guard, checkable, graduate_id_pattern, machi
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem
 from proforient.report.context import build_context, save_context
+from proforient.report.landing import landing
 from proforient.report.publication import prepare
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,7 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
             (work / "README.txt").write_text(WORK_README, encoding="utf-8")
             # the facts and every report's publication decision, once for the whole batch
             prepare(context)
+            front = landing(context)
             warnings += write_analyst_files(context, work)
             snapshot = save_context(context, private / "context.pickle")
             base = {"data_dir": dataset_path, "year": year, "snapshot": str(snapshot)}
@@ -320,7 +322,8 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
 
         (staging / INDEX).write_text(render_index(
             results, dataset_name=dataset.name, year=year, generated=generated,
-            synthetic=dataset.synthetic), encoding="utf-8")
+            synthetic=dataset.synthetic, district=dataset.district, landing=front),
+            encoding="utf-8")
         described = runner.describe()
         manifest = {
             "generator": "proforient report", "version": __version__,

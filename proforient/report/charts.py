@@ -166,7 +166,7 @@ def grade_bars(ax: Axes, grades: Sequence[int], share: Sequence[float],
                district: Sequence[float], target: float | None) -> Axes:
     """A school's share by grade (hatched bars), the district's share by grade (markers) and
     the target (dotted line); the axis ends a little above the highest of them, so that small
-    shares stay readable."""
+    shares stay readable, and shows the grades given (from the lowest to the highest)."""
     grades = np.asarray(grades, dtype=int)
     ax.bar(grades, np.asarray(share, dtype=float), width=0.7, **BAR)
     ax.plot(grades, np.asarray(district, dtype=float), markersize=5, lw=1, **DISTRICT)
@@ -174,8 +174,9 @@ def grade_bars(ax: Axes, grades: Sequence[int], share: Sequence[float],
     if target is not None and not np.isnan(target):
         ax.axhline(float(target), **TARGET)
         marks.append([target])
-    ax.set_xticks(range(1, 12))
-    ax.set_xlim(0.4, 11.6)
+    shown = range(int(grades.min()), int(grades.max()) + 1) if len(grades) else range(1, 12)
+    ax.set_xticks(list(shown))  # the school's grades only: a primary school's 1–4
+    ax.set_xlim(shown.start - 0.6, shown.stop - 0.4)
     ax.set_ylim(0, _top(*marks))
     percent_axis(ax)
     return ax

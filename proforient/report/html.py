@@ -126,6 +126,8 @@ class Column:
     header: str
     numeric: bool = False
     nowrap: bool = False
+    #: the column of long names (an indicator's title): it gets the room, the numbers do not
+    wide: bool = False
 
 
 def table(columns: Sequence[Column | str], rows: Iterable[Sequence[Any]], *,
@@ -149,7 +151,8 @@ def table(columns: Sequence[Column | str], rows: Iterable[Sequence[Any]], *,
         A long table may break across printed pages (its header repeats).
     """
     cols = [c if isinstance(c, Column) else Column(c) for c in columns]
-    head = "".join(f"<th>{escape(c.header)}</th>" for c in cols)
+    head = "".join(f'<th class="w">{escape(c.header)}</th>' if c.wide
+                   else f"<th>{escape(c.header)}</th>" for c in cols)
     body = []
     for i, row in enumerate(rows):
         marked = highlight is not None and i < len(highlight) and highlight[i]

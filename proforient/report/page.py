@@ -41,13 +41,36 @@ def for_whom(ctx: ReportContext, who: str) -> str:
     return f"{district}: {who}" if district else who[:1].upper() + who[1:]
 
 
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that cannot end the string or the ``<style>``.
+
+    >>> css_string('Школа "№ 1" <b>')
+    '"Школа \\\\22 № 1\\\\22  \\\\3C b\\\\3E "'
+    """
+    out = []
+    for ch in str(text):
+        if ch.isalnum() or ch in " .,:;·—–-()«»№":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):X} ")
+    return '"' + "".join(out) + '"'
+
+
+def running_header(title: str) -> str:
+    """The title at the top of every printed page and the page number at its foot."""
+    return ('<style class="pf-running">@media print{@page{@top-left{content:'
+            + css_string(title) + ';font:8pt "DejaVu Sans",Arial,sans-serif;color:#55606e}'
+            '@bottom-right{content:counter(page) " / " counter(pages);'
+            'font:8pt "DejaVu Sans",Arial,sans-serif;color:#55606e}}}</style>')
+
+
 def header(ctx: ReportContext, title: str, subtitle: str) -> Html:
     """The top of a report: its title, whose it is, the year and date; a banner for demo data.
 
     The stylesheet comes first (in JupyterLab it styles the notebook; a rendered page carries
     it in its head and drops this copy).
     """
-    parts = [f'<style class="pf-style">{CSS}</style>',
+    parts = [f'<style class="pf-style">{CSS}</style>', running_header(f"{title} · {ctx.year}"),
              f"<header><h1>{escape(title)}</h1>",
              f'<p class="pf-meta">{escape(subtitle)}</p>',
              f'<p class="pf-meta">Учебный год {escape(ctx.year)} · '

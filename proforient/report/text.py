@@ -127,9 +127,10 @@ def value_text(value: Any, kind: str, *, scope: str = "org") -> str:
 
 
 def target_text(target: Any, kind: str, *, scope: str = "org") -> str:
-    """A target: «не менее 80 %», «да» (an organisation's flag), «не менее 1»; none → «нет»."""
+    """A target: «не менее 80 %», «да» (an organisation's flag), «не менее 1»; none → «—»
+    (the status says «без цели»)."""
     if is_missing(target):
-        return "нет"
+        return MISSING
     if kind == "flag" and scope == "org":
         return "да"
     if kind in ("share", "flag"):
@@ -149,3 +150,9 @@ def p_value_text(p: Any) -> str:
     if is_missing(p):
         return MISSING
     return "меньше 0,001" if p < 0.001 else _decimal(p, 3)
+
+
+def year_label(year: str) -> str:
+    """An academic year that does not break across lines: «2021‑2022» (non-breaking hyphen)."""
+    return str(year).replace("-", "\u2011")
+

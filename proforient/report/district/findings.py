@@ -36,7 +36,7 @@ def headline(totals: pd.DataFrame, grid: pd.DataFrame, funnels: pd.DataFrame,
     met = with_target[with_target["status"] == "met"]
     not_met = with_target[with_target["status"] == "not_met"]
     out = [f"Район достиг цели по {len(met)} из {len(with_target)} "
-           f"{plural(len(with_target), 'показателю', 'показателям', 'показателям')} дорожной "
+           f"{plural(len(with_target), 'показателя', 'показателей', 'показателей')} дорожной "
            f"карты с целью; не достиг — по {len(not_met)}."]
     schools = grid.groupby("indicator_id")
     worst = []
@@ -92,8 +92,12 @@ def totals_notes(totals: pd.DataFrame) -> tuple[list[str], list[str]]:
         notes.append(f"«{r.title}»: {_district_value(r)} при цели "
                      f"{target_text(r.target, r.kind, scope='district')}.")
     for r in totals[totals["orgs_reporting"] < totals["orgs_total"]].itertuples(index=False):
+        if r.orgs_reporting == 0:
+            notes.append(f"«{r.title}»: данных не сдала ни одна организация.")
+            continue
         notes.append(f"«{r.title}»: данные сдали {r.orgs_reporting} из {r.orgs_total} "
-                     "организаций — значение района по неполным данным.")
+                     f"{plural(int(r.orgs_total), 'организации', 'организаций', 'организаций')}"
+                     " — значение района по неполным данным.")
     if notes:
         steps.append("Разобрать недостигнутые цели с ответственными за профориентацию в "
                      "школах (раздел «Школы по всем показателям» показывает, где именно).")

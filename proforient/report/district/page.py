@@ -20,6 +20,7 @@ from proforient.report.text import (
     status_text,
     target_text,
     value_text,
+    year_label,
 )
 
 __all__ = ["DistrictReport"]
@@ -100,10 +101,13 @@ class DistrictReport(Report):
         return header(self.ctx, "Профориентация: отчёт по району",
                       for_whom(self.ctx, "все школы, детские сады и управление образования"))
 
+    def headline(self) -> list[str]:
+        """The sentences of «Главное» (the batch's landing page repeats them)."""
+        return findings.headline(self.totals, self.grid, self.funnels, self.gaps, self.short)
+
     def summary(self) -> Html:
         """«Главное»."""
-        return summary(findings.headline(self.totals, self.grid, self.funnels, self.gaps,
-                                         self.short))
+        return summary(self.headline())
 
     def district_totals(self) -> Html:
         """The district's value of every indicator against its target, with who reported."""
@@ -113,7 +117,7 @@ class DistrictReport(Report):
                          target_text(r.target, r.kind, scope="district"),
                          (status_text(r.status), f"st-{r.status}"),
                          f"{r.orgs_reporting} из {r.orgs_total}"])
-        body = [table([Column("№", numeric=True), "Показатель",
+        body = [table([Column("№", numeric=True), Column("Показатель", wide=True),
                        Column("Район", numeric=True), Column("Цель", nowrap=True),
                        Column("Статус", nowrap=True), Column("Сдали данные", numeric=True)],
                       rows, long=True)]
@@ -202,7 +206,7 @@ class DistrictReport(Report):
                                    for o in below) or "нет",
                          ", ".join(self.short[o] + ("*" if o in r.far_above else "")
                                    for o in above) or "нет"])
-        body = [table(["Показатель", Column("Район", numeric=True),
+        body = [table([Column("Показатель", wide=True), Column("Район", numeric=True),
                        Column("Школ", numeric=True), "Ниже границ", "Выше границ"], rows),
                 Markup('<p class="pf-note">* — за внешней границей: отличие почти наверняка '
                        "не случайно.</p>")]
@@ -295,9 +299,9 @@ class DistrictReport(Report):
                          target_text(current["target"] if current is not None else np.nan,
                                      "count"),
                          status_text(current["status"]) if current is not None else "—"])
-        body = [table([Column("№", numeric=True), "Мероприятие",
-                       *[Column(y, numeric=True) for y in years], Column("Цель", nowrap=True),
-                       Column("Статус", nowrap=True)], rows)]
+        body = [table([Column("№", numeric=True), Column("Мероприятие", wide=True),
+                       *[Column(year_label(y), numeric=True) for y in years],
+                       Column("Цель", nowrap=True), Column("Статус", nowrap=True)], rows)]
         notes, steps = findings.department_notes(data, self.ctx.year)
         return self._section(
             "department", lead="Что сделало само управление образования: районные семинары, "
@@ -314,7 +318,7 @@ class DistrictReport(Report):
             rows.append([str(number), title, str(len(names)),
                          ", ".join(names[:12]) + (f" и ещё {len(names) - 12}"
                                                   if len(names) > 12 else "")])
-        body = [table([Column("№", numeric=True), "Показатель",
+        body = [table([Column("№", numeric=True), Column("Показатель", wide=True),
                        Column("Без данных", numeric=True), "Кто не сдал"], rows, long=True)
                 ] if rows else []
         notes, steps = findings.gap_notes(gaps)

@@ -15,7 +15,7 @@ from proforient.report.graduates.publication import Keys
 from proforient.report.html import Column, Html, Section, figure, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
 from proforient.report.publish import MISSING
-from proforient.report.text import count, p_value_text, plural
+from proforient.report.text import count, p_value_text, plural, year_label
 
 __all__ = ["GraduatesReport"]
 
@@ -255,7 +255,8 @@ class GraduatesReport(Report):
         years = sorted(t["year"].unique())
         columns = ["Где учатся"]
         for y in years:
-            columns += [Column(f"{y}: чел.", numeric=True), Column(f"{y}: доля", numeric=True)]
+            columns += [Column(f"{year_label(y)}: чел.", numeric=True),
+                        Column(f"{year_label(y)}: доля", numeric=True)]
         rows = []
         for loc, label in STUDY_LOCATION_LABELS.items():
             row = [label]

@@ -34,6 +34,7 @@ from proforient.report.text import (
     percent,
     percent_points,
     target_text,
+    year_label,
 )
 from proforient.vocab import DESTINATIONS, KINDS, MEASURES
 
@@ -127,7 +128,8 @@ class SchoolReport(Report):
             css = "st-no_data" if c.hidden(ind) else f"st-{r.status}"
             rows.append([str(r.number), r.title, value, target_text(r.target, r.kind),
                          (status, css), c.district(ind), c.peers(ind)])
-        columns = [Column("№", numeric=True), "Показатель", Column("Школа", numeric=True),
+        columns = [Column("№", numeric=True), Column("Показатель", wide=True),
+                   Column("Школа", numeric=True),
                    Column("Цель", nowrap=True), Column("Статус", nowrap=True),
                    Column("Район: все школы", numeric=True), Column(self._peer_header(),
                                                                     numeric=True)]
@@ -284,7 +286,7 @@ class SchoolReport(Report):
         inds = [i for i in GRADUATE_INDICATORS if i in c.rows]
         rows = [[c.rows[i].title, c.value(i), c.of_how_many(i), c.district(i), c.peers(i)]
                 for i in inds]
-        body = [table(["Показатель", Column("Школа", numeric=True),
+        body = [table([Column("Показатель", wide=True), Column("Школа", numeric=True),
                        Column("Из скольких", numeric=True),
                        Column("Район: все школы", numeric=True),
                        Column(self._peer_header(), numeric=True)], rows)]
@@ -388,7 +390,7 @@ class SchoolReport(Report):
                                    "обучающихся учтено, по вертикали — доля. Пунктир — "
                                    "границы, в которых доля школы может оказаться просто по "
                                    "случайности; у маленьких школ они шире.")
-        body = [table(["Показатель", Column("Школа", numeric=True),
+        body = [table([Column("Показатель", wide=True), Column("Школа", numeric=True),
                        Column("Район: все школы", numeric=True), "Положение"], rows), chart]
         return self._section(
             "place",
@@ -408,7 +410,8 @@ class SchoolReport(Report):
         years = self.a.years
         titles = {i: self.cards.rows[i].title for i in t["indicator_id"].unique()
                   if i in self.cards.rows}
-        columns = ["Показатель", *[Column(y, numeric=True) for y in years],
+        columns = [Column("Показатель", wide=True),
+                   *[Column(year_label(y), numeric=True) for y in years],
                    Column("За год", numeric=True), Column("Изменение", nowrap=True)]
         rows, notes, steps, plotted = [], [], [], []
         for ind in [i for i in self.a.card["indicator_id"] if i in titles]:
@@ -522,7 +525,7 @@ class SchoolReport(Report):
                          f"от {percent(r.ci_low)} до {percent(r.ci_high)}"])
         if not rows:
             return Markup("")
-        return table(["Показатель", Column("Доля школы", numeric=True),
+        return table([Column("Показатель", wide=True), Column("Доля школы", numeric=True),
                       Column("Скорее всего лежит в пределах", nowrap=True)], rows,
                      caption="Насколько точны доли школы (при другом наборе учеников того же "
                              "размера доля могла бы оказаться в этих пределах — 95 % "
