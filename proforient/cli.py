@@ -1,4 +1,4 @@
-"""The ``proforient`` command (SPEC §8): a thin shell around the package's functions.
+"""The ``proforient`` command (README, «Команды»): a thin shell around the package's functions.
 
 Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error. Problems in
 the input are printed in Russian with file, line and column, never with a traceback; programming
@@ -18,7 +18,7 @@ from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem, capped_lines, errors_of
 from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
 
-# argparse's own words, in Russian: every message a user reads is Russian (SPEC §1).
+# argparse's own words, in Russian: every message a user reads is Russian.
 _ARGPARSE_RU = {
     "usage: ": "использование: ",
     "positional arguments": "аргументы",

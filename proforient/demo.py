@@ -1,4 +1,5 @@
-"""The synthetic demo district: a deterministic generator of ``data/demo/`` (SPEC §7).
+"""The synthetic demo district: a deterministic generator of ``data/demo/``
+(docs/data-contract.md, «Папка набора данных»).
 
 Everything here is invented: the district («Демонстрационный район»), its settlements, schools,
 colleges and universities, and every number. The *shape* follows a rural district of a Russian
@@ -33,7 +34,7 @@ Planted problems (the same for every seed), all in 2021-2022 unless said otherwi
 - ``sch-11`` has no pupils with disabilities in any year (``students_ovz`` = 0 and
   ``career_events_ovz`` = 0) → ``ovz_events_share`` is ``no_data`` (denominator 0).
 - ``sch-05`` reports ``proektoria`` as one total (empty grade) for grades 5–11 instead of by
-  grade; per SPEC §3.2 it is taken as it is (not a gap).
+  grade; a total is taken as it is (not a gap: docs/data-contract.md, «measures.csv»).
 - ``sch-20`` (the НОШ, grades 1–4) has no grades 5–11, so its diagnostics, Проектория and
   «Билет в будущее» shares have nothing to compute from; it does not report
   ``psych_consultations`` (it has no graduates).

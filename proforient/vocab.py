@@ -118,7 +118,8 @@ DESTINATIONS = Vocabulary(
     ],
 )
 
-#: Destinations that count as "entered a college or university" (SPEC §4, §5).
+#: Destinations that count as "entered a college or university" (docs/indicators.md,
+#: «Выпускники»).
 ADMITTED_DESTINATIONS: tuple[str, ...] = ("spo", "vo")
 
 SUBJECTS = Vocabulary(
@@ -204,7 +205,7 @@ INDICATOR_KINDS = Vocabulary(
 
 @dataclass(frozen=True)
 class Measure:
-    """A measure of the catalogue (SPEC §3.2).
+    """A measure of the catalogue (docs/data-contract.md, «measures.csv»).
 
     ``group`` is one of ``enrolment``, ``participants``, ``events``, ``flag``.
     """
@@ -250,7 +251,8 @@ MEASURES: dict[str, Measure] = {
     ]
 }
 
-#: Participants measure → the enrolment measure it cannot exceed (SPEC §3.2, "participants").
+#: Participants measure → the enrolment measure it cannot exceed (docs/data-contract.md,
+#: «measures.csv», errors).
 PARTICIPANT_BASE: dict[str, str] = {
     "diagnostics": "students",
     "proektoria": "students",

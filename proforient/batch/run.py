@@ -1,4 +1,4 @@
-"""The batch behind ``proforient report`` (SPEC §8, §10): execute the report notebooks with
+"""The batch behind ``proforient report`` (README, «Команды»): execute the report notebooks with
 papermill, render them to self-contained HTML with the code hidden, and write an index.
 
 How one run goes:
@@ -172,7 +172,7 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
                progress: bool = True, executor: str | Any | None = None,
                scheduler: str | None = None,
                shared_dir: str | Path | None = None) -> BatchResult:
-    """Execute the report notebooks, render them to HTML and write the index (SPEC §8).
+    """Execute the report notebooks, render them to HTML and write the index.
 
     Parameters
     ----------

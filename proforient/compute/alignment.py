@@ -1,23 +1,23 @@
-"""Graduate alignment with the profile, the ЕГЭ rule and the labour-market demand (SPEC §4, §5).
+"""Graduate alignment with the profile, the ЕГЭ rule and the labour-market demand.
 
-:func:`align_graduates` builds the per-graduate table (SPEC §8 ``alignment``);
+:func:`align_graduates` builds the per-graduate table (``proforient alignment``);
 :func:`graduate_indicator_counts` turns it into the numerators and denominators of the three
 graduate indicators; :func:`supply_demand`, :func:`profile_flows` and :func:`study_location` are
 the district analyses of the graduates report. Each analysis
 returns an :class:`Analysis`: the result ``table`` plus a ``sample`` that accounts for every
 graduate (who was counted, who was left out and why), so no graduate is dropped silently.
 
-Who is checked for what (SPEC §5):
+Who is checked for what (in words: docs/indicators.md, «Выпускники»):
 
 - profile and demand — graduates who entered a college or university (destination ``spo`` or
   ``vo``); the others get ``<NA>`` (not applicable). A college/university graduate whose
   specialty cannot be resolved gets ``profile_aligned`` and ``in_demand`` ``False``: they stay in
-  the denominators (SPEC §4) and are listed for the analyst
-  (:func:`~proforient.compute.specialties.review_list`);
+  the denominators (docs/indicators.md, «Три показателя выпускников») and are listed for the
+  analyst (:func:`~proforient.compute.specialties.review_list`);
 - the profile check further needs a *checked* profile (``checked: true`` in
   ``parameters/profiles.yaml``; the universal profile and an empty profile are not checked);
 - the ЕГЭ check — every grade-11 graduate with a checked profile, whatever the destination (the
-  denominator of ``ege_profile_match_share`` is all such graduates, SPEC §4). A grade-11 graduate
+  denominator of ``ege_profile_match_share`` is all such graduates). A grade-11 graduate
   with a checked profile and no ЕГЭ subjects recorded gets ``False``: a missing choice cannot be
   shown to match, and the graduate stays in the denominator.
 
@@ -39,8 +39,9 @@ from proforient.parameters.classifier import Classifier
 from proforient.parameters.rules import Rules
 from proforient.vocab import ADMITTED_DESTINATIONS, GRADUATE_GRADES, OKSO_CODE, normalise_key
 
-#: Columns of the per-graduate table, in the order of SPEC §8 (``proforient alignment``). A list,
-#: so that ``aligned[ALIGNMENT_COLUMNS]`` selects them (pandas reads a tuple as one key).
+#: Columns of the per-graduate table, in the order of ``proforient alignment``
+#: (docs/indicators.md, «Таблица по выпускникам»). A list, so that
+#: ``aligned[ALIGNMENT_COLUMNS]`` selects them (pandas reads a tuple as one key).
 ALIGNMENT_COLUMNS: list[str] = [
     "year",
     "org_id",
@@ -73,7 +74,8 @@ EXTRA_COLUMNS: list[str] = [
     "demand_covered",
 ]
 
-#: The graduate indicators computed here (ids of the roadmap, SPEC §4).
+#: The graduate indicators computed here (ids of the roadmap; docs/indicators.md,
+#: «Три показателя выпускников»).
 ADMITTED_BY_PROFILE = "admitted_by_profile_share"
 EGE_PROFILE_MATCH = "ege_profile_match_share"
 IN_DEMAND_CHOICE = "in_demand_choice_share"
@@ -198,7 +200,8 @@ def _prepare_demand(demand: pd.DataFrame, classifier: Classifier) -> pd.DataFram
             "canonical_code": classifier.canonical(code).where(~is_group),
             "ugs_code": classifier.group(code).where(~is_group, code),
             "vacancies": vacancies.astype("Int64"),
-            # Code over group first, then district over republic (SPEC §5.4).
+            # Code over group first, then district over republic (docs/indicators.md,
+            # «Востребованность»).
             "rank": level_rank * len(TERRITORIES) + territory_rank,
         },
         index=d.index,
@@ -247,7 +250,7 @@ def align_graduates(
     classifier: Classifier,
     aliases: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Build the per-graduate alignment table (SPEC §5, §8 ``alignment``).
+    """Build the per-graduate alignment table (docs/indicators.md, «Выпускники»).
 
     Parameters
     ----------

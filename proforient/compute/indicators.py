@@ -1,6 +1,6 @@
-"""The indicator engine: every roadmap indicator per organisation and for the district (SPEC §4).
+"""The indicator engine: every roadmap indicator per organisation and for the district.
 
-Rules that the functions here follow to the letter:
+Rules that the functions here follow to the letter (in words: docs/indicators.md):
 
 - a measure given by grade is summed over the indicator's grades; a measure given as a total
   (empty grade) is taken as it is, and wins over by-grade rows of the same measure;
@@ -36,7 +36,7 @@ from proforient.dataset import Dataset
 from proforient.parameters.roadmap import Indicator, Operand, Roadmap, Roadmaps
 from proforient.problems import Problem
 
-#: Columns of the indicator table, in order (SPEC §8 plus the interval and the kind).
+#: Columns of the indicator table, in order (docs/indicators.md, «Таблица показателей»).
 COLUMNS = [
     "year", "scope", "org_id", "indicator_id", "kind", "numerator", "denominator", "value",
     "target", "status", "ci_low", "ci_high", "orgs_reporting", "orgs_total", "orgs_met",

@@ -1,6 +1,7 @@
-"""Specialty resolution: from what a school typed to an ОКСО code and its group (SPEC §3.5, §5.1).
+"""Specialty resolution: from what a school typed to an ОКСО code and its group.
 
-A graduate's specialty is resolved in this order (SPEC §5.1):
+A graduate's specialty is resolved in this order (docs/indicators.md, «Распознавание
+специальности»):
 
 1. ``code`` — the given ``specialty_code`` is a code of the classifier (a code typed at the start
    of the name, «15.02.16 Технология машиностроения», counts as given too);
@@ -18,7 +19,7 @@ The classifier is shipped with the package (``proforient/data/okso.csv`` plus
 ``okso_additions.csv``) with a crosswalk of revisions (``okso_crosswalk.csv``, old → new code).
 Every code resolves to its *canonical* code (the newest revision, following the crosswalk) and the
 group (УГС) of that canonical code, so 15.02.08 and 15.02.16 both land in 15.00.00 and match the
-same demand entries.
+same demand entries (docs/data-contract.md, «Классификатор ОКСО»).
 
 Every function here is pure: frames in, new frames out. Each *distinct* typed name is resolved
 once and the result is mapped back, so 300 000 graduates with 5 000 distinct names cost 5 000
@@ -35,7 +36,8 @@ from proforient.parameters.classifier import Classifier, leading_code, normalise
 from proforient.parameters.rules import Rules
 from proforient.vocab import ADMITTED_DESTINATIONS
 
-#: How a specialty was resolved, from the most to the least certain (SPEC §5.1).
+#: How a specialty was resolved, from the most to the least certain (docs/indicators.md,
+#: «Распознавание специальности»).
 RESOLVED_BY: tuple[str, ...] = ("code", "exact", "alias", "fuzzy", "unresolved")
 
 #: typo in a first letter that reorders the words («економика и бухгалтерский учет»: 76.7
@@ -219,7 +221,7 @@ def resolve_specialties(
     aliases: pd.DataFrame,
     rules: Rules,
 ) -> pd.DataFrame:
-    """Resolve every graduate's specialty (SPEC §5.1).
+    """Resolve every graduate's specialty (docs/indicators.md, «Распознавание специальности»).
 
     Parameters
     ----------
@@ -301,8 +303,9 @@ def resolve_specialties(
     out["match_score"][valid_pos] = 100.0
     nothing = pd.isna(out["resolved_by"]) & admitted.to_numpy(dtype=bool)
     out["resolved_by"][nothing] = "unresolved"
-    # Only a college/university entrant's specialty counts anywhere (SPEC §5), so only theirs
-    # is sent for review: «10 класс» typed for a pupil who stayed at school is not a problem.
+    # Only a college/university entrant's specialty counts anywhere (docs/indicators.md,
+    # «Выпускники»), so only theirs is sent for review: «10 класс» typed for a pupil who
+    # stayed at school is not a problem.
     out["needs_review"] = (out["needs_review"] | nothing) & admitted.to_numpy(dtype=bool)
 
     code = pd.Series(out["specialty_code"], index=g.index, dtype="str")

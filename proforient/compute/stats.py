@@ -1,6 +1,7 @@
 """Statistics the reports use: intervals, funnel limits, change tests, association, peer groups.
 
-Schools are small, so every share gets an uncertainty statement (SPEC §6):
+Schools are small, so every share gets an uncertainty statement (each rule in words in
+docs/indicators.md, «Доли» to «Связь профиля и группы специальностей»):
 
 - :func:`wilson_interval` — the Wilson score interval of a share;
 - :func:`funnel_limits`, :func:`funnel_position` — exact binomial control limits around the
@@ -740,8 +741,8 @@ def pooled_share(numerators: Any, denominators: Any) -> float:
     -------
     float
         ``sum(numerators) / sum(denominators)`` over the organisations that report both
-        (SPEC §4: never the mean of the shares); NaN when no organisation reports both or the
-        total denominator is 0.
+        (never the mean of the shares: docs/indicators.md, «Доли»); NaN when no organisation
+        reports both or the total denominator is 0.
 
     Raises
     ------

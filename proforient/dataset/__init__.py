@@ -1,4 +1,4 @@
-"""Loading and validation of a dataset folder (the data contract is in ``docs/data.md``).
+"""Loading and validation of a dataset folder (the data contract: ``docs/data-contract.md``).
 
 :func:`load_dataset` reads and checks a folder and returns a :class:`Dataset`;
 :func:`check_dataset` returns every problem found, for ``proforient validate``.

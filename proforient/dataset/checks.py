@@ -325,7 +325,8 @@ def _check_total_and_grades(name, measures, problems) -> None:
 
 
 def _check_participants(name, measures, problems) -> None:
-    """Participants of one grade above the enrolment of that grade (SPEC §3.2)."""
+    """Participants of one grade above the enrolment of that grade (docs/data-contract.md,
+    «measures.csv»)."""
     by_grade = measures[measures["grade"].notna().to_numpy()]
     wide = (by_grade.groupby(["year", "org_id", "grade", "measure"], observed=True)["value"]
             .sum().unstack("measure"))

@@ -1,4 +1,4 @@
-"""Loading and validating a dataset directory (SPEC §3).
+"""Loading and validating a dataset directory (docs/data-contract.md).
 
 A dataset is a folder with ``organizations``, ``measures``, ``graduates`` and ``demand`` tables,
 each a CSV file (UTF-8 with or without BOM, ``,`` or ``;`` separated) or a Parquet file with the

@@ -1,4 +1,5 @@
-"""Collecting the filled workbooks back into the dataset (SPEC §9).
+"""Collecting the filled workbooks back into the dataset (docs/data-contract.md, «Сбор
+данных в Excel»).
 
 :func:`collect` reads every ``.xlsx`` of a folder (the layout of :mod:`proforient.excel.layout`),
 checks each workbook with workbook-specific checks (sheets, headers, identity, cell types,

@@ -1,4 +1,5 @@
-"""Excel templates for collecting a year's data from the organisations (SPEC §9).
+"""Excel templates for collecting a year's data from the organisations
+(docs/data-contract.md, «Сбор данных в Excel»).
 
 One workbook per organisation, prefilled from the dataset, so that a school corrects rather than
 retypes. The layout is a contract shared with :mod:`proforient.excel.collect`, which reads the

@@ -38,7 +38,7 @@ class Operand:
 
 @dataclass(frozen=True)
 class Indicator:
-    """An indicator of the roadmap (SPEC §4).
+    """An indicator of the roadmap (docs/data-contract.md, «roadmap-ГГГГ-ГГГГ.yaml»).
 
     ``source`` is ``measures`` (computed from measures.csv) or ``graduates`` (from the
     per-graduate alignment; then ``numerator``/``denominator`` are ``None`` and the counts come
