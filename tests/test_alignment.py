@@ -28,7 +28,8 @@ from proforient.parameters.rules import Profile, Rules
 
 YEAR = "2021-2022"
 
-# SPEC §3.5 default rules, written out so the tests do not depend on the district's YAML.
+# The default rules (docs/data-contract.md, «profiles.yaml»), written out so the tests do not
+# depend on the district's YAML.
 _GROUPS = {
     "technological": "01 02 03 07 08 09 10 11 12 13 14 15 16 17 20 21 22 23 24 25 26 27 28 29",
     "natural_science": "04 05 06 18 19 30 31 32 33 34 35 36",
@@ -171,7 +172,8 @@ def test_group_entry_matches_every_specialty_of_the_group(rules, classifier, ali
 
 
 def test_code_match_beats_group_match(rules, classifier, aliases):
-    # A code match wins even from the republic over a district group entry (SPEC §5.4).
+    # A code match wins even from the republic over a district group entry
+    # (docs/indicators.md, «Востребованность»).
     d = demand([("district", "15.00.00", None, None), ("republic", "15.02.16", None, None)])
     a = align(graduates([{"specialty_code": "15.02.08"}]), d, rules, classifier, aliases)
     assert (a.loc[0, "demand_level"], a.loc[0, "demand_territory"]) == ("code", "republic")

@@ -1,4 +1,4 @@
-"""End to end: `proforient report` with the real notebooks on the demo district (SPEC §11)."""
+"""End to end: `proforient report` with the real notebooks on the demo district."""
 
 from __future__ import annotations
 
