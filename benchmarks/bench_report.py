@@ -1,142 +1,253 @@
-"""Benchmark: ``proforient report`` against the naive papermill + nbconvert commands.
+"""Benchmark: what a report costs beyond its kernel (the issue «Fast, light reports»).
 
-On the demo district, in one run, times
+On the demo district, in one run, with ``--jobs`` notebooks at once (default 2):
 
-- (a) ours: :func:`proforient.batch.run_report` with ``jobs`` workers (default 2) over the real
-  notebooks — the context built once, kernels in a thread pool, one reused HTML exporter;
+- (a) ours: ``proforient report`` as the user runs it (a fresh process);
 - (b) naive: what an analyst would script — for each notebook, one after another, the
   ``papermill`` command (the notebook computes its own context from the data folder), then
   ``jupyter nbconvert --to html --no-input``;
 - (c) floor: the same number of notebooks that only ``import pandas, seaborn, scipy.stats,
-  proforient`` and do nothing, through the same machinery as (a).
+  proforient``, each in a fresh kernel started the way papermill starts one
+  (``papermill.execute_notebook``), ``--jobs`` at a time;
+- (d) the sections of one school report (``SchoolReport(ctx, "sch-01").page()``) in-process,
+  the context already computed, against (e) starting one kernel and importing the stack
+  (one import-only notebook through papermill), each the median of three.
 
-Prints the three times and both ratios. Goals: (b)/(a) ≥ 3 (ours at least three times faster)
-and (a)/(c) ≤ 1.5 (the real notebooks cost little beyond starting kernels and importing).
+Also: the sizes of the reports (largest school, district, graduates), the peak memory of the
+batch (all its processes together, sampled from ``/proc``, and the largest one), and how busy
+the cores were during (a) (CPU seconds of every process over wall seconds × cores).
 
-Run: ``.venv/bin/python benchmarks/bench_report.py`` (all schools of the demo; ``--schools
-sch-01,sch-02`` for a subset when the naive baseline takes too long, ``--notebooks DIR`` to time
-other notebooks, e.g. the test fixtures).
+Goals: (a)/(c) ≤ 1.5 (stretch ≤ 1.0), (d)/(e) ≤ 0.5, a school report ≤ 250 KB, the district
+report ≤ 500 KB, (b)/(a) ≥ 3.
+
+Run: ``.venv/bin/python benchmarks/bench_report.py`` (``--skip-naive`` leaves (b) out: it takes
+minutes); ``.venv/bin/python benchmarks/bench_report.py floor --out DIR`` runs (c) alone, as a
+command to pair with ``farm-bench --vs``. Needs seaborn for the floor (``pip install
+seaborn``; the project itself does not use it).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 
-from proforient.batch.kernel import ensure_kernel
-from proforient.batch.run import run_report
-from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR
-from proforient.report.context import build_context
-
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 FLOOR_IMPORTS = "import pandas\nimport seaborn\nimport scipy.stats\nimport proforient"
+KB = 1024
 
 
-def write_floor_notebooks(folder: Path) -> Path:
-    """Notebooks with the batch's parameters that only import the stack and stop."""
+# --------------------------------------------------------------------------------------------
+# measuring
+
+
+class TreeSampler:
+    """Peak resident memory of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        self.pid, self.every = pid, every
+        self.peak_total = self.peak_single = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            parents, rss = {}, {}
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                        fields = fh.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry)] = int(fields[1])
+                rss[int(entry)] = int(fields[21]) * page
+            tree, changed = {self.pid}, True
+            while changed:
+                grown = {p for p, parent in parents.items() if parent in tree} | tree
+                changed, tree = grown != tree, grown
+            sizes = [rss.get(p, 0) for p in tree]
+            self.peak_total = max(self.peak_total, sum(sizes))
+            self.peak_single = max(self.peak_single, max(sizes, default=0))
+            self._stop.wait(self.every)
+
+
+def timed_command(argv: list[str]) -> dict:
+    """Run a command; its wall seconds, CPU seconds (with its children) and peak memory."""
+    before = os.times()
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    with TreeSampler(proc.pid) as sampler:
+        _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system
+                                                          - before.children_system)
+    if proc.returncode != 0:
+        print(err[-2000:], file=sys.stderr)
+    return {"wall": wall, "cpu": cpu, "peak_total": sampler.peak_total,
+            "peak_single": sampler.peak_single, "code": proc.returncode}
+
+
+# --------------------------------------------------------------------------------------------
+# the runs
+
+
+def write_floor_notebook(folder: Path) -> Path:
+    """A notebook with the batch's parameters that only imports the stack and stops."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("school", "district", "graduates"):
-        nb = nbformat.v4.new_notebook()
-        params = "data_dir = None\nyear = None\nsnapshot = None"
-        if name == "school":
-            params += '\norg_id = "sch-01"'
-        cell = nbformat.v4.new_code_cell(params)
-        cell.metadata["tags"] = ["parameters"]
-        nb.cells = [cell, nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
-        nbformat.write(nb, folder / f"{name}.ipynb")
-    return folder
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('data_dir = None\nyear = None\nsnapshot = None\n'
+                                     'org_id = "sch-01"')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell(FLOOR_IMPORTS)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = folder / "floor.ipynb"
+    nbformat.write(nb, path)
+    return path
 
 
-def naive(notebooks: Path, data: Path, year: str, schools: list[str], out: Path,
-          kernel: str) -> tuple[float, int]:
-    """Run the papermill and nbconvert commands sequentially; return (seconds, failures)."""
+def floor(count: int, jobs: int, out: Path) -> float:
+    """(c): ``count`` import-only notebooks, each in a fresh papermill kernel, ``jobs`` at once."""
+    import papermill
+
+    notebook = write_floor_notebook(out)
+
+    def one(i: int) -> None:
+        papermill.execute_notebook(str(notebook), str(out / f"run-{i}.ipynb"),
+                                   kernel_name="python3", progress_bar=False)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, range(count)))
+    return time.perf_counter() - start
+
+
+def naive(data: Path, year: str, schools: list[str], out: Path) -> tuple[float, int]:
+    """(b): the papermill and nbconvert commands, one notebook after another."""
     out.mkdir(parents=True)
     runs = [("district", []), ("graduates", [])] + [
         (school, ["-p", "org_id", school]) for school in schools]
     failures = 0
     start = time.perf_counter()
     for name, extra in runs:
-        notebook = notebooks / ("school.ipynb" if extra else f"{name}.ipynb")
+        notebook = ROOT / "notebooks" / ("school.ipynb" if extra else f"{name}.ipynb")
         executed = out / f"{name}.ipynb"
-        papermill = subprocess.run(
-            [str(BIN / "papermill"), str(notebook), str(executed), "-k", kernel,
-             "-p", "data_dir", str(data), "-p", "year", year, *extra],
-            capture_output=True, text=True)
-        if papermill.returncode != 0:
+        run = subprocess.run([str(BIN / "papermill"), str(notebook), str(executed), "-k",
+                              "python3", "-p", "data_dir", str(data), "-p", "year", year,
+                              *extra], capture_output=True, text=True)
+        if run.returncode != 0:
             failures += 1
             continue
-        convert = subprocess.run(
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
-            capture_output=True, text=True)
+        convert = subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html",
+                                  "--no-input", str(executed)], capture_output=True, text=True)
         failures += convert.returncode != 0
     return time.perf_counter() - start, failures
 
 
-def ours(notebooks: Path, data: Path, year: str, schools: list[str] | None, out: Path,
-         jobs: int) -> tuple[float, list[str]]:
-    start = time.perf_counter()
-    result = run_report(data, year, out, jobs=jobs, schools=schools, notebooks_dir=notebooks,
-                        progress=False)
-    return time.perf_counter() - start, [f"{r.name}: {r.error}" for r in result.failed]
+def sections_in_process() -> float:
+    """(d): one school report's sections, in this process, the context computed beforehand."""
+    from proforient.report.context import build_context
+    from proforient.report.publication import prepare
+    from proforient.report.school.page import SchoolReport
+
+    ctx = prepare(build_context())
+    SchoolReport(ctx, "sch-02").page()  # first figure of the process: fonts, caches
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        SchoolReport(ctx, "sch-01").page()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def kernel_start(out: Path) -> float:
+    """(e): start one kernel and import the stack (papermill), the median of three."""
+    return statistics.median(floor(1, 1, out / f"k{i}") for i in range(3))
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def report(args: argparse.Namespace) -> int:
+    from proforient.paths import DEMO_DATA_DIR
+    from proforient.report.context import build_context
+
+    data = DEMO_DATA_DIR
+    ctx = build_context(data)
+    schools = ctx.dataset.organizations.query("kind == 'school'")["org_id"].astype(str).tolist()
+    notebooks = len(schools) + 2
+    cores = os.cpu_count() or 1
+    print(f"demo district, year {ctx.year}: {notebooks} notebooks; jobs={args.jobs}; "
+          f"{cores} cores")
+    subprocess.run([sys.executable, "-c", "import pandas, seaborn, scipy.stats, proforient, "
+                    "papermill, nbconvert, matplotlib"], check=True)  # warm the file cache
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        tmp = Path(tmp)
+        a = timed_command([str(BIN / "proforient"), "report", str(data), "--out",
+                           str(tmp / "a"), "--jobs", str(args.jobs)])
+        c = floor(notebooks, args.jobs, tmp / "c")
+        d = sections_in_process()
+        e = kernel_start(tmp / "e")
+        sizes = {p.name: p.stat().st_size for p in (tmp / "a").glob("*.html")}
+        b = naive(data, ctx.year, schools, tmp / "b") if not args.skip_naive else None
+    school = max(v for k, v in sizes.items() if k.startswith("sch-"))
+    print(f"(a) proforient report:                 {a['wall']:7.1f} s"
+          + ("" if a["code"] == 0 else f"   exit {a['code']}"))
+    print(f"(c) floor, import-only fresh kernels:  {c:7.1f} s")
+    print(f"    (a)/(c) = {a['wall'] / c:.2f}   goal ≤ 1.5 (stretch ≤ 1.0)")
+    print(f"(d) sections of sch-01, in-process:    {d:7.2f} s")
+    print(f"(e) one kernel start + stack import:   {e:7.2f} s")
+    print(f"    (d)/(e) = {d / e:.2f}   goal ≤ 0.5")
+    print(f"sizes: largest school report {school / KB:.0f} KB (goal ≤ 250), district "
+          f"{sizes.get('district.html', 0) / KB:.0f} KB (goal ≤ 500), graduates "
+          f"{sizes.get('graduates.html', 0) / KB:.0f} KB, all {sum(sizes.values()) / KB:.0f} KB")
+    print(f"batch memory: peak of all processes together {a['peak_total'] / KB**2:.0f} MB, "
+          f"largest single process {a['peak_single'] / KB**2:.0f} MB")
+    print(f"cores busy during (a): {a['cpu'] / (a['wall'] * cores):.0%} "
+          f"({a['cpu']:.0f} CPU s over {a['wall']:.0f} s × {cores})")
+    if b is not None:
+        seconds, failed = b
+        print(f"(b) naive papermill + nbconvert:       {seconds:7.1f} s"
+              + (f"   ({failed} failed)" if failed else ""))
+        print(f"    (b)/(a) = {seconds / a['wall']:.2f}   goal ≥ 3")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS_DIR,
-                        help="folder with school/district/graduates.ipynb (default notebooks/)")
-    parser.add_argument("--data", type=Path, default=DEMO_DATA_DIR, help="dataset folder")
-    parser.add_argument("--schools", help="comma-separated org_ids: time only these schools")
-    parser.add_argument("--jobs", type=int, default=2, help="workers for (a) and (c)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks at once in (a) and (c)")
+    parser.add_argument("--skip-naive", action="store_true", help="leave (b) out")
+    sub = parser.add_subparsers(dest="command")
+    one = sub.add_parser("floor", help="run (c) alone (for farm-bench --vs)")
+    one.add_argument("--out", type=Path, required=True)
+    one.add_argument("--count", type=int, default=22)
     args = parser.parse_args(argv)
-
-    missing = [n for n in ("school", "district", "graduates")
-               if not (args.notebooks / f"{n}.ipynb").is_file()]
-    if missing:
-        print(f"no {', '.join(missing)} notebook in {args.notebooks}; "
-              "pass --notebooks DIR (e.g. tests/notebooks_fixture)", file=sys.stderr)
-        return 2
-    data = args.data.resolve()
-    context = build_context(data)
-    year = context.year
-    orgs = context.dataset.organizations
-    all_schools = orgs.loc[orgs["kind"] == "school", "org_id"].astype(str).tolist()
-    subset = [s.strip() for s in args.schools.split(",")] if args.schools else None
-    schools = subset or all_schools
-    kernel = ensure_kernel()
-    print(f"dataset {data} ({context.dataset.name}), year {year}")
-    print(f"notebooks {args.notebooks.resolve()}: district + graduates + {len(schools)} schools"
-          + (f" (subset of {len(all_schools)}: --schools)" if subset else " (all schools)")
-          + f" = {len(schools) + 2} notebooks; jobs={args.jobs}")
-
-    # Warm the file cache so that whichever timing comes first is not penalised.
-    subprocess.run([sys.executable, "-c", "import pandas, seaborn, scipy.stats, proforient, "
-                    "papermill, nbconvert"], check=True)
-    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
-        tmp = Path(tmp)
-        t_ours, failed = ours(args.notebooks.resolve(), data, year, subset, tmp / "a", args.jobs)
-        print(f"(a) proforient report, jobs={args.jobs}:      {t_ours:7.1f} s"
-              + (f"   FAILED: {failed}" if failed else ""))
-        t_naive, naive_failed = naive(args.notebooks.resolve(), data, year, schools, tmp / "b",
-                                      kernel)
-        print(f"(b) naive papermill + nbconvert commands: {t_naive:7.1f} s"
-              + (f"   ({naive_failed} failed)" if naive_failed else ""))
-        floor = write_floor_notebooks(tmp / "floor")
-        t_floor, floor_failed = ours(floor, data, year, subset, tmp / "c", args.jobs)
-        print(f"(c) floor: import-only notebooks, same batch: {t_floor:7.1f} s"
-              + (f"   FAILED: {floor_failed}" if floor_failed else ""))
-    speedup, overhead = t_naive / t_ours, t_ours / t_floor
-    print(f"speed-up (b)/(a) = {speedup:.2f}×  (goal ≥ 3)  {'ok' if speedup >= 3 else 'MISSED'}")
-    print(f"overhead (a)/(c) = {overhead:.2f}×  (goal ≤ 1.5)  "
-          f"{'ok' if overhead <= 1.5 else 'MISSED'}")
-    return 0
+    if args.command == "floor":
+        print(f"{floor(args.count, args.jobs, args.out):.1f}")
+        return 0
+    return report(args)
 
 
 if __name__ == "__main__":

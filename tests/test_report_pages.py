@@ -197,3 +197,21 @@ def test_printed_pages_repeat_the_title_and_number_the_pages(small_pages):
     hostile = small_pages["school:sch-x"]
     running = re.search(r'<style class="pf-running">(.*?)</style>', hostile).group(1)
     assert "<" not in running and '\\3C script\\3E alert' in running
+
+
+def test_a_peer_share_never_pools_counts_the_graduates_report_hides(demo_ctx):
+    # sch-15 (ООШ): its peers' in-demand share would be the sum of their counts, two of which
+    # the graduates report shows as «<3» — with it, a reader would recover both
+    from proforient.report import cells, publication
+
+    grads = publication.graduates(demo_ctx)
+    report = SchoolReport(demo_ctx, "sch-15")
+    peers = report.cards.peers_of["in_demand_choice_share"]
+    hidden = [o for o in peers if not all(
+        grads.visible(k) for k in cells.indicator("in_demand_choice_share", o, demo_ctx.year))]
+    assert hidden  # the case of the reader's report
+    cells_ = row(report.graduates().html, "поступивших на востребованные специальности")
+    assert cells_[-1] == "—"
+    # where every peer's counts are shown, so is the peers' share (sch-01, ЕГЭ)
+    ege = row(SchoolReport(demo_ctx, "sch-01").graduates().html, "выбравших предметы ЕГЭ")
+    assert ege[-1].endswith("%")

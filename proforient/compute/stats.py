@@ -26,8 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
-from scipy.stats.contingency import association
 
 from proforient.names import school_type
 from proforient.vocab import KINDS
@@ -49,6 +47,14 @@ __all__ = [
     "trend_table",
     "wilson_interval",
 ]
+
+
+def _scipy_stats():
+    """``scipy.stats``, imported on first use: a report kernel that reads the batch's snapshot
+    never tests anything, and scipy.stats is half a second of its start."""
+    from scipy import stats
+
+    return stats
 
 #: Significance level of the change tests.
 ALPHA = 0.05
@@ -148,7 +154,7 @@ def wilson_interval(
     confidence = _check_level(confidence)
     k, n = np.broadcast_arrays(_as_float(successes), _as_float(trials))
     _check_counts(k, n, "wilson_interval")
-    z = sps.norm.ppf(0.5 + confidence / 2)
+    z = _scipy_stats().norm.ppf(0.5 + confidence / 2)
     valid = ~np.isnan(k) & ~np.isnan(n) & (n > 0)
     n_safe = np.where(valid, n, 1.0)
     p = np.where(valid, k, 0.0) / n_safe
@@ -174,9 +180,10 @@ def _lower_limit(p0: float, n: np.ndarray, prob: float) -> np.ndarray:
     ``P(Y <= r) >= prob``; the probability mass at ``r`` is spread evenly over ``(r - 1, r]``
     and the limit is ``(r - a) / n`` with ``a = (P(Y <= r) - prob) / P(Y = r)``.
     """
-    r = sps.binom.ppf(prob, n, p0)
-    cdf_r = sps.binom.cdf(r, n, p0)
-    pmf_r = sps.binom.pmf(r, n, p0)
+    binom = _scipy_stats().binom
+    r = binom.ppf(prob, n, p0)
+    cdf_r = binom.cdf(r, n, p0)
+    pmf_r = binom.pmf(r, n, p0)
     a = (cdf_r - prob) / pmf_r
     return np.clip((r - a) / n, 0.0, 1.0)
 
@@ -387,7 +394,7 @@ def change_test(
     p_value = math.nan
     if not np.isnan(counts).any() and na > 0 and nb > 0:
         table = np.array([[ka, na - ka], [kb, nb - kb]], dtype=np.int64)
-        p_value = float(sps.fisher_exact(table).pvalue)
+        p_value = float(_scipy_stats().fisher_exact(table).pvalue)
     return {
         "share_a": float(share_a),
         "share_b": float(share_b),
@@ -521,12 +528,14 @@ def cramers_v(table: pd.DataFrame | np.ndarray) -> dict[str, Any]:
             "n": n,
             "min_expected": math.nan,
         }
+    sps = _scipy_stats()
     result = sps.chi2_contingency(counts, correction=False)
     return {
         "chi2": float(result.statistic),
         "p_value": float(result.pvalue),
         "dof": int(result.dof),
-        "cramers_v": float(association(counts, method="cramer", correction=False)),
+        "cramers_v": float(sps.contingency.association(counts, method="cramer",
+                                                       correction=False)),
         "n": n,
         "min_expected": float(result.expected_freq.min()),
     }

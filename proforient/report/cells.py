@@ -44,16 +44,17 @@ _INDICATORS: dict[str, tuple[dict, dict]] = {
 }
 
 
-def _scope(org_id: str | None, year: str) -> dict:
+def _scope(org_id: str | tuple[str, ...] | None, year: str) -> dict:
     return {"year": year} if org_id is None else {"org_id": org_id, "year": year}
 
 
-def graduates(org_id: str | None, year: str, **where: object) -> str:
+def graduates(org_id: str | tuple[str, ...] | None, year: str, **where: object) -> str:
     """Graduates of a school (``None``: of the district) and year meeting ``where``."""
     return count_key("g", **_scope(org_id, year), **where)
 
 
-def graduate_indicator(indicator_id: str, org_id: str | None, year: str) -> tuple[str, str]:
+def graduate_indicator(indicator_id: str, org_id: str | tuple[str, ...] | None, year: str
+                       ) -> tuple[str, str]:
     """The keys of the numerator and denominator of a graduate indicator."""
     num, den = _INDICATORS[indicator_id]
     return graduates(org_id, year, **num), graduates(org_id, year, **den)
@@ -86,10 +87,12 @@ def share(numerator: str, denominator: str) -> str:
     return f"share:{numerator}/{denominator}"
 
 
-def indicator(indicator_id: str, org_id: str | None, year: str) -> tuple[str, str]:
+def indicator(indicator_id: str, org_id: str | tuple[str, ...] | None, year: str
+              ) -> tuple[str, str]:
     """The numerator and denominator keys of a sensitive indicator (:data:`SENSITIVE`) of a
-    school (``None``: of the district)."""
-    if indicator_id == "ovz_events_share":
-        return ovz(org_id, year, took_part=True), ovz(org_id, year)
+    school, of several schools pooled (a tuple: a peer group) or of the district (``None``)."""
+    if indicator_id == "ovz_events_share":  # of the organisations that said who took part
+        return ovz(org_id, year, took_part=True), count_key("o", **_scope(org_id, year),
+                                                            took_part=("0", "1"))
     return graduate_indicator(indicator_id, org_id, year)
 

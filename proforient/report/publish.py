@@ -395,9 +395,12 @@ class Disclosure:
         # Hiding or withdrawing a cell only removes what an attacker knows, so a hidden cell
         # found protected stays protected: each round audits only the cells not yet cleared.
         # Of the cells another report hides, that report's audit cleared those about other
-        # people; this one audits the ones about the people it describes.
+        # people; this one audits the ones about the people it describes (its counts and the
+        # two sides of its shares: a peer group's share is about the peers).
         own = np.zeros(model.n_atoms, dtype=bool)
-        for key in self.counts:
+        for key in [*self.counts, *(k for name, sh in self.shares.items()
+                                    if name not in self.fixed_shares
+                                    for k in (sh.numerator, sh.denominator))]:
             own |= model.rows[key] > 0
         pending = {k for k in state.hidden
                    if k in self.counts or (model.rows[k] > 0)[own].any()}
@@ -430,7 +433,7 @@ class Disclosure:
         out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
         out.withdrawn = set(state.withdrawn)
         for key in state.shares_hidden:
-            if key in self.shares:
+            if key in self.shares and key not in self.fixed_shares:  # shown there: shown here
                 out.hidden[key] = "secondary"
         return out
 
@@ -543,7 +546,8 @@ class _Model:
             else:  # «×»: the reader learns nothing of its value
                 low[row] = 0
         for key, (upper, lower) in self.share_rows.items():
-            if key not in state.shares_hidden and self.share_shown[key]:
+            shown = key in self.rules.fixed_shares or key not in state.shares_hidden
+            if shown and self.share_shown[key]:
                 high[upper] = 0.0
                 low[lower] = 0.0
         return low, high
@@ -624,6 +628,7 @@ class _Model:
         t = self.rules.threshold
         shares = [("share", k) for k, s in self.rules.shares.items()
                   if k not in state.shares_hidden and not s.with_counts
+                  and k not in self.rules.fixed_shares
                   and ((self.rows[s.numerator] > 0) & support).any()]
         counts = [("count", k) for k in visible
                   if (self.count_values[k] >= t and ((self.rows[k] > 0) & support).any())

@@ -14,10 +14,12 @@ from markupsafe import Markup
 
 from proforient.parameters.roadmap import Roadmap
 from proforient.report import cells
+from proforient.report.facts import DistrictFacts
 from proforient.report.facts.scorecard import MISSING_INPUT
 from proforient.report.html import escape, plain_text, quantity
-from proforient.report.publish import MISSING, Published, share_visible
+from proforient.report.publish import MISSING, Published
 from proforient.report.school.analysis import SchoolAnalysis, priorities
+from proforient.report.school.publication import reporting_peers
 from proforient.report.text import (
     NBSP,
     count,
@@ -50,9 +52,14 @@ class Cards:
         What the school report may show.
     roadmap : Roadmap
         For who is counted in each share.
+    facts : DistrictFacts, optional
+        Who the peers are (without it, no peer share of a sensitive indicator is shown).
+    shared : Published, optional
+        What the graduates report shows.
     """
 
-    def __init__(self, analysis: SchoolAnalysis, published: Published, roadmap: Roadmap):
+    def __init__(self, analysis: SchoolAnalysis, published: Published, roadmap: Roadmap,
+                 facts: DistrictFacts | None = None, shared: Published | None = None):
         self.a = analysis
         self.pub = published
         self.roadmap = roadmap
@@ -65,6 +72,11 @@ class Cards:
             if r["status"] in ("met", "not_met") and self.hidden(r["indicator_id"]):
                 self.card.at[i, "status"] = "hidden"
         self.rows = {r.indicator_id: r for r in self.card.itertuples(index=False)}
+        #: the graduates report's decision (the counts of the peers it shows)
+        self.shared = shared
+        #: the peers pooled in each sensitive share
+        self.peers_of = {ind: reporting_peers(facts, analysis, ind)
+                         for ind in self.rows if self.sensitive(ind)} if facts else {}
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -154,10 +166,8 @@ class Cards:
         r = self.rows[ind]
         scope = "district"
         if r.kind == "share":
-            if self.sensitive(ind) and not share_visible(r.district_numerator,
-                                                         r.district_denominator,
-                                                         self.threshold):
-                return Markup(MISSING)
+            if self.sensitive(ind):
+                return self._comparison(ind, "district")
             return quantity(self.key(ind, "value", scope), percent(r.district_value))
         if r.kind == "flag":
             return quantity(self.key(ind, "orgs", scope),
@@ -174,14 +184,38 @@ class Cards:
         if not r.peer_reporting:
             return Markup(MISSING)
         if r.kind == "share":
-            if self.sensitive(ind) and not share_visible(r.peer_numerator, r.peer_denominator,
-                                                         self.threshold):
-                return Markup(MISSING)
+            if self.sensitive(ind):
+                return self._comparison(ind, "peers")
             return quantity(self.key(ind, "value", scope), percent(r.peer_value))
         if r.kind == "flag":
             yes = round(r.peer_value * r.peer_reporting)
             return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
         return quantity(self.key(ind, "value", scope), f"медиана {count(r.peer_value)}")
+
+    def _comparison(self, ind: str, scope: str) -> Markup:
+        """The district's or the peers' share of a sensitive indicator, as published.
+
+        The district's is decided with the report's cells. The peers' pools other schools'
+        small counts: it is shown only when the graduates report shows every one of them (it
+        then says nothing new); of pupils with disabilities, never.
+        """
+        year = self.a.year
+        if scope == "district":
+            key = cells.share(*cells.indicator(ind, None, year))
+            if key not in self.pub or not self.pub.visible(key):
+                return Markup(MISSING)
+            return quantity(key, percent(self.pub.values[key]))
+        peers = self.peers_of.get(ind, [])
+        if not peers or self.shared is None:
+            return Markup(MISSING)
+        for org in peers:
+            num, den = cells.indicator(ind, org, year)
+            if not (num in self.shared and den in self.shared and self.shared.visible(num)
+                    and self.shared.visible(den)):
+                return Markup(MISSING)
+        value = sum(self.shared.values[cells.indicator(ind, o, year)[0]] for o in peers) / \
+            sum(self.shared.values[cells.indicator(ind, o, year)[1]] for o in peers)
+        return quantity(cells.share(*cells.indicator(ind, tuple(peers), year)), percent(value))
 
     # -- words ----------------------------------------------------------------------------------
 

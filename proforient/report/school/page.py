@@ -82,7 +82,8 @@ class SchoolReport(Report):
         self.ctx = ctx
         self.a: SchoolAnalysis = analyse(ctx.facts, org_id)
         self.pub = publication.school(ctx, org_id)
-        self.cards = findings.Cards(self.a, self.pub, ctx.roadmap)
+        self.cards = findings.Cards(self.a, self.pub, ctx.roadmap, ctx.facts,
+                                    publication.graduates(ctx))
         shown = [s for s in SECTIONS if self.a.applies(s)]
         self.numbers = {s: i for i, s in enumerate(shown, start=1)}
         self.numbers["appendix"] = len(shown) + 1
@@ -447,7 +448,7 @@ class SchoolReport(Report):
                     part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
                     school = [self._trend_number(ind, y, part) for y in years]
                     charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years], school,
-                                       part["district_value"].to_numpy(float))
+                                       [self._trend_district(ind, y, part) for y in years])
                     ax.set_title(charts.wrap(titles[ind], 30, 3), fontsize=8)
                 for ax in flat[len(plotted):]:
                     ax.set_visible(False)
@@ -459,6 +460,14 @@ class SchoolReport(Report):
                           "колебаний.",
             body=body, notes=notes, steps=steps,
             calm="За последний год доли изменились в пределах обычных колебаний.").render()
+
+    def _trend_district(self, ind: str, year: str, part: pd.DataFrame) -> float:
+        """The district's share of a year, as the page may show it."""
+        value = float(part.at[year, "district_value"]) if year in part.index else math.nan
+        if not self.cards.sensitive(ind) or math.isnan(value):
+            return value
+        key = cells.share(*cells.indicator(ind, None, year))
+        return self.pub.values[key] if key in self.pub and self.pub.visible(key) else math.nan
 
     def _trend_value(self, ind: str, year: str, part: pd.DataFrame) -> str:
         number = self._trend_number(ind, year, part)

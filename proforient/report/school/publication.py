@@ -13,7 +13,7 @@ from proforient.report.publish import Count, Disclosure, Published, Share
 from proforient.report.school.analysis import SchoolAnalysis
 from proforient.vocab import DESTINATIONS
 
-__all__ = ["declare", "publish", "summary_keys"]
+__all__ = ["declare", "publish", "reporting_peers", "summary_keys"]
 
 
 
@@ -31,14 +31,29 @@ def summary_keys(org_id: str, year: str) -> dict[str, str]:
     }
 
 
+def reporting_peers(facts: DistrictFacts, analysis: SchoolAnalysis, ind: str) -> list[str]:
+    """The peers whose counts the scorecard pools for a share: those that report both."""
+    card = facts.scorecard
+    peers = card[(card["indicator_id"] == ind)
+                 & card["org_id"].isin(set(analysis.org["peers"] or ()))
+                 & card["numerator"].notna() & card["denominator"].notna()]
+    return sorted(peers["org_id"])
+
+
 def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
-    """Every count and share of people the school report shows."""
+    """Every count and share of people the school report shows — its own, and the district's
+    share beside them (of pupils with disabilities: published nowhere else, so audited here;
+    of graduates: the graduates report's, whose decision stands). A peer group's share is
+    shown only where it is the sum of counts the graduates report shows (see
+    :class:`~proforient.report.school.findings.Cards`)."""
     org_id, year = analysis.org_id, analysis.year
     items: list[Count | Share] = []
     for ind, reason in zip(analysis.card["indicator_id"], analysis.card["reason"], strict=True):
         if ind in cells.SENSITIVE and reason not in MISSING_INPUT:
             num, den = cells.indicator(ind, org_id, year)
             items += [Count(num), Count(den), Share(cells.share(num, den), num, den)]
+            n, d = cells.indicator(ind, None, year)
+            items.append(Share(cells.share(n, d), n, d, with_counts=False))
     if analysis.applies("graduates"):
         # the sentences of «Кто учтён» may leave a detail out rather than hide a table cell
         items += [Count(k, optional=name != "graduates")
@@ -52,8 +67,9 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
     earlier = analysis.trends[(analysis.trends["year"] < year)
                               & analysis.trends["indicator_id"].isin(cells.SENSITIVE)]
     for ind, y in zip(earlier["indicator_id"], earlier["year"], strict=True):
-        num, den = cells.indicator(ind, org_id, y)
-        items.append(Share(cells.share(num, den), num, den, with_counts=False))
+        for who in (org_id, None):  # the school's share and the district's beside it
+            num, den = cells.indicator(ind, who, y)
+            items.append(Share(cells.share(num, den), num, den, with_counts=False))
     return items
 
 
@@ -70,8 +86,7 @@ def publish(facts: DistrictFacts, analysis: SchoolAnalysis, threshold: int,
         district's): a reader can hold both reports side by side, so its decision stands here
         and its cells enter this audit.
     """
-    micro = {"g": facts.graduates, "o": facts.ovz[facts.ovz["org_id"] == analysis.org_id]}
-    rules = Disclosure(micro, threshold)
+    rules = Disclosure({"g": facts.graduates, "o": facts.ovz}, threshold)
     if alongside is not None:
         rules.add_published(alongside)
     rules.add_all(declare(analysis))
