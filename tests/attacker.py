@@ -208,6 +208,13 @@ def attack(html: str, people: dict[str, pd.DataFrame], threshold: int) -> Attack
         a_ub += [rows[num] - (p + ROUNDING) * rows[den], -(rows[num] - (p - ROUNDING)
                                                             * rows[den])]
         b_ub += [0.0, 0.0]
+    # the page shows true numbers: the true groups of people satisfy everything it says
+    true_x = np.concatenate(weights) if weights else np.zeros(0)
+    broken = [f"{b_eq[i]} = {a_eq[i] @ true_x}" for i in range(len(a_eq))
+              if abs(a_eq[i] @ true_x - b_eq[i]) > 1e-6]
+    broken += [f"row {i}: {a_ub[i] @ true_x} > {b_ub[i]}" for i in range(len(a_ub))
+               if a_ub[i] @ true_x > b_ub[i] + 1e-9]
+    assert not broken, f"the page contradicts the truth: {broken[:5]}"
     for key in hidden:
         if not n_atoms:  # nobody behind any number of the page
             result.ranges[key] = (0.0, 0.0)
@@ -219,13 +226,25 @@ def attack(html: str, people: dict[str, pd.DataFrame], threshold: int) -> Attack
 
 
 def _solve(c, a_eq, b_eq, a_ub, b_ub) -> float:
-    res = linprog(c, A_eq=np.array(a_eq) if a_eq else None, b_eq=b_eq or None,
-                  A_ub=np.array(a_ub) if a_ub else None, b_ub=b_ub or None,
-                  bounds=(0, None), method="highs")
+    """The minimum of ``c · x`` (``-inf`` when unbounded)."""
+    kwargs = {"A_eq": np.array(a_eq) if a_eq else None, "b_eq": b_eq or None,
+              "A_ub": np.array(a_ub) if a_ub else None, "b_ub": b_ub or None,
+              "bounds": (0, None), "method": "highs"}
+    res = linprog(c, **kwargs)
+    if res.status == 0:
+        return float(res.fun)
     if res.status == 3:
         return -math.inf
-    assert res.status == 0, res.message  # the page shows true counts: always feasible
-    return float(res.fun)
+    # HiGHS's presolve may call an unbounded program «infeasible» (the truth satisfies every
+    # constraint: checked in attack). Bounded from below by a huge number, it is solved: the
+    # bound reached means unbounded, anything else is the minimum.
+    big = 1e7
+    kwargs["A_ub"] = np.vstack([kwargs["A_ub"], -np.asarray(c)]) if a_ub else \
+        -np.asarray(c)[None, :]
+    kwargs["b_ub"] = [*(b_ub or []), big]
+    res = linprog(c, **kwargs)
+    assert res.status == 0, res.message
+    return -math.inf if res.fun <= -big + 1 else float(res.fun)
 
 
 def pages(ctx) -> dict[str, str]:
