@@ -53,7 +53,7 @@ def test_summary_names_the_largest_shortfall_with_its_number(small_ctx):
     summary = text_of(SchoolReport(small_ctx, "sch-d").summary())
     assert summary.startswith("Главное")
     # 80 % of 200 pupils is 160; sch-d reached 10
-    assert ("Больше всего не хватает: «Доля обучающихся 5-11 классов, прошедших диагностику "
+    assert ("Дальше всего от цели: «Доля обучающихся 5–11 классов, прошедших диагностику "
             "профессиональных предпочтений» — 5,0 % при цели не менее 80 % — не хватает "
             "150 чел.") in summary
     assert not re.search(r"χ|Фишер|Уилсон|p\s*=|интервал", summary)
@@ -215,3 +215,19 @@ def test_a_peer_share_never_pools_counts_the_graduates_report_hides(demo_ctx):
     # where every peer's counts are shown, so is the peers' share (sch-01, ЕГЭ)
     ege = row(SchoolReport(demo_ctx, "sch-01").graduates().html, "выбравших предметы ЕГЭ")
     assert ege[-1].endswith("%")
+
+
+def test_pupils_with_disabilities_who_did_not_take_part_are_not_given_away(demo_pages):
+    # «3 из 4» would tell that one pupil with a disability did not take part
+    checked = 0
+    for name, html in demo_pages.items():
+        if not name.startswith("school:"):
+            continue
+        shown = dict(quantities(html))
+        org = name.removeprefix("school:")
+        took = shown.get(f"o|org_id={org}|took_part=1|year=2021-2022", "")
+        all_ = shown.get(f"o|org_id={org}|took_part=0,1|year=2021-2022", "")
+        if took.isdigit() and all_.isdigit():
+            checked += 1
+            assert int(all_) - int(took) == 0 or int(all_) - int(took) >= 3, (name, took, all_)
+    assert checked >= 5

@@ -54,6 +54,10 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
             items += [Count(num), Count(den), Share(cells.share(num, den), num, den)]
             n, d = cells.indicator(ind, None, year)
             items.append(Share(cells.share(n, d), n, d, with_counts=False))
+            if ind == "ovz_events_share":  # «3 из 4» says that one such pupil did not take
+                # part: the rest is a count of the same people (health data), never shown,
+                # declared so that it is protected like the others
+                items.append(Count(cells.ovz(org_id, year, took_part=False)))
     if analysis.applies("graduates"):
         # the sentences of «Кто учтён» may leave a detail out rather than hide a table cell
         items += [Count(k, optional=name != "graduates")
