@@ -92,4 +92,29 @@ def test_wrap_and_label_width():
     wrapped = charts.wrap(text, 20, 2)
     assert len(wrapped.splitlines()) == 2 and wrapped.endswith("…")
     assert all(len(line) <= 21 for line in wrapped.splitlines())
-    assert charts.label_width(["ab", "abcd\nx"]) == pytest.approx(4 * charts.CHAR_WIDTH + 0.15)
+    assert charts.label_width(["ab", "abcd\nx"]) == pytest.approx(4 * charts.CHAR_WIDTH + 0.3)
+
+
+def test_funnel_labels_of_close_points_do_not_overlap():
+    n = np.array([100, 102, 104, 300])
+    share = np.array([0.50, 0.505, 0.51, 0.8])
+    limits = funnel_limits(0.7, np.arange(10, 400, 10))
+    with charts.figure(4, 3) as (fig, ax):
+        charts.funnel_plot(ax, n, share, p0=0.7, limits=limits,
+                           labels=["Первая школа", "Вторая школа", "Третья школа", ""])
+        assert len(ax.texts) == 3
+        # where each label's middle sits, in points: the point plus the label's offset
+        scale = 72 / fig.dpi
+        heights = sorted(ax.transData.transform(t.xy)[1] * scale + t.xyann[1]
+                         for t in ax.texts)
+        points = sorted(ax.transData.transform((x, y))[1] * scale for x, y in zip(n[:3],
+                                                                                   share[:3]))
+        assert points[1] - points[0] < 8  # the points themselves are closer than a line
+        # 8-point text: its lines are ~11 points apart, and so are the labels
+        assert all(b - a >= 11 - 1e-6 for a, b in zip(heights, heights[1:]))
+
+
+def test_grade_bars_write_zero_where_nobody_took_part():
+    with charts.figure(3, 2) as (_fig, ax):
+        charts.grade_bars(ax, [5, 6], [0.0, 0.3], [0.2, 0.2], target=None)
+        assert _texts(ax) == ["0"]

@@ -91,7 +91,7 @@ def test_index_is_the_departments_landing_page(rendered):
                      str(counts.get("no_data", 0))]
     behind = mine[mine["status"] == "not_met"]
     worst = behind.loc[((behind["target"] - behind["value"]) / behind["target"]).idxmax()]
-    assert "профпробы «Билет в будущее»" in row and worst["indicator_id"] == "bvb_trials_share"
+    assert "профпробы „Билет в будущее“" in row and worst["indicator_id"] == "bvb_trials_share"
     # sortable without a server: an inline script, nothing loaded from outside
     assert 'class="sortable"' in index and "<script>" in index and "src=" not in index
     assert "@media print" in index

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from proforient import __version__
 from proforient.batch.jobs import DISTRICT_REPORTS, JobResult
+from proforient.report.text import typography
 
 __all__ = ["WORK_README", "render_index"]
 
@@ -37,6 +38,7 @@ ul.reports a{font-size:1.1rem;font-weight:600}.hint{color:var(--muted)}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;
 border-bottom:1px solid #e3e7ec;vertical-align:top}th{background:var(--soft)}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;width:1%}
+td[data-sort]{text-align:left}
 .nowrap{white-space:nowrap}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th[aria-sort=ascending]::after{content:" ▲"}
@@ -55,7 +57,10 @@ document.querySelectorAll("table.sortable th").forEach(function (th, col) {
   th.tabIndex = 0;
   function sort() {
     var table = th.closest("table"), body = table.tBodies[0];
-    var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    var numeric = th.classList.contains("n"), now = th.getAttribute("aria-sort");
+    // numbers: the largest first (the most targets missed on top); words: А to Я
+    var dir = now ? (now === "ascending" ? "descending" : "ascending")
+                  : (numeric ? "descending" : "ascending");
     table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", dir);
     function key(row) {
@@ -108,10 +113,12 @@ def _status(result: JobResult) -> str:
             f'<span class="reason">{reason}</span>')
 
 
-def _head(title: str, year: str, who: str | None, generated: str, synthetic: bool) -> list[str]:
+def _head(title: str, who: str | None, generated: str, synthetic: bool, version: str
+          ) -> list[str]:
     e = html.escape
     parts = ["<!DOCTYPE html>", '<html lang="ru">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f'<meta name="generator" content="proforient/{e(version)}">',
              f"<title>{e(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
              "<header>", f"<h1>{e(title)}</h1>",
              f'<p class="meta">{e(who + " · ") if who else ""}отчёты от {e(_date(generated))}'
@@ -142,13 +149,13 @@ def _district_reports(results: Sequence[JobResult]) -> list[str]:
 def _landing(landing) -> list[str]:
     e = html.escape
     parts = ['<section class="main"><h2>Главное</h2><ul>']
-    parts += [f"<li>{e(s)}</li>" for s in landing.headline]
+    parts += [f"<li>{typography(e(s))}</li>" for s in landing.headline]
     parts.append("</ul></section>")
     if len(landing.shares):
         parts += ["<h2>Доли района и цели</h2>", "<table><thead><tr><th>№</th><th>Показатель"
                   '</th><th class="n">Район</th><th>Цель</th><th>Статус</th></tr></thead><tbody>']
         for r in landing.shares.itertuples(index=False):
-            parts.append(f'<tr><td>{e(str(r.number))}</td><td>{e(r.title)}</td>'
+            parts.append(f'<tr><td>{e(str(r.number))}</td><td>{typography(e(r.title))}</td>'
                          f'<td class="n">{e(r.value)}</td><td class="nowrap">{e(r.target)}</td>'
                          f'<td class="{e(str(r.status_code))} nowrap">{e(r.status)}</td></tr>')
         parts.append("</tbody></table>")
@@ -166,9 +173,18 @@ def _schools(results: Sequence[JobResult], landing) -> list[str]:
     rows = {} if landing is None else {r.org_id: r for r in
                                        landing.schools.itertuples(index=False)}
     parts.append('<table class="sortable"><thead><tr><th>Школа</th>'
-                 + ('<th class="n">Достигнуто</th><th class="n">Не достигнуто</th>'
-                    '<th class="n">Нет данных</th><th>Дальше всего от цели</th>' if rows else "")
+                 + ('<th>Тип</th><th class="n">Достигнуто</th>'
+                    '<th class="n" aria-sort="descending">Не достигнуто</th>'
+                    '<th class="n">Нет данных</th><th class="n">Дальше всего от цели</th>'
+                    if rows else "")
                  + "</tr></thead><tbody>")
+    if rows:  # the schools furthest behind first
+        def behind(result: JobResult) -> tuple:
+            r = rows.get(result.name)
+            if r is None:
+                return (1, 0, 0.0)
+            return (0, -r.not_met, -(0.0 if math.isnan(r.weakest_gap) else r.weakest_gap))
+        schools = sorted(schools, key=behind)
     for result in schools:
         r = rows.get(result.name)
         name = r.short if r is not None else result.title
@@ -176,11 +192,12 @@ def _schools(results: Sequence[JobResult], landing) -> list[str]:
         cells = [f'<td data-sort="{e(name)}">{link}{_status(result)}</td>']
         if rows and r is not None:
             gap = -1.0 if math.isnan(r.weakest_gap) else r.weakest_gap
-            cells += [f'<td class="n">{r.met}</td>', f'<td class="n">{r.not_met}</td>',
+            cells += [f"<td>{e(r.type)}</td>",
+                      f'<td class="n">{r.met}</td>', f'<td class="n">{r.not_met}</td>',
                       f'<td class="n">{r.no_data}</td>',
-                      f'<td data-sort="{gap:.4f}">{e(r.weakest) or "—"}</td>']
+                      f'<td data-sort="{gap:.4f}">{typography(e(r.weakest)) or "—"}</td>']
         elif rows:
-            cells += ['<td class="n">—</td>'] * 3 + ["<td>—</td>"]
+            cells += ["<td>—</td>"] + ['<td class="n">—</td>'] * 3 + ["<td>—</td>"]
         parts.append(f'<tr data-org="{e(result.name)}">' + "".join(cells) + "</tr>")
     return parts + ["</tbody></table>"]
 
@@ -210,14 +227,13 @@ def render_index(results: Sequence[JobResult], *, dataset_name: str, year: str, 
     """
     del dataset_name
     title = f"Профориентация: отчёты за {year.replace('-', '‑')} учебный год"
-    parts = _head(title, year, district, generated, synthetic)
+    parts = _head(title, district, generated, synthetic, version)
     if landing is not None:
         parts += _landing(landing)
     parts += _district_reports(results)
     parts += _schools(results, landing)
-    parts += [f"<footer>Каждый отчёт проверен перед публикацией: в нём нет сведений, по "
-              f"которым можно узнать конкретного ученика. Версия программы: "
-              f"{html.escape(version)}.</footer>",
+    parts += ["<footer>Каждый отчёт проверен перед публикацией: в нём нет сведений, по "
+              "которым можно узнать конкретного ученика.</footer>",
               f"<script>{_SORT}</script>", "</body>", "</html>", ""]
     return "\n".join(parts)
 

@@ -19,6 +19,7 @@ _TEMPLATE = """\
 <style>{{ resources.proforient_css }}</style>
 </head>
 <body>
+<nav class="pf-nav"><a href="index.html">← Все отчёты района</a></nav>
 {%- endblock header -%}
 {%- block execute_result -%}{%- block data_priority scoped -%}{{ super() }}{%- endblock -%}
 {%- endblock execute_result -%}

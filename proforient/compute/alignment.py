@@ -98,7 +98,7 @@ STUDY_LOCATION_LABELS: dict[str, str] = {
     "district": "в районе",
     "republic": "в республике (вне района)",
     "elsewhere": "за пределами республики",
-    "unknown": "не известно",
+    "unknown": "неизвестно",
 }
 
 #: Free-text ``study_region`` → location, first match wins, after the district's own place
@@ -125,11 +125,11 @@ STUDY_REGION_PATTERNS: tuple[tuple[str, str], ...] = (
 #: Why a graduate is in or out of an analysis (``Analysis.sample``); Russian labels for reports.
 SAMPLE_REASONS: dict[str, tuple[bool, str]] = {
     "included": (True, "учтены"),
-    "region_unknown": (True, "учтены, место обучения не указано (как «не известно»)"),
-    "region_unrecognised": (True, "учтены, место обучения не распознано (как «не известно»)"),
+    "region_unknown": (True, "учтены, место обучения не указано (как «неизвестно»)"),
+    "region_unrecognised": (True, "учтены, место обучения не распознано (как «неизвестно»)"),
     "not_admitted": (
         False,
-        "не поступали в СПО или вуз (10 класс, работа, армия, другое, не известно)",
+        "не поступали в СПО или вуз (10 класс, работа, армия, другое, неизвестно)",
     ),
     "unresolved": (False, "специальность не распознана"),
     "no_profile": (False, "профиль не указан"),

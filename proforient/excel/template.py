@@ -412,7 +412,7 @@ def _instruction_lines(org: pd.Series, year: str, slots: dict[str, MeasureSlots]
                      "оставьте пустым."),
             ("text", "Профили: " + "; ".join(p.label for p in rules.profiles.values()) + "."),
             ("text", "Куда поступил: " + "; ".join(t.label for t in DESTINATIONS)
-                     + ". Пусто — «не известно»."),
+                     + ". Пусто — «неизвестно»."),
             ("text", f"Предметы ЕГЭ (только 11 класс): в столбцах «ЕГЭ: …» выберите "
                      f"«{SUBJECT_MARK}» у каждого предмета, который выпускник сдавал; остальные "
                      "оставьте пустыми. Столбцы: "

@@ -71,14 +71,14 @@ RC: dict[str, Any] = {
 
 #: Inches a character of a 9-point label takes, on average (DejaVu Sans): labels are sized
 #: by their length, not measured one by one.
-CHAR_WIDTH = 0.068
+CHAR_WIDTH = 0.074
 LINE_HEIGHT = 0.17
 
 #: Colours and marks of the series drawn side by side (school, district, peers).
 SCHOOL = {"color": "#1b4f8a", "marker": "o", "linestyle": "-"}
 DISTRICT = {"color": "#222222", "marker": "s", "linestyle": "--", "markerfacecolor": "white"}
 PEERS = {"color": "#b2182b", "marker": "^", "linestyle": ":", "markerfacecolor": "white"}
-TARGET = {"color": "#b2182b", "lw": 1.3, "linestyle": (0, (1, 1.5))}
+TARGET = {"color": "#b2182b", "lw": 2.0, "linestyle": "-."}
 BAR = {"color": "#9dbfe3", "edgecolor": "#1b4f8a", "hatch": "//", "lw": 0.8}
 HATCHES: tuple[str, ...] = ("//", "..", "xx", "\\\\", "++", "oo")
 COLOURS: tuple[str, ...] = ("#9dbfe3", "#f0f0f0", "#c9c9c9", "#fdd49e", "#a1d99b", "#ffffff")
@@ -97,12 +97,12 @@ def label_width(labels: Sequence[str]) -> float:
     """Inches the longest line of the labels needs (the left margin of a bar chart)."""
     longest = max((len(line) for label in labels for line in str(label).splitlines()),
                   default=0)
-    return longest * CHAR_WIDTH + 0.15
+    return longest * CHAR_WIDTH + 0.3  # and the ticks' length and padding
 
 
 @contextmanager
 def figure(panel_width: float, panel_height: float, nrows: int = 1, ncols: int = 1, *,
-           left: float = 0.55, right: float = 0.15, top: float = 0.45, bottom: float = 0.5,
+           left: float = 0.55, right: float = 0.3, top: float = 0.45, bottom: float = 0.5,
            hgap: float = 0.55, wgap: float = 0.35, sharey: bool = False,
            sharex: bool = False) -> Iterator[tuple[Figure, Any]]:
     """A figure of ``nrows`` × ``ncols`` panels of the given size (inches), margins in inches.
@@ -168,7 +168,12 @@ def grade_bars(ax: Axes, grades: Sequence[int], share: Sequence[float],
     the target (dotted line); the axis ends a little above the highest of them, so that small
     shares stay readable, and shows the grades given (from the lowest to the highest)."""
     grades = np.asarray(grades, dtype=int)
-    ax.bar(grades, np.asarray(share, dtype=float), width=0.7, **BAR)
+    values = np.asarray(share, dtype=float)
+    ax.bar(grades, values, width=0.7, **BAR)
+    for g, v in zip(grades, values, strict=True):
+        if v == 0:  # a bar of nothing is not «no data»: say 0
+            ax.annotate("0", (g, 0), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7.5)
     ax.plot(grades, np.asarray(district, dtype=float), markersize=5, lw=1, **DISTRICT)
     marks = [share, district]
     if target is not None and not np.isnan(target):
@@ -232,21 +237,47 @@ def funnel_plot(ax: Axes, denominator: Sequence[float], share: Sequence[float], 
     ax.set_ylim(max(lo - pad, -0.01), min(hi + pad, 1.01))
     percent_axis(ax)
     if labels is not None:
-        for xi, yi, text, bold in zip(n, y, labels, hl, strict=True):
-            if text:
-                right = xi > 0.7 * n_max
-                ax.annotate(text, (xi, yi), xytext=(-6 if right else 6, 0),
-                            textcoords="offset points", ha="right" if right else "left",
-                            va="center", fontsize=8, fontweight="bold" if bold else "normal",
-                            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
-                                  "alpha": 0.85})
+        _label_points(ax, n, y, labels, hl, n_max)
     return ax
+
+
+def _label_points(ax: Axes, x: np.ndarray, y: np.ndarray, labels: Sequence[str],
+                  bold: np.ndarray, x_max: float, gap: float = 11.0) -> None:
+    """Labels beside points, moved up or down so that no two overlap (``gap`` points apart
+    when they sit on the same side of the plot), with a thin line back to a moved point."""
+    scale = 72.0 / ax.figure.dpi
+    items = []
+    for xi, yi, text, b in zip(x, y, labels, bold, strict=True):
+        if text and np.isfinite(yi):
+            px, py = ax.transData.transform((xi, yi)) * scale
+            items.append({"x": xi, "y": yi, "text": text, "bold": b, "px": px, "py": py,
+                          "right": xi > 0.7 * x_max, "lines": str(text).count("\n") + 1})
+    for side in (True, False):
+        group = sorted((i for i in items if i["right"] == side), key=lambda i: i["py"])
+        placed: list[dict] = []
+        for item in group:
+            item["ty"] = item["py"]
+            for other in placed:  # below the label placed before, if too close
+                room = gap * (other["lines"] + item["lines"]) / 2
+                if abs(item["px"] - other["px"]) < 140 and item["ty"] - other["ty"] < room:
+                    item["ty"] = other["ty"] + room
+            placed.append(item)
+    for item in items:
+        dy = item["ty"] - item["py"]
+        right = item["right"]
+        ax.annotate(item["text"], (item["x"], item["y"]), xytext=(-6 if right else 6, dy),
+                    textcoords="offset points", ha="right" if right else "left",
+                    va="center", fontsize=8, fontweight="bold" if item["bold"] else "normal",
+                    bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
+                          "alpha": 0.85},
+                    arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#777777",
+                                "shrinkA": 0, "shrinkB": 2} if abs(dy) > 3 else None)
 
 
 def funnel_handles(with_school: bool) -> list[Any]:
     """The legend of funnel plots."""
-    items = [Line2D([], [], color="#555555", lw=1.0, linestyle="--", label="границы 95 %"),
-             Line2D([], [], color="#555555", lw=1.0, linestyle=":", label="границы 99,8 %"),
+    items = [Line2D([], [], color="#555555", lw=1.0, linestyle="--", label="обычный разброс"),
+             Line2D([], [], color="#555555", lw=1.0, linestyle=":", label="предел разброса"),
              Line2D([], [], color=SCHOOL["color"], lw=1.3, label="район в целом"),
              Line2D([], [], label="цель", **TARGET),
              Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
@@ -296,6 +327,7 @@ def interval_plot(ax: Axes, labels: Sequence[str], value: Sequence[float], *,
     ax.set_yticks(pos, list(labels))
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, 1.0)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])  # panels side by side: «100 %» and «0 %» apart
     percent_axis(ax, "x")
     return ax
 

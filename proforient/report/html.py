@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from proforient.report.text import typography
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -163,7 +165,7 @@ def table(columns: Sequence[Column | str], rows: Iterable[Sequence[Any]], *,
             if isinstance(cell, tuple):  # (content, class) for coloured cells
                 cell, extra = cell
                 attr = f' class="{(cls + " " + extra).strip()}"'
-            cells.append(f"<td{attr}>{escape(cell)}</td>")
+            cells.append(f"<td{attr}>{typography(escape(cell))}</td>")
         body.append(('<tr class="hl">' if marked else "<tr>") + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     classes = css + (" long" if long else "")
@@ -220,7 +222,8 @@ def bullets(items: Iterable[str | Markup], css: str = "") -> Markup:
     if not items:
         return Markup("")
     cls = f' class="{css}"' if css else ""
-    return Markup(f"<ul{cls}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+    return Markup(f"<ul{cls}>" + "".join(f"<li>{typography(escape(i))}</li>" for i in items)
+                  + "</ul>")
 
 
 @dataclass
@@ -253,7 +256,7 @@ class Section:
         if self.notes or self.calm:
             parts.append("<h3>На что обратить внимание</h3>")
             parts.append(str(bullets(self.notes)) if self.notes
-                         else f"<p>{escape(self.calm)}</p>")
+                         else f"<p>{typography(escape(self.calm))}</p>")
         if self.steps:
             parts.append("<h3>Что можно сделать</h3>" + str(bullets(self.steps, "pf-steps")))
         parts.append("</section>")

@@ -34,7 +34,7 @@ class Landing:
         ``number, title, value, target, status, status_code`` — the district's shares of pupils
         that have a target.
     schools : DataFrame
-        One row per school: ``org_id, name, short, met, not_met, no_data, hidden, weakest,
+        One row per school: ``org_id, name, short, type, met, not_met, no_data, hidden, weakest,
         weakest_gap`` (``weakest``: the indicator furthest below its target, in words, or "";
         ``weakest_gap``: its relative shortfall, for sorting).
     """
@@ -82,6 +82,7 @@ def _school_row(report: SchoolReport) -> dict:
     no_data = with_target[(with_target["status"] == "no_data")
                           & (with_target["reason"] != "zero_denominator")]
     return {"org_id": report.a.org_id, "name": report.name, "short": str(report.org["short"]),
+            "type": str(report.org["school_type"]),
             "met": int(counts.get("met", 0)), "not_met": int(counts.get("not_met", 0)),
             "no_data": len(no_data), "hidden": int(counts.get("hidden", 0)),
             "weakest": weakest, "weakest_gap": gap}

@@ -100,6 +100,6 @@ def appendix(number: int | None, items: Sequence[str | Markup],
             f"Дорожная карта {roadmap.year} года; "
             + (f"данные: {ctx.dataset.district}; " if ctx.dataset.district else "")
             + "отчёт "
-            f"сформирован {date_ru(ctx.generated)}, версия proforient: {ctx.version}."))
+            f"сформирован {date_ru(ctx.generated)}."))
     section = Section("appendix", "Как считалось", body=list(body), number=number)
     return section.render()

@@ -6,6 +6,7 @@ Non-breaking spaces keep «85,7 %», «+3,8 п. п.», «12 345» and «1 дек
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -153,6 +154,38 @@ def p_value_text(p: Any) -> str:
 
 
 def year_label(year: str) -> str:
-    """An academic year that does not break across lines: «2021‑2022» (non-breaking hyphen)."""
-    return str(year).replace("-", "\u2011")
+    """An academic year for a table header, not broken across lines: «2021–2022» (an en dash
+    joined to the next year)."""
+    return str(year).replace("-", "–\u2060")
+
+
+_RANGE = re.compile(r"(?<=\d)-(?=\d)")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def typography(text: str) -> str:
+    """Russian typography of a sentence: quotes inside quotes as „…“, ranges of numbers with an
+    en dash («5–11 классов»). Markup tags are left as they are (their attributes hold keys).
+
+    >>> typography("«Доля 5-11 классов, участвовавших в «Проектории»»")
+    '«Доля 5–11 классов, участвовавших в „Проектории“»'
+    """
+    depth = 0
+    out = []
+    for part in _TAG.split(str(text)):
+        if part.startswith("<") and part.endswith(">"):
+            out.append(part)
+            continue
+        chars = []
+        for ch in _RANGE.sub("–", part):
+            if ch == "«":
+                chars.append("«" if depth == 0 else "„")
+                depth += 1
+            elif ch == "»" and depth > 0:
+                depth -= 1
+                chars.append("»" if depth == 0 else "“")
+            else:
+                chars.append(ch)
+        out.append("".join(chars))
+    return "".join(out)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from proforient.report import cells
 from proforient.report.context import ReportContext
 from proforient.report.facts import DistrictFacts
+from proforient.report.facts.funnels import compared
 
 __all__ = [
     "department",
@@ -71,7 +71,7 @@ def funnel_summary(facts: DistrictFacts) -> pd.DataFrame:
         ``indicator_id, p0, target, schools, far_below, below, above, far_above`` (tuples of
         org_ids), share indicators of pupils only (not the sensitive ones).
     """
-    f = facts.funnels[~facts.funnels["indicator_id"].isin(cells.SENSITIVE)]
+    f = compared(facts.funnels)
     rows = []
     for ind, part in f.groupby("indicator_id", sort=False):
         row = {"indicator_id": ind, "p0": float(part["p0"].iloc[0]),

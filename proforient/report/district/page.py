@@ -207,9 +207,10 @@ class DistrictReport(Report):
                          ", ".join(self.short[o] + ("*" if o in r.far_above else "")
                                    for o in above) or "нет"])
         body = [table([Column("Показатель", wide=True), Column("Район", numeric=True),
-                       Column("Школ", numeric=True), "Ниже границ", "Выше границ"], rows),
-                Markup('<p class="pf-note">* — за внешней границей: отличие почти наверняка '
-                       "не случайно.</p>")]
+                       Column("Школ с данными", numeric=True), "Заметно ниже района",
+                       "Заметно выше района"], rows),
+                Markup('<p class="pf-note">* — отличие так велико, что почти наверняка не '
+                       "случайно.</p>")]
         ncols = 2
         nrows = math.ceil(len(inds) / ncols)
         with charts.figure(4.6, 2.9, nrows, ncols, top=0.55, bottom=0.85, left=0.65,
@@ -230,10 +231,10 @@ class DistrictReport(Report):
                 ax.set_visible(False)
             charts.legend_below(fig, charts.funnel_handles(with_school=False), ncol=5)
             body.append(figure(fig, "Воронки: доли школ с учётом их размера",
-                               caption="Каждая точка — школа. Пунктир и точки — границы, в "
-                                       "которых доля школы такого размера может оказаться "
-                                       "просто по случайности; подписаны школы за "
-                                       "границами."))
+                               caption="Каждая точка — школа. Пунктир — обычный разброс: "
+                                       "в этих пределах доля школы такого размера может "
+                                       "оказаться просто случайно; точечная линия — предел "
+                                       "разброса. Подписаны школы, вышедшие за пределы."))
         notes, steps = findings.funnel_notes(self.funnels, self.titles, self.short)
         return self._section(
             "funnels", lead="Какие школы отличаются от района больше, чем можно объяснить их "

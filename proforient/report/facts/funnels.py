@@ -76,3 +76,13 @@ def funnel_curves(table: pd.DataFrame, points: int = 120) -> pd.DataFrame:
     columns = ["indicator_id", "denominator", "level", "lower", "upper"]
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(
         columns=columns)
+
+
+def compared(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`funnels` the reports compare schools on: shares of pupils, not the
+    shares of graduates or of pupils with disabilities (their counts are small by nature and
+    partly hidden). One rule for the district report and every school report."""
+    from proforient.report.cells import SENSITIVE
+
+    return table[~table["indicator_id"].isin(SENSITIVE)].reset_index(drop=True)
+

@@ -72,12 +72,14 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
                           "«{}» (список {}: вакансий {}, поступили {}).").format(
             top["ugs_name"], territory, count(top["vacancies"]),
             _count(pub, k.on_list(top["territory"], top["ugs_code"]))))
+        territory_of_step = territory
     steps = []
     if len(low):
         steps.append("обсудить с этими школами выбор профиля, ЕГЭ и специальности")
     if len(gaps):
         steps.append(f"рассказать выпускникам о специальностях группы «{gaps.iloc[0]['ugs_name']}»"
-                     " (встречи с работодателями, профпробы, целевое обучение)")
+                     f", которых ждут по списку {territory_of_step} (встречи с работодателями, "
+                     "профпробы, целевое обучение)")
     if steps:
         out.append("В первую очередь: " + "; ".join(steps) + ".")
     return out[:6]
@@ -102,7 +104,7 @@ def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys
     if len(short):
         notes.append(f"Список {name}: больше всего вакансий, на которые не пришли выпускники "
                      "района, — " + join_words(
-                         [f"«{r.ugs_name}» (вакансий {count(r.vacancies)})"
+                         [f"«{r.ugs_name}» (вакансий на {count(r.gap)} больше, чем поступивших)"
                           for r in short.itertuples()]) + ".")
         steps.append("Рассказать выпускникам о специальностях групп: "
                      + join_words([f"«{n}»" for n in short["ugs_name"]])

@@ -15,7 +15,7 @@ from proforient.report.graduates.publication import Keys
 from proforient.report.html import Column, Html, Section, figure, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
 from proforient.report.publish import MISSING
-from proforient.report.text import count, p_value_text, plural, year_label
+from proforient.report.text import count, join_words, p_value_text, plural, year_label
 
 __all__ = ["GraduatesReport"]
 
@@ -29,6 +29,13 @@ TITLES = {
 SECTIONS = tuple(TITLES)
 RESOLVED_WORDS = {"code": "по коду", "exact": "по названию", "alias": "по таблице синонимов",
                   "fuzzy": "по похожему названию", "unresolved": "не распознано"}
+#: Short headers of the profiles (the note under the table spells them out).
+PROFILE_SHORT = {"technological": "техн.", "natural_science": "ест.-науч.",
+                 "agrotechnological": "агротех.", "socio_economic": "соц.-эк.",
+                 "humanities": "гум.", "universal": "унив.", "na": "без профиля"}
+#: A candidate specialty is shown for review only from this similarity (of 100) up.
+NEAREST_SHOWN = 70
+
 SHORT_TITLES = {
     "admitted_by_profile_share": "Поступили по профилю",
     "ege_profile_match_share": "ЕГЭ по профилю (11 класс)",
@@ -111,11 +118,15 @@ class GraduatesReport(Report):
                     self._share(share), self._count(num), self._count(den)))
             rows.append(row)
         columns = ["Школа", *[Column(SHORT_TITLES[i], numeric=True) for i in GRADUATE_INDICATORS]]
-        body = [table(columns, rows, highlight=[False] * len(orgs) + [True], long=True)]
+        body = [table(columns, rows, highlight=[False] * len(orgs) + [True], long=True),
+                Markup('<p class="pf-note">{}</p>').format(
+                    f"«a из b» — сколько выпускников из скольких. «<{self.threshold}» — меньше "
+                    f"{self.threshold} выпускников; «×» — скрыто, чтобы это число нельзя было "
+                    "вычислить по соседним и по строке района.")]
         labels = [charts.wrap(self.short[o], 26, 1) for o in orgs]
         with charts.figure(2.6, 0.22 * len(orgs) + 0.2, 1, 3, sharey=True,
                            left=charts.label_width(labels), bottom=0.75, top=0.55,
-                           wgap=0.3) as (fig, axes):
+                           wgap=0.55) as (fig, axes):
             for ax, ind in zip(axes, GRADUATE_INDICATORS, strict=True):
                 values = []
                 for org in orgs:
@@ -136,21 +147,25 @@ class GraduatesReport(Report):
                                caption="Школы, у которых доля скрыта, на графике без точки."))
         notes, steps = [], []
         for ind in GRADUATE_INDICATORS:
-            low = self.a.by_school[(self.a.by_school["indicator_id"] == ind)
-                                   & self.a.by_school["position"].isin(["below", "far_below"])]
-            names = [self.short[o] for o in low["org_id"]
-                     if self.a.known(ind, o) and self.pub.visible(self.k.indicator(ind, o)[2])]
-            if names:
-                notes.append(f"«{self.titles[ind]}»: заметно ниже района — "
-                             + ", ".join(names) + ".")
-                steps.append(f"«{SHORT_TITLES[ind]}»: обсудить с этими школами консультации "
-                             "по выбору профиля, ЕГЭ и специальности.")
+            for positions, words in ((("below", "far_below"), "заметно ниже района"),
+                                     (("above", "far_above"), "заметно выше района")):
+                part = self.a.by_school[(self.a.by_school["indicator_id"] == ind)
+                                        & self.a.by_school["position"].isin(positions)]
+                names = [self.short[o] for o in part["org_id"] if self.a.known(ind, o)
+                         and self.pub.visible(self.k.indicator(ind, o)[2])]
+                if not names:
+                    continue
+                notes.append(f"«{self.titles[ind]}»: {words} — " + join_words(names) + ".")
+                if positions[0] == "below":
+                    steps.append(f"«{SHORT_TITLES[ind]}»: обсудить со школами консультации "
+                                 "по выбору профиля, ЕГЭ и специальности.")
         return self._section(
             "schools", lead="Поступили ли выпускники по профилю, выбрали ли ЕГЭ по профилю и "
                             "поступили ли на востребованные специальности — по каждой школе "
                             "рядом с районом.",
             body=body, notes=notes, steps=steps,
-            calm="Ни одна школа не отличается от района заметно.").render()
+            calm="Ни одна школа заметно не отличается от района — ни в меньшую, ни в большую "
+                 "сторону.").render()
 
     def supply_demand(self) -> Html:
         """Entrants of every in-demand group against its vacancies, by list."""
@@ -212,7 +227,8 @@ class GraduatesReport(Report):
                     if p in set(flows["profile"].fillna("na"))]
         groups = [*self.a.groups, *([OTHER_GROUPS] if self.k.others else [])]
         names = dict(zip(flows["ugs_code"], flows["ugs_name"], strict=False))
-        columns = ["Группа специальностей", *[Column(labels[p], numeric=True) for p in profiles],
+        columns = ["Группа специальностей",
+                   *[Column(PROFILE_SHORT.get(p, labels[p]), numeric=True) for p in profiles],
                    Column("Всего", numeric=True)]
         rows = []
         for g in groups:
@@ -222,7 +238,11 @@ class GraduatesReport(Report):
         rows.append(["Всего", *[self._count(self.k.entered(profile=p)) for p in profiles],
                      self._count(self.k.entered())])
         body = [table(columns, rows, highlight=[False] * len(groups) + [True], long=True,
-                      caption="Поступившие с распознанной специальностью: группа × профиль")]
+                      caption="Поступившие с распознанной специальностью: группа "
+                              "специальностей и профиль обучения")]
+        body.append(Markup('<p class="pf-note">{}</p>').format(
+            "Профили: " + "; ".join(f"{PROFILE_SHORT.get(p, labels[p])} — {labels[p]}"
+                                     for p in profiles if PROFILE_SHORT.get(p)) + "."))
         notes = [findings.association_words(self.a.association)]
         off = flows[flows["by_profile"].eq(False)].sort_values("graduates", ascending=False)
         shown = []
@@ -285,7 +305,7 @@ class GraduatesReport(Report):
         unknown = cells.share(self.k.location(self.a.year, "unknown"),
                             self.k.location(self.a.year, None))
         if self.pub.visible(unknown) and self.pub.values[unknown] > 0.05:
-            notes.append(Markup("Место обучения не известно у {} поступивших.").format(
+            notes.append(Markup("Место обучения неизвестно у {} поступивших.").format(
                 self._share(unknown)))
             steps.append("Попросить школы указывать, где учится каждый поступивший.")
         if len(years) >= 2 and len(now):
@@ -314,8 +334,10 @@ class GraduatesReport(Report):
         for r in shown.itertuples(index=False):
             typed = r.specialty_name if isinstance(r.specialty_name, str) else \
                 "(специальность не указана)"
-            nearest = f"{r.candidate_code} {r.candidate_name}" if isinstance(
-                r.candidate_code, str) else MISSING
+            # a weak guess («колледж» → «Киноведение») misleads more than it helps
+            sure = isinstance(r.candidate_code, str) and not pd.isna(r.match_score) \
+                and float(r.match_score) >= NEAREST_SHOWN
+            nearest = f"{r.candidate_code} {r.candidate_name}" if sure else MISSING
             rows.append([typed, self._count(self.k.review(r.specialty_name)),
                          RESOLVED_WORDS.get(r.resolved_by, r.resolved_by), nearest])
         body = [table(["Как написано", Column("Выпускников", numeric=True), "Как распознано",
@@ -343,7 +365,8 @@ class GraduatesReport(Report):
         t = self.threshold
         test = self.a.association
         method = {
-            "chi2": f"критерий хи-квадрат (p = {p_value_text(test['p_value'])}; сила связи — V "
+            "chi2": f"критерий хи-квадрат (p = {p_value_text(test['p_value'])} — вероятность "
+                    "увидеть такую связь случайно; сила связи — V "
                     f"Крамера {test['cramers_v']:.2f})".replace(".", ","),
             "monte_carlo": "перестановочный тест: профиль и группу перемешивают случайно "
                            f"{2000} раз и смотрят, как часто связь получается не слабее "
@@ -359,13 +382,15 @@ class GraduatesReport(Report):
             "«Востребованные специальности» — доля всех выпускников 9 и 11 классов, поступивших "
             "на специальность из списка района или республики. Если список не охватывает год, "
             "показатель — «нет данных», а не ноль.",
-            "Специальность распознаётся по коду ОКСО, по точному названию, по таблице синонимов "
-            "района или по похожему названию; нераспознанные остаются в знаменателях.",
+            "Специальность распознаётся по коду ОКСО (общероссийского классификатора "
+            "специальностей по образованию), по точному названию, по таблице синонимов района "
+            "или по похожему названию; нераспознанные остаются в знаменателях. УГС — "
+            "укрупнённая группа специальностей ОКСО, например 15.00.00 «Машиностроение».",
             "Группы специальностей, куда поступили меньше 5 выпускников, объединены в «другие "
             "группы».",
             f"Связь профиля и группы: {method}.",
-            "«Заметно ниже района» — школа за нижней границей «воронки»: доля ниже, чем можно "
-            "объяснить её размером.",
+            "«Заметно ниже (выше) района» — доля школы ниже (выше), чем можно объяснить её "
+            "размером: у маленькой школы доля колеблется сильнее.",
             f"Числа выпускников меньше {t} показаны как «<{t}»; чтобы их нельзя было вычислить "
             "по итогам, строке района и соседним клеткам, часть других чисел скрыта («×»), а "
             "доли из них не показываются. Названия специальностей, написанные меньше чем у "

@@ -13,13 +13,10 @@ import pandas as pd
 
 from proforient.compute.alignment import GRADUATE_INDICATORS
 from proforient.report.facts import DistrictFacts
+from proforient.report.facts.funnels import compared
 
-__all__ = ["FUNNEL_INDICATORS", "NotASchool", "SchoolAnalysis", "analyse", "priorities"]
+__all__ = ["NotASchool", "SchoolAnalysis", "analyse", "priorities"]
 
-#: Share indicators of pupils whose funnel plots the school report shows.
-FUNNEL_INDICATORS: tuple[str, ...] = (
-    "diagnostics_share", "proektoria_share", "bvb_trials_share", "profile_clubs_share",
-)
 
 #: Sections of the school report, in order, and whether each needs something to apply.
 SECTIONS: tuple[str, ...] = ("scorecard", "participation", "destinations", "graduates",
@@ -92,9 +89,8 @@ def analyse(facts: DistrictFacts, org_id: str) -> SchoolAnalysis:
                          "отчёт школы для неё не строится. Её показатели — в отчёте по району.")
     card = facts.of("scorecard", org_id)
     applicable = set(card["indicator_id"])
-    funnel_ids = [i for i in FUNNEL_INDICATORS if i in applicable]
-    funnels = facts.funnels[facts.funnels["indicator_id"].isin(funnel_ids)].reset_index(
-        drop=True)
+    shared = compared(facts.funnels)  # the same indicators as the district report's
+    funnels = shared[shared["indicator_id"].isin(applicable)].reset_index(drop=True)
     trends = facts.of("trends", org_id)
     years = sorted(trends["year"].unique()) if len(trends) else []
     analysis = SchoolAnalysis(

@@ -42,6 +42,15 @@ def grades_text(grades: tuple[int, int] | None) -> str:
     return f"{lo} класс" if lo == hi else f"{lo}–{hi} классы"
 
 
+#: What to do about a «да/нет» indicator that is «нет».
+FLAG_ACTIONS = {
+    "responsible_appointed": "назначить приказом ответственного за профориентацию",
+    "plan_approved": "утвердить план профориентационной работы",
+    "plan_implemented": "выполнить план профориентационной работы",
+    "early_plan_approved": "утвердить план ранней профориентации",
+}
+
+
 class Cards:
     """The scorecard rows of one school as the page shows them: each value read once.
 
@@ -154,8 +163,8 @@ class Cards:
         if math.isnan(r.gap) or r.gap <= 0 or self.hidden(ind):
             return None
         if r.kind == "share":
-            if self.sensitive(ind) and r.gap < self.threshold:
-                return Markup(escape(f"<{self.threshold}{NBSP}чел."))
+            if self.sensitive(ind) and not all(self.pub.visible(k) for k in self._keys(ind)[:2]):
+                return None  # it would tell the hidden counts
             return quantity(self.key(ind, "gap"), f"{count(r.gap)}{NBSP}чел.")
         return quantity(self.key(ind, "gap"), count(r.gap))
 
@@ -190,7 +199,7 @@ class Cards:
         if r.kind == "flag":
             yes = round(r.peer_value * r.peer_reporting)
             return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
-        return quantity(self.key(ind, "value", scope), f"медиана {count(r.peer_value)}")
+        return quantity(self.key(ind, "value", scope), f"обычно {count(r.peer_value)}")
 
     def _comparison(self, ind: str, scope: str) -> Markup:
         """The district's or the peers' share of a sensitive indicator, as published.
@@ -227,9 +236,12 @@ class Cards:
         if indicator.numerator.measure == "career_events_ovz":
             return "обучающихся с ОВЗ"
         grades = indicator.numerator.grades
-        if grades is None:
+        mine = [int(g) for g in (self.a.org.get("grades") or ())]
+        if grades is None and not mine:
             return "обучающихся"
-        lo, hi = grades
+        lo, hi = grades if grades is not None else (1, 11)
+        if mine:  # the school's own grades: an ООШ has no 10–11 класс
+            lo, hi = max(lo, min(mine)), min(hi, max(mine))
         return f"обучающихся {lo} класса" if lo == hi else f"обучающихся {lo}–{hi} классов"
 
     def step(self, ind: str) -> Markup | None:
@@ -242,9 +254,13 @@ class Cards:
                 return Markup("{}: охватить ещё {} ({}), чтобы выйти на цель.").format(
                     title, gap, self.who(ind))
             if r.kind == "count" and gap is not None:
-                return Markup("{}: провести ещё {}.").format(title, gap)
+                return Markup("{}: до цели не хватает {}.").format(title, gap)
             if r.kind == "flag":
-                return Markup("{}: выполнить и сообщить в управление образования.").format(title)
+                indicator = self.roadmap.indicator(ind)
+                measure = indicator.numerator.measure if indicator.numerator else None
+                action = FLAG_ACTIONS.get(measure, "выполнить")
+                return Markup("{}: {} и сообщить в управление образования.").format(
+                    title, action)
             return Markup("{}: разобрать, почему цель не достигнута.").format(title)
         if r.status == "no_data" and r.reason != "zero_denominator":
             return Markup("{}: сдать данные в управление образования — {}.").format(
@@ -297,12 +313,15 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
     else:
         out.append(Markup("У школы нет показателей дорожной карты с целью за этот год."))
     for i, r in enumerate(not_met.head(2).itertuples(index=False)):
-        lead = "Больше всего не хватает" if i == 0 else "Также не достигнута цель"
+        lead = "Дальше всего от цели" if i == 0 else "Также не достигнута цель"
         gap = cards.gap(r.indicator_id)
         value = cards.value(r.indicator_id)
         tail = Markup(" — не хватает {}").format(gap) if gap is not None else Markup("")
         out.append(_sentence(Markup("{}: «{}» — {} при цели {}{}").format(
             lead, r.title, value, target_text(r.target, r.kind), tail)))
+    if len(not_met) > 2:
+        out.append(Markup(escape("Ещё не достигнуто: " + join_words(
+            [f"«{t}»" for t in not_met["title"].iloc[2:]]) + ".")))
     if len(no_data):
         titles = join_words([f"«{t}»" for t in no_data["title"].head(3)])
         more = f" и ещё {len(no_data) - 3}" if len(no_data) > 3 else ""
@@ -313,12 +332,13 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
         out.append(strong)
     steps = [cards.step(i) for i in list(not_met["indicator_id"]) + list(no_data["indicator_id"])]
     steps = [s for s in steps if s is not None][:2]
+    out = out[:5]  # at most six sentences, the last one what to do
     if steps:
         out.append(Markup("В первую очередь: ") + Markup(" ").join(steps))
     elif total and met == total:
         out.append(Markup("Все цели достигнуты: стоит сохранить работу на этом уровне и "
                           "поделиться опытом на районном семинаре."))
-    return out[:6]
+    return out
 
 
 def _sentence(text: Markup) -> Markup:

@@ -20,7 +20,6 @@ from proforient.report.page import Report, appendix, header, summary
 from proforient.report.publish import HIDDEN_MARK, MISSING, suppressed_label
 from proforient.report.school import findings
 from proforient.report.school.analysis import (
-    FUNNEL_INDICATORS,
     SECTIONS,
     SchoolAnalysis,
     analyse,
@@ -36,7 +35,7 @@ from proforient.report.text import (
     target_text,
     year_label,
 )
-from proforient.vocab import DESTINATIONS, KINDS, MEASURES
+from proforient.vocab import DESTINATIONS, MEASURES
 
 __all__ = ["SchoolReport"]
 
@@ -50,10 +49,17 @@ TITLES = {
     "trend": "Как менялись показатели",
 }
 
+#: What each type of school is, for the header.
+SCHOOL_TYPE_WORDS = {
+    "СОШ": "средняя школа (1–11 классы)",
+    "ООШ": "основная школа (1–9 классы)",
+    "НОШ": "начальная школа (1–4 классы)",
+}
+
 POSITION_WORDS = {
     "far_below": "намного ниже района",
     "below": "ниже района",
-    "inside": "как в районе",
+    "inside": "в пределах обычного разброса вокруг района",
     "above": "выше района",
     "far_above": "намного выше района",
 }
@@ -93,17 +99,16 @@ class SchoolReport(Report):
     def name(self) -> str:
         return str(self.org["name"])
 
-    def _section(self, key: str, **kwargs) -> Section:
-        return Section(key, TITLES[key], number=self.numbers.get(key),
+    def _section(self, key: str, title: str | None = None, **kwargs) -> Section:
+        return Section(key, title or TITLES[key], number=self.numbers.get(key),
                        first=self.numbers.get(key) == 1, **kwargs)
 
     # ------------------------------------------------------------------------------------------
 
     def header(self) -> Html:
         """Title, school, year, date; the synthetic-data banner for the demo."""
-        kind = KINDS.label(self.org["kind"])
-        return header(self.ctx, self.name, f"Профориентация: отчёт школы · {kind}, код "
-                                           f"{self.a.org_id}")
+        kind = SCHOOL_TYPE_WORDS.get(str(self.org["school_type"]), "школа")
+        return header(self.ctx, self.name, f"Профориентация: отчёт школы · {kind}")
 
     def summary(self) -> Html:
         """«Главное»: the state of the school in a few sentences."""
@@ -138,10 +143,12 @@ class SchoolReport(Report):
         body = [table(columns, rows, long=True),
                 Markup('<p class="pf-note">{}</p>').format(
                     "«Район» — все организации района, к которым относится показатель: для "
-                    "долей — общая доля по всем, кто сдал данные; для флагов и количеств — "
-                    "сколько организаций выполнили. «" + HIDDEN_MARK + "» и «"
-                    + suppressed_label(self.pub.threshold) + "» — скрыто, чтобы не раскрыть "
-                    "сведения о конкретных учениках.")]
+                    "долей — общая доля по всем, кто сдал данные; для показателей «да/нет» и "
+                    "количеств — сколько организаций выполнили. «"
+                    + suppressed_label(self.pub.threshold) + "» — меньше "
+                    f"{self.pub.threshold} человек, «" + HIDDEN_MARK + "» — скрыто, чтобы это "
+                    "число нельзя было вычислить по соседним; так не раскрываются сведения о "
+                    "конкретных учениках.")]
         return self._section(
             "scorecard", lead="Выполнение дорожной карты: значение каждого показателя школы, "
                               "цель и статус — рядом с районом и похожими школами.",
@@ -191,7 +198,8 @@ class SchoolReport(Report):
             below = part[part["share"] < target - 1e-9]
             if below.empty:
                 continue
-            worst = below.sort_values("share").iloc[0]
+            sizeable = below[below["students"] >= 5]  # a class of one is not the story
+            worst = (sizeable if len(sizeable) else below).sort_values("share").iloc[0]
             grades = [str(g) for g in below["grade"]]
             where = (f"в {grades[0]} классе" if len(grades) == 1
                      else f"в {join_words(grades)} классах")
@@ -199,12 +207,6 @@ class SchoolReport(Report):
                          f"{percent(target, 0)} {where}; меньше всего — {worst['grade']} "
                          f"класс: {percent(worst['share'])} ({count(worst['participants'])} из "
                          f"{count(worst['students'])}).")
-            ind = next((i for i in self.a.card["indicator_id"]
-                        if self.ctx.roadmap.indicator(i).numerator is not None
-                        and self.ctx.roadmap.indicator(i).numerator.measure == measure), None)
-            step = self.cards.step(ind) if ind is not None else None
-            if step is not None and self.cards.rows[ind].status == "not_met":
-                steps.append(step)
         return self._section(
             "participation",
             lead="Сколько обучающихся каждого класса участвовали в мероприятиях — школа рядом "
@@ -249,10 +251,10 @@ class SchoolReport(Report):
         for g in grades:
             unknown = cells.destination(org, year, g, "unknown")
             if self.pub.values[unknown] > 0:
-                notes.append(Markup("{} класс: не известно, куда ушли, — {} чел.").format(
+                notes.append(Markup("{} класс: неизвестно, куда ушли, — {} чел.").format(
                     g, self.cards.count_cell(unknown)))
                 steps.append(f"Уточнить через классных руководителей, куда ушли выпускники "
-                             f"{g} класса с пометкой «не известно».")
+                             f"{g} класса с пометкой «неизвестно».")
         for r in self.a.admitted.itertuples(index=False):
             if r.direction == "none":
                 continue
@@ -270,10 +272,14 @@ class SchoolReport(Report):
                              "колледжей, профпробы.")
         return self._section(
             "destinations",
-            lead="Куда ушли выпускники 9 и 11 классов этого года — рядом с долями по району.",
+            lead=f"Куда ушли выпускники {join_words([str(g) for g in grades])} "
+                 f"{'класса' if len(grades) == 1 else 'классов'} этого года — рядом с долями "
+                 "по району.",
             body=body, notes=notes, steps=steps,
-            calm="Выпускники распределились по направлениям примерно как в районе, и про всех "
-                 "известно, куда они ушли.").render()
+            calm=self._calm("Выпускники распределились по направлениям примерно как в районе, "
+                            "и про всех известно, куда они ушли.",
+                            [cells.destination(org, year, g, c) for g in grades
+                             for c in DESTINATIONS.codes])).render()
 
     # -- 4. graduates: profile, ЕГЭ, demand ------------------------------------------------------
 
@@ -281,7 +287,7 @@ class SchoolReport(Report):
         """The three graduate indicators beside the district and the peers."""
         if not self.a.applies("graduates"):
             return Html()
-        from proforient.compute.alignment import GRADUATE_INDICATORS
+        from proforient.compute.alignment import EGE_PROFILE_MATCH, GRADUATE_INDICATORS
 
         c = self.cards
         inds = [i for i in GRADUATE_INDICATORS if i in c.rows]
@@ -327,13 +333,24 @@ class SchoolReport(Report):
                                                               POSITION_WORDS[position]))
                 steps.append(f"«{c.rows[i].title}»: обсудить на педсовете выбор профиля, "
                              "предметов ЕГЭ и специальности с будущими выпускниками.")
+        ege = EGE_PROFILE_MATCH in inds
         return self._section(
-            "graduates",
+            "graduates", title=None if ege else "Выбор выпускников: профиль и востребованные "
+                                                "специальности",
             lead="Совпадает ли выбор выпускников с профилем обучения и нужен ли он району: "
-                 "поступление по профилю, ЕГЭ по профилю, востребованные специальности.",
+                 "поступление по профилю, " + ("ЕГЭ по профилю, " if ege else "")
+                 + "востребованные специальности.",
             body=body, notes=notes, steps=steps,
-            calm="Доли школы не отличаются заметно от района, все специальности "
-                 "распознаны.").render()
+            calm=self._calm("Доли школы не отличаются заметно от района, все специальности "
+                            "распознаны.", list(keys.values()))).render()
+
+    def _calm(self, text: str, keys: list[str]) -> str:
+        """What a section says when nothing stands out — and that part of it is hidden, if it
+        is (a calm word about numbers the reader cannot see would be a claim about them)."""
+        if any(k in self.pub and not self.pub.visible(k) for k in keys):
+            return ("Выпускников немного: часть чисел скрыта, чтобы не раскрыть сведения о "
+                    "конкретных выпускниках; по открытым числам заметных отличий от района нет.")
+        return text
 
     def _position(self, ind: str) -> str | None:
         """The school's funnel position of a share, when its value may be shown."""
@@ -350,7 +367,7 @@ class SchoolReport(Report):
         if not self.a.applies("place"):
             return Html()
         f = self.a.funnels
-        inds = [i for i in FUNNEL_INDICATORS if i in set(f["indicator_id"])]
+        inds = [i for i in self.a.card["indicator_id"] if i in set(f["indicator_id"])]
         limits = self.ctx.facts.funnel_limits
         rows, notes, steps = [], [], []
         ncols = 2
@@ -386,7 +403,7 @@ class SchoolReport(Report):
             for ax in flat[len(inds):]:
                 ax.set_visible(False)
             charts.legend_below(fig, charts.funnel_handles(with_school=True), ncol=3)
-            chart = figure(fig, f"Положение {self.org['short']} среди школ района",
+            chart = figure(fig, f"Положение школы «{self.org['short']}» среди школ района",
                            caption="Каждая точка — школа: по горизонтали — сколько "
                                    "обучающихся учтено, по вертикали — доля. Пунктир — "
                                    "границы, в которых доля школы может оказаться просто по "
@@ -421,7 +438,9 @@ class SchoolReport(Report):
             last = part.loc[self.a.year] if self.a.year in part.index else None
             visible = last is not None and shown.get(self.a.year) not in (None, MISSING) and \
                 shown.get(last["prev_year"]) not in (None, MISSING)
-            change = percent_points(last["change"]) if visible else MISSING
+            # the change of the values as shown (rounded), so that 85,5 → 89,2 reads +3,7
+            change = percent_points(round(last["value"], 3) - round(last["prev_value"], 3)) \
+                if visible else MISSING
             word = MISSING
             if visible and not math.isnan(last["change"]):
                 word = ("заметный рост" if last["significant"] and last["change"] > 0 else
@@ -503,9 +522,10 @@ class SchoolReport(Report):
             "учитывается один раз, сколько бы мероприятий он ни посетил.",
             "«Район: все школы» — все организации района, к которым относится показатель: "
             "общая доля по всем, кто сдал данные (сумма участников, делённая на сумму "
-            "обучающихся), а не среднее по школам. Для флагов и количеств — сколько "
-            "организаций выполнили цель.",
-            peers + " Для долей — общая доля этих школ, для количеств — медиана.",
+            "обучающихся), а не среднее по школам. Для показателей «да/нет» и количеств — "
+            "сколько организаций выполнили цель.",
+            peers + " Для долей — общая доля этих школ; для количеств — «обычно»: у половины "
+            "похожих школ больше, у половины меньше (медиана).",
             "Пропуск в данных никогда не считается нулём: такой показатель — «нет данных».",
             "«Заметно ниже похожих школ» и «заметное изменение» — разница, которую трудно "
             "объяснить случайностью при таком числе учеников (точный тест Фишера, вероятность "
