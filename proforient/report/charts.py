@@ -25,6 +25,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from proforient.report.text import typography
+
 __all__ = [
     "RC",
     "figure",
@@ -86,7 +88,7 @@ COLOURS: tuple[str, ...] = ("#9dbfe3", "#f0f0f0", "#c9c9c9", "#fdd49e", "#a1d99b
 
 def wrap(text: Any, width: int = 28, max_lines: int | None = 3) -> str:
     """Wrap a label to ``width`` characters per line, at most ``max_lines`` lines (…)."""
-    lines = textwrap.wrap(str(text), width=width, break_long_words=False) or [""]
+    lines = textwrap.wrap(typography(str(text)), width=width, break_long_words=False) or [""]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1].rstrip(" ,.;:") + "…"

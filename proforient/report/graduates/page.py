@@ -241,8 +241,8 @@ class GraduatesReport(Report):
                       caption="Поступившие с распознанной специальностью: группа "
                               "специальностей и профиль обучения")]
         body.append(Markup('<p class="pf-note">{}</p>').format(
-            "Профили: " + "; ".join(f"{PROFILE_SHORT.get(p, labels[p])} — {labels[p]}"
-                                     for p in profiles if PROFILE_SHORT.get(p)) + "."))
+            "Профили: " + "; ".join(f"{PROFILE_SHORT[p]} — {labels[p]}" for p in profiles
+                                     if PROFILE_SHORT.get(p, labels[p]) != labels[p]) + "."))
         notes = [findings.association_words(self.a.association)]
         off = flows[flows["by_profile"].eq(False)].sort_values("graduates", ascending=False)
         shown = []
