@@ -68,6 +68,7 @@ def full_run(tmp_path_factory):
 # A complete run
 
 
+@pytest.mark.slow
 def test_files_exist_and_index_links_resolve(full_run):
     out = full_run.out_dir
     assert full_run.index == out / "index.html" and full_run.index.is_file()
@@ -81,6 +82,7 @@ def test_files_exist_and_index_links_resolve(full_run):
     assert not list(out.parent.glob(".out.*")), "staging or old folders left behind"
 
 
+@pytest.mark.slow
 def test_every_school_appears_and_the_failure_is_marked(full_run):
     assert [r.name for r in full_run.results] == ["district", "graduates", *SCHOOLS]
     assert [r.name for r in full_run.failed] == ["sch-fail"]
@@ -97,6 +99,7 @@ def test_every_school_appears_and_the_failure_is_marked(full_run):
     assert "Отчёты по профориентации" in index and "2021-2022" in index
 
 
+@pytest.mark.slow
 def test_manifest(full_run):
     manifest = json.loads(full_run.manifest.read_text(encoding="utf-8"))
     assert manifest["year"] == "2021-2022" and manifest["jobs"] == 2
@@ -109,6 +112,7 @@ def test_manifest(full_run):
     assert "snapshot" not in json.dumps(manifest["notebooks"])  # parameters minus paths
 
 
+@pytest.mark.slow
 def test_html_is_clean(full_run):
     for page in full_run.out_dir.glob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -125,6 +129,7 @@ def test_html_is_clean(full_run):
     assert "Школа: МБОУ Альфа СОШ" in school and "<title>МБОУ Альфа СОШ" in school
 
 
+@pytest.mark.slow
 def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     work = full_run.out_dir / "_work"
     assert (work / "README.txt").is_file()
@@ -138,6 +143,7 @@ def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     assert any(o.get("output_type") == "error" for c in failed.cells for o in c.get("outputs", []))
 
 
+@pytest.mark.slow
 def test_hostile_name_is_escaped(full_run):
     index = full_run.index.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; «Школа»" in index
@@ -150,7 +156,32 @@ def test_hostile_name_is_escaped(full_run):
 # Failures of one report: privacy net, timeout
 
 
-def test_privacy_net_and_timeout(tmp_path):
+#: A cell that never ends by itself: only the batch's timeout stops it.
+SLEEP_FOREVER = "import time\nwhile True:\n    time.sleep(1)  # SLEEPS-UNTIL-STOPPED"
+
+
+@pytest.fixture
+def timeout_for_the_sleeping_cell_only(monkeypatch):
+    """Give the batch's cell timeout to the cell that sleeps forever and to no other cell.
+
+    nbclient's per-cell ``timeout_func`` is set next to the batch's own configuration, so the
+    timeout path is the real one (nbclient stops the cell, papermill reports it, the batch says
+    it in Russian), while a slow import on a busy machine can never hit the short timeout.
+    """
+    configure = kernel.Runner._config
+
+    def config(self, job, attempt):
+        config = configure(self, job, attempt)
+        timeout = self.timeout
+        config.NotebookClient.timeout_func = (
+            lambda cell: timeout if "SLEEPS-UNTIL-STOPPED" in cell.source else None)
+        return config
+
+    monkeypatch.setattr(kernel.Runner, "_config", config)
+
+
+@pytest.mark.slow
+def test_privacy_net_and_timeout(tmp_path, timeout_for_the_sleeping_cell_only):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, notebooks)
     district = nbformat.read(notebooks / "district.ipynb", as_version=4)
@@ -158,15 +189,15 @@ def test_privacy_net_and_timeout(tmp_path):
         'print("Выпускник", ctx.dataset.graduates["graduate_id"].iloc[0])'))
     nbformat.write(district, notebooks / "district.ipynb")
     graduates = nbformat.read(notebooks / "graduates.ipynb", as_version=4)
-    graduates.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
+    graduates.cells.append(nbformat.v4.new_code_cell(SLEEP_FOREVER))
     nbformat.write(graduates, notebooks / "graduates.ipynb")
 
     result = run_report(make_district(tmp_path / "data"), out_dir=tmp_path / "out", jobs=2,
-                        schools=["sch-a"], notebooks_dir=notebooks, timeout=3, progress=False)
+                        schools=["sch-a"], notebooks_dir=notebooks, timeout=2, progress=False)
     by_name = {r.name: r for r in result.results}
     assert [r.name for r in result.failed] == ["district", "graduates"]
     assert "код выпускника" in by_name["district"].error
-    assert "дольше 3 с" in by_name["graduates"].error
+    assert "дольше 2 с" in by_name["graduates"].error
     assert "«import time»" in by_name["graduates"].error
     assert by_name["sch-a"].ok
     out = result.out_dir
@@ -244,6 +275,7 @@ def test_bad_data_keeps_the_previous_output(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out"]
 
 
+@pytest.mark.slow
 def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -314,6 +346,7 @@ def test_notebook_parameters_are_checked(tmp_path):
 # The command line, and --schools merging into the previous run
 
 
+@pytest.mark.slow
 def test_cli_subset_then_merge(tmp_path, capsys):
     data = make_district(tmp_path / "data")
     out = tmp_path / "out"
