@@ -436,6 +436,32 @@ def test_notebook_error_is_not_retried(tmp_path, monkeypatch):
         "ошибка в ячейке [2]: ZeroDivisionError: division by zero", 2)
 
 
+def test_a_kernel_that_died_running_is_not_said_to_have_failed_to_start(tmp_path,
+                                                                         monkeypatch):
+    """A kernel killed while it ran a cell was reported as «не запустилось дважды», and
+    rerun."""
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+
+    assert not kernel._is_start_failure(DeadKernelError("Kernel died"))
+    reason, _ = kernel._failure_reason(DeadKernelError("Kernel died"), 600)
+    assert reason.startswith("ядро Python запустилось, но завершилось во время выполнения")
+    start = RuntimeError("Kernel died before replying to kernel_info")
+    assert kernel._failure_reason(start, 600, attempts=2)[0].startswith(
+        "ядро Python не запустилось ни с одной из двух попыток: RuntimeError")
+
+    calls = []
+
+    def died(*args, **kwargs):
+        calls.append(1)
+        raise DeadKernelError("Kernel died")
+
+    monkeypatch.setattr(papermill, "execute_notebook", died)
+    runner = kernel.Runner("python3", 600, tmp_path, tmp_path)
+    _, attempts, exc, _ = runner.execute(_Job())
+    assert attempts == 1 and len(calls) == 1 and isinstance(exc, DeadKernelError)
+
+
 @pytest.mark.parametrize("argv", [["--jobs", "0"], ["--jobs", "два"], ["--schools", " , "],
                                   ["--year", "2021"]])
 def test_usage_errors_exit_2(argv, capsys):

@@ -83,7 +83,7 @@ def render_outcome(job: Job, executed: tuple[Any, int, BaseException | None, flo
     started = time.perf_counter()
     try:
         if exc is not None:
-            error, cell = _failure_reason(exc, timeout)
+            error, cell = _failure_reason(exc, timeout, attempts)
             outcome = Outcome(job.name, attempts=attempts, error=error, cell=cell)
         else:
             page = render_html(exporter, nb, job.page_title or job.title, notebook_dir)
@@ -95,22 +95,26 @@ def render_outcome(job: Job, executed: tuple[Any, int, BaseException | None, flo
 
 
 def _is_start_failure(exc: BaseException) -> bool:
-    """Kernel-start failures worth one retry (never a notebook's own error or a cell timeout)."""
+    """Kernel-start failures worth one retry (never a notebook's own error, a cell timeout or a
+    kernel that started and then died while running the notebook)."""
     import zmq
-    from nbclient.exceptions import CellTimeoutError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, PapermillExecutionError | CellTimeoutError):
+    if isinstance(exc, PapermillExecutionError | CellTimeoutError | DeadKernelError):
         return False
     if isinstance(exc, zmq.ZMQError):
         return True
-    if isinstance(exc, RuntimeError) and "Kernel died" in str(exc):
+    if isinstance(exc, RuntimeError) and "Kernel died" in str(exc):  # before kernel_info
         return True
     return isinstance(exc, TimeoutError)
 
 
-def _failure_reason(exc: BaseException, timeout: int) -> tuple[str, int | None]:
-    from nbclient.exceptions import CellTimeoutError
+def _failure_reason(exc: BaseException, timeout: int,
+                    attempts: int = 1) -> tuple[str, int | None]:
+    """Why a notebook failed, in Russian, saying what really happened; and the failing cell's
+    execution count when a cell failed."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
@@ -121,8 +125,13 @@ def _failure_reason(exc: BaseException, timeout: int) -> tuple[str, int | None]:
         preview = re.search(r"-{5,}\n(.*?)\n", str(exc))  # nbclient quotes the cell's source
         where = f" (ячейка «{preview.group(1)[:60]}»)" if preview else ""
         return f"ячейка выполнялась дольше {timeout} с и была остановлена{where}", None
+    if isinstance(exc, DeadKernelError):
+        return ("ядро Python запустилось, но завершилось во время выполнения блокнота: его "
+                "процесс остановлен (например, не хватило памяти или его завершили извне); "
+                "блокнот до этого места — в папке _work"), None
     if _is_start_failure(exc):
-        return f"ядро Python не запустилось дважды: {type(exc).__name__}: {exc}", None
+        tries = "ни с одной из двух попыток" if attempts > 1 else "с первой попытки"
+        return (f"ядро Python не запустилось {tries}: {type(exc).__name__}: {exc}"), None
     return f"сбой пакетного запуска: {type(exc).__name__}: {exc}", None
 
 
