@@ -17,9 +17,7 @@ import pytest
 
 from proforient.batch import kernel
 from proforient.batch.kernel import ensure_kernel
-from proforient.batch.run import (
-    run_report,
-)
+from proforient.batch.run import _file_name_problems, run_report
 from proforient.batch.safety import (
     Guard,
     check_html,
@@ -28,6 +26,7 @@ from proforient.batch.safety import (
     machine_paths,
 )
 from proforient.cli import main
+from proforient.dataset.checks import org_id_problem
 from proforient.problems import InputError
 from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
 from tests.test_dataset import GRADUATES_HEADER
@@ -314,6 +313,30 @@ def test_unknown_schools_are_named(tmp_path, capsys):
     _, err = capsys.readouterr()
     assert code == 1 and "sch-zz" in err and "dou-1" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("org_id", ["sch-07", "школа_1.2", "-sch", "_x", "con", "Lpt1.txt",
+                                    "sch.", ".hidden", "a b", "x" * 65, "Index", "_work",
+                                    "console", "ДОУ-1", "a+b"])
+def test_the_batch_applies_the_rule_of_validate(org_id):
+    reason = org_id_problem(org_id)
+    problems = _file_name_problems([org_id])
+    assert (problems == []) == (reason is None)
+    if reason:
+        assert reason in problems[0].message
+
+
+@pytest.mark.slow
+def test_an_id_validate_accepts_gets_its_report(tmp_path, capsys):
+    """``-sch`` passed validate and was refused by report (the batch's own pattern)."""
+    organizations = ORGANIZATIONS + "-sch,МБОУ Дефисная СОШ,school,\n"
+    data = write_dataset(tmp_path / "data", organizations=organizations, measures=TINY_MEASURES,
+                         graduates=GRADUATES)
+    assert main(["validate", str(data)]) == 0
+    code = main(["report", str(data), "--out", str(tmp_path / "out"), "--schools=-sch",
+                 "--notebooks", str(NOTEBOOKS)])
+    assert code == 0, capsys.readouterr().err
+    assert "-sch.html" in index_links(tmp_path / "out")
 
 
 def test_foreign_folder_is_not_replaced(tmp_path):

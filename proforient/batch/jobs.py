@@ -21,8 +21,6 @@ DISTRICT_REPORTS = {
                   "соответствие профилю и ЕГЭ, выбор востребованных специальностей, "
                   "нераспознанные названия"),
 }
-#: File names a school's org_id must not take (they belong to the batch).
-RESERVED_NAMES = {"index", "manifest", "district", "graduates", WORK_DIR}
 #: Seconds one cell may run before the notebook is stopped (papermill has no limit).
 DEFAULT_TIMEOUT = 600
 

@@ -48,7 +48,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -68,7 +67,6 @@ from proforient.batch.jobs import (
     DEFAULT_TIMEOUT,
     DISTRICT_REPORTS,
     NOTEBOOKS,
-    RESERVED_NAMES,
     WORK_DIR,
     BatchResult,
     BatchSetup,
@@ -88,15 +86,13 @@ from proforient.batch.outputs import (
     swap,
 )
 from proforient.batch.safety import Guard, checkable, graduate_id_pattern, machine_paths
+from proforient.dataset.checks import org_id_problem, shown_org_id
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem
 from proforient.report.context import build_context, save_context
 from proforient.report.publication import prepare
 
 log = logging.getLogger(__name__)
-
-#: What a school's org_id may look like to become a file name.
-_SAFE_ID = re.compile(r"^\w[\w.-]*$")
 
 
 def check_parameters(notebook: Path, names: Iterable[str]) -> list[Problem]:
@@ -149,13 +145,16 @@ def _school_problems(schools: Sequence[str], kinds: dict[str, str]) -> list[Prob
 
 
 def _file_name_problems(org_ids: Sequence[str]) -> list[Problem]:
+    """Schools whose ``<org_id>.html`` cannot be written, by the rule ``validate`` applies
+    (:func:`~proforient.dataset.checks.org_id_problem`): a dataset that passed ``validate``
+    never meets this; it guards the batch against a dataset checked by an older version."""
     problems, seen = [], {}
     for org_id in org_ids:
-        if not _SAFE_ID.match(org_id) or org_id.casefold() in RESERVED_NAMES:
+        reason = org_id_problem(org_id)
+        if reason:
             problems.append(Problem("organizations.csv", None, "org_id",
-                                    f"код школы «{org_id}» нельзя сделать именем файла отчёта: "
-                                    "допустимы буквы, цифры, «-», «_» и «.», кроме имён "
-                                    + ", ".join(sorted(RESERVED_NAMES))))
+                                    f"код организации «{shown_org_id(org_id)}» нельзя сделать "
+                                    f"именем файла отчёта: {reason}"))
         elif org_id.casefold() in seen:
             problems.append(Problem("organizations.csv", None, "org_id",
                                     f"коды школ «{seen[org_id.casefold()]}» и «{org_id}» "
