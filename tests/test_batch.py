@@ -278,9 +278,10 @@ def test_bad_data_keeps_the_previous_output(tmp_path, capsys):
 def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
+    data = make_district(tmp_path / "data")
     (out / "manifest.json").write_text(json.dumps(
-        {"generator": "proforient report", "notebooks": [{"name": "sch-a", "status": "ok"}]}),
-        encoding="utf-8")
+        {"generator": "proforient report", "dataset": str(data.resolve()), "year": "2021-2022",
+         "notebooks": [{"name": "sch-a", "status": "ok"}]}), encoding="utf-8")
     (out / "sch-a.html").write_text("прежний отчёт", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     notebooks = tmp_path / "notebooks"
@@ -289,7 +290,6 @@ def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
         nb = nbformat.read(notebooks / f"{name}.ipynb", as_version=4)
         nb.cells.insert(2, nbformat.v4.new_code_cell("raise ImportError('нет пакета')"))
         nbformat.write(nb, notebooks / f"{name}.ipynb")
-    data = make_district(tmp_path / "data")
 
     result = run_report(data, out_dir=out, jobs=2, schools=["sch-a"], notebooks_dir=notebooks,
                         progress=False)

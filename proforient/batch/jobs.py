@@ -105,6 +105,9 @@ class BatchResult:
         Set when no report of this run was published: the previous reports were left in this
         folder, and ``out_dir`` is the ``<name>.failed`` folder next to it with this run's
         index and executed notebooks.
+    backup : Path or None
+        Where the previous reports went: they were built from another dataset or year, and this
+        run's reports took their folder.
     """
 
     out_dir: Path
@@ -114,6 +117,7 @@ class BatchResult:
     results: list[JobResult]
     warnings: list[str] = field(default_factory=list)
     previous_kept: Path | None = None
+    backup: Path | None = None
 
     @property
     def failed(self) -> list[JobResult]:
@@ -141,6 +145,9 @@ class BatchResult:
         if self.previous_kept is not None:
             lines.append(f"Ни один отчёт не сформирован, поэтому прежние отчёты в "
                          f"{self.previous_kept} оставлены без изменений.")
+        if self.backup is not None:
+            lines.append(f"Прежние отчёты этой папки (по другому набору данных или году) "
+                         f"перенесены в {self.backup}.")
         lines.append(f"Оглавление: {self.index}")
         return "\n".join(lines)
 
