@@ -1,4 +1,4 @@
-"""`proforient report` never loses published reports: another dataset's set,
+"""`proforient report` never loses published reports: failed notebooks, another dataset's set,
 two runs at once, output folders that cannot be written.
 
 Failures are injected (a patched function, a fake executor, a notebook cell that kills its own
@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from proforient.batch import outputs, run
@@ -27,6 +28,20 @@ from proforient.problems import InputError
 from tests.test_batch import NOTEBOOKS, index_links, make_district
 
 DEADLINE = 300  # seconds to wait for a file a notebook writes (never reached normally)
+
+
+def with_cells(tmp_path: Path, **cells: str) -> Path:
+    """A copy of the fixture notebooks with a code cell appended to the named ones."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, folder)
+    for name, source in cells.items():
+        nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(source))
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder
+
+
+KILL_OWN_KERNEL = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -75,6 +90,47 @@ class FakeExecutor:
 
     def close(self) -> None:
         self.closed = True
+
+
+# --------------------------------------------------------------------------------------------
+# A failed notebook never removes a published report; a killed kernel is called so
+
+
+@pytest.mark.slow
+def test_failed_district_reports_keep_the_previous_pages(tmp_path, capsys):
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    first = run_report(data, out_dir=out, jobs=2, schools=["sch-a"], notebooks_dir=NOTEBOOKS,
+                       progress=False)
+    assert first.failed == []
+    before = {name: (out / name).read_bytes() for name in ("district.html", "graduates.html")}
+
+    # The issue's case: a partial run whose district kernel is killed, the graduates one fails.
+    notebooks = with_cells(tmp_path, district=KILL_OWN_KERNEL,
+                           graduates="raise MemoryError('нет памяти')")
+    code = main(["report", str(data), "--out", str(out), "--schools", "sch-b", "--jobs", "2",
+                 "--notebooks", str(notebooks)])
+    stdout, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err
+    for name, content in before.items():
+        assert (out / name).read_bytes() == content, name
+    assert {"district.html", "graduates.html", "sch-a.html", "sch-b.html"} <= set(
+        index_links(out))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["name"]: e for e in manifest["notebooks"]}
+    district = entries["district"]
+    assert district["status"] == "ok" and district["reused"]
+    assert district["generated"] == first.results[0].generated
+    # what really happened, and no second try for a kernel that did start
+    assert "завершилось во время выполнения" in district["failed_rerun"]
+    assert "не запустилось" not in district["failed_rerun"] and district["attempts"] == 1
+    assert "MemoryError" in entries["graduates"]["failed_rerun"]
+    assert entries["sch-b"]["status"] == "ok" and not entries["sch-b"]["reused"]
+    assert "сформировано 1 из 3, с ошибками: 2" in stdout
+    assert "опубликованным остаётся отчёт предыдущего запуска" in stdout
+    # the analyst gets this run's notebook, not the previous one
+    assert "MemoryError" in (out / "_work" / "graduates.ipynb").read_text(encoding="utf-8")
+    assert hidden(tmp_path) == []
 
 
 # --------------------------------------------------------------------------------------------

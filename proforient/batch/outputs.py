@@ -295,3 +295,24 @@ def kept_entries(previous: dict | None, dataset_path: str, year: str, rerun: set
         kept.append(result)
     return kept
 
+
+def keep_published(previous: dict | None, results: list[JobResult],
+                   old_dir: Path) -> list[JobResult]:
+    """``results`` with each failed report replaced by the previous run's published one.
+
+    A failed notebook never removes a published report: when this run's report failed and the
+    previous run (``previous``, already known to be of the same dataset and year) published a
+    report of the same name whose page is still in ``old_dir``, that report is kept, marked
+    as from the previous run, with this run's error in ``failed_rerun``.
+    """
+    entries = {e.get("name"): e for e in (previous or {}).get("notebooks", [])
+               if isinstance(e, dict)}
+    kept = []
+    for result in results:
+        entry = entries.get(result.name)
+        if result.ok or entry is None or not _page_kept(entry, result.name, old_dir):
+            kept.append(result)
+            continue
+        kept.append(_reused(entry, result.name, result.kind, result.title,
+                            failed_rerun=result.error))
+    return kept

@@ -44,7 +44,9 @@ Output folder::
 
 A run restricted with ``schools`` *merges*: it reruns the district and graduates notebooks and the
 chosen schools, and keeps the other schools' reports (and their index entries) from the previous
-run of the same dataset and year.
+run of the same dataset and year. And whatever the run, a report that fails never removes the
+previous run's published report of the same name (same dataset and year): that page and its
+index entry are kept, marked as from the previous run, and the failure is reported.
 """
 
 
@@ -89,6 +91,7 @@ from proforient.batch.outputs import (
     backup_path,
     check_target,
     folder_lock,
+    keep_published,
     kept_entries,
     published,
     read_manifest,
@@ -421,17 +424,18 @@ def _jobs(plan: _Plan, snapshot: Path) -> list[Job]:
 def _merge_kept(plan: _Plan, results: list[JobResult], previous: dict | None,
                 staging: Path) -> list[JobResult]:
     """Add what this run keeps of the previous one (same dataset and year only): the other
-    schools' reports of a ``--schools`` run."""
+    schools' reports of a ``--schools`` run, and the published report of each failed one."""
     out_dir = plan.out_dir
     if not same_data(previous, plan.dataset_path, plan.year):
         return results  # another dataset's reports are moved aside whole (see run_report)
     kept = kept_entries(previous, plan.dataset_path, plan.year, set(plan.chosen),
                         plan.all_schools, out_dir) if plan.schools is not None else []
-    for result in kept:
+    results = keep_published(previous, results, out_dir)
+    for result in kept + [r for r in results if r.reused]:
         if result.output:
             shutil.copy2(out_dir / result.output, staging / result.output)
         executed = out_dir / WORK_DIR / f"{result.name}.ipynb"
-        if executed.is_file():
+        if not result.failed_rerun and executed.is_file():  # a failed rerun's is newer
             shutil.copy2(executed, staging / WORK_DIR / executed.name)
     order = {o: i for i, o in enumerate(plan.all_schools)}
     return [r for r in results if r.kind != "school"] + sorted(
