@@ -1,6 +1,6 @@
 """The ``proforient`` command (SPEC §8): a thin shell around the package's functions.
 
-Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error.
+Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error; 130 Ctrl+C.
 Problems in the input are printed in Russian with file, line and column, never with a traceback;
 so is an output path that cannot be written (checked before the work). Programming errors stay
 loud.
@@ -9,6 +9,7 @@ loud.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -214,6 +215,9 @@ def _scheduler(text: str) -> str:
     return address
 
 
+#: Exit code of a command stopped with Ctrl+C (128 + SIGINT, as a shell reports it).
+INTERRUPTED = 130
+
 REPORT_DESCRIPTION = ("Выполняет блокноты отчётов (район, выпускники, каждая школа), сохраняет "
                       "их как HTML-страницы без кода и пишет оглавление index.html.")
 REPORT_EPILOG = (
@@ -223,7 +227,8 @@ REPORT_EPILOG = (
     "Папка отчётов печатается в самом начале запуска; другую задаёт --out. Отчёты, которые "
     "уже лежат в папке, заменяются только в конце запуска; отчёты по другому набору данных "
     "или году не удаляются, а переносятся в папку <год>.previous-ДАТА рядом. Пока запуск "
-    "идёт, папка заблокирована: второй запуск в ту же папку откажется.")
+    "идёт, папка заблокирована: второй запуск в ту же папку откажется. Ctrl+C останавливает "
+    "запуск; прежние отчёты остаются как были.")
 
 
 def _help_text(text: str) -> str:
@@ -239,10 +244,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("proforient report: ошибка: --scheduler и --shared-dir работают только с "
               "--executor dask", file=sys.stderr)
         return 2
-    result = run_report(args.data_dir, args.year, args.out, args.jobs, args.schools,
-                        notebooks_dir=args.notebooks, executor=args.executor,
-                        scheduler=args.scheduler, shared_dir=args.shared_dir,
-                        say=lambda text: print(text, flush=True))
+    # Libraries log in English on the terminal (nbclient: "Kernel died while waiting for
+    # execute reply"); the user reads why in the Russian summary, the analyst in _work/.
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())
+    try:
+        result = run_report(args.data_dir, args.year, args.out, args.jobs, args.schools,
+                            notebooks_dir=args.notebooks, executor=args.executor,
+                            scheduler=args.scheduler, shared_dir=args.shared_dir,
+                            say=lambda text: print(text, flush=True))
+    except KeyboardInterrupt:
+        print("Запуск остановлен (Ctrl+C): прежние отчёты не изменены, ядра Python "
+              "остановлены, временные папки удалены.", file=sys.stderr)
+        return INTERRUPTED
     for warning in result.warnings:
         print(f"Внимание: {warning}", file=sys.stderr)
     print(result.summary())
@@ -350,6 +364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(exc.problems)
         print(f"Работа остановлена: {_summary(exc.problems)}.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Работа остановлена (Ctrl+C).", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """`proforient report` never loses published reports: failed notebooks, another dataset's set,
-two runs at once, output folders that cannot be written.
+two runs at once, Ctrl+C, output folders that cannot be written.
 
 Failures are injected (a patched function, a fake executor, a notebook cell that kills its own
 kernel or sleeps until it is stopped); no test depends on how fast the machine is: a test that
@@ -8,12 +8,15 @@ waits for something waits for a file to appear, with a deadline far beyond any r
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -41,7 +44,21 @@ def with_cells(tmp_path: Path, **cells: str) -> Path:
     return folder
 
 
+def sleeper(marker: Path, finished: Path) -> str:
+    """A cell that writes its kernel's pid to ``marker``, then sleeps until it is stopped."""
+    return (f"import os, pathlib, time\npathlib.Path({str(marker)!r}).write_text(str(os.getpid()))"
+            f"\ntime.sleep(300)\npathlib.Path({str(finished)!r}).write_text('не остановлен')")
+
+
 KILL_OWN_KERNEL = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+
+
+def wait_for(path: Path, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        assert process is None or process.poll() is None, process.communicate()
+        time.sleep(0.05)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -51,6 +68,22 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def hidden(parent: Path) -> list[str]:
     """Staging, old and lock files left next to the output folder."""
     return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+def dead(pid: int) -> bool:
+    """Whether a process ends (a zombie not yet reaped counts as ended), given the time a
+    SIGKILL takes on a busy machine: up to :data:`DEADLINE` seconds."""
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def published_folder(out: Path, data: Path, pages: dict[str, str] | None = None) -> None:
@@ -190,7 +223,7 @@ def test_report_help_says_where_outputs_go(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert str(OUTPUTS_DIR / "<год>") in text
     assert "из какой бы папки ни запускалась команда" in text
-    assert ".previous-ДАТА" in text
+    assert ".previous-ДАТА" in text and "Ctrl+C" in text
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,6 +270,131 @@ def test_a_stale_lock_blocks_nobody(tmp_path):
         with pytest.raises(InputError, match="сейчас пишет другой запуск"), folder_lock(out):
             pass
     assert not lock.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Ctrl+C: the run ends, the previous reports stay, nothing of the run is left
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_kernels_and_keeps_the_previous_reports(tmp_path, monkeypatch):
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+    before = snapshot(out)
+    marker, finished = tmp_path / "kernel.pid", tmp_path / "finished"
+    notebooks = with_cells(tmp_path, district=sleeper(marker, finished))
+
+    def interrupted(*args):  # Ctrl+C while the district notebook runs
+        wait_for(marker)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "_finish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_report(data, out_dir=out, jobs=2, schools=["sch-a"], notebooks_dir=notebooks,
+                   progress=False)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data", "kernel.pid", "notebooks", "out"]
+    assert dead(int(marker.read_text()))  # killed, not left sleeping…
+    assert not finished.exists()  # …nor waited for
+
+
+def test_a_swallowed_ctrl_c_still_stops_the_run(tmp_path):
+    """Python only prints a KeyboardInterrupt raised inside a ``__del__``: the run must stop
+    all the same, before it publishes."""
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+    before = snapshot(out)
+
+    def swallowed(job):
+        if job.name == "graduates":
+            with contextlib.suppress(KeyboardInterrupt):  # as a library might
+                signal.raise_signal(signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_report(data, out_dir=out, notebooks_dir=NOTEBOOKS, progress=False,
+                   executor=FakeExecutor(swallowed))
+    assert snapshot(out) == before and hidden(tmp_path) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+@pytest.mark.parametrize("where", ["prepare", "write_analyst_files", "_merge_kept",
+                                   "_write_index_and_manifest"])
+def test_ctrl_c_anywhere_leaves_nothing(tmp_path, monkeypatch, capsys, where):
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+    before = snapshot(out)
+
+    def ctrl_c(*args, **kwargs):
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(run, where, ctrl_c)
+    monkeypatch.setattr(run, "make_executor", lambda *a, **k: FakeExecutor())
+    code = main(["report", str(data), "--out", str(out), "--notebooks", str(NOTEBOOKS)])
+    _, err = capsys.readouterr()
+    assert code == 130
+    assert err.strip().splitlines()[-1].startswith("Запуск остановлен (Ctrl+C): прежние отчёты")
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert snapshot(out) == before and hidden(tmp_path) == []
+
+
+def test_ctrl_c_while_swapping_does_not_cut_the_swap(tmp_path, monkeypatch):
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+
+    def swap_with_ctrl_c(*args, **kwargs):
+        signal.raise_signal(signal.SIGINT)  # between the two renames
+        return swap(*args, **kwargs)
+
+    monkeypatch.setattr(run, "swap", swap_with_ctrl_c)
+    result = run_report(data, out_dir=out, notebooks_dir=NOTEBOOKS, progress=False,
+                        executor=FakeExecutor())
+    assert (out / "district.html").is_file() and result.out_dir == out.resolve()
+    assert hidden(tmp_path) == []
+
+
+def test_a_background_run_keeps_ignoring_ctrl_c():
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as for `proforient report &`
+    try:
+        with run.Interrupts():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; signals as on a terminal")
+def test_ctrl_c_in_a_terminal(tmp_path):
+    """A real SIGINT to the process group of ``proforient report``, as a terminal sends it."""
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+    before = snapshot(out)
+    marker, finished = tmp_path / "kernel.pid", tmp_path / "finished"
+    notebooks = with_cells(tmp_path, district=sleeper(marker, finished))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "proforient.cli", "report", str(data), "--out", str(out),
+         "--schools", "sch-a", "--jobs", "2", "--notebooks", str(notebooks)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_for(marker, process)
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, err = process.communicate(timeout=DEADLINE)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert "Запуск остановлен (Ctrl+C)" in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert stdout.startswith(f"Папка отчётов: {out.resolve()}")
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data", "kernel.pid", "notebooks", "out"]
+    assert dead(int(marker.read_text())) and not finished.exists()
 
 
 # --------------------------------------------------------------------------------------------

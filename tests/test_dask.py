@@ -213,6 +213,52 @@ def _worker_running(name: str, client, running) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Ctrl+C on the client
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_notebooks_on_the_workers(client, tmp_path, monkeypatch):
+    """Cancelling a Dask task does not stop its notebook: the client kills the kernels."""
+    from proforient.batch import run
+    from tests.test_batch_safe_runs import (
+        dead,
+        published_folder,
+        sleeper,
+        snapshot,
+        wait_for,
+        with_cells,
+    )
+
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+    before = snapshot(out)
+    marker, finished = tmp_path / "kernel.pid", tmp_path / "finished"
+    notebooks = with_cells(tmp_path, district=sleeper(marker, finished))
+
+    def interrupted(*args):  # Ctrl+C while the district notebook runs on a worker
+        wait_for(marker)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "_finish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_report(data, out_dir=out, schools=["sch-a"], notebooks_dir=notebooks,
+                   progress=False, executor=DaskExecutor(client=client))
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data", "kernel.pid", "notebooks", "out"]
+    assert dead(int(marker.read_text())) and not finished.exists()
+    assert all(names == [] for names in client.run(snapshot_files).values())
+
+
+def test_local_workers_do_not_inherit_ctrl_c():
+    handler = signal.getsignal(signal.SIGINT)
+    with dask_cluster._ctrl_c_not_inherited():
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+# --------------------------------------------------------------------------------------------
 # Shared storage instead of scatter; the cluster cannot be used; nothing imported for nothing
 
 

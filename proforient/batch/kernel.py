@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -154,14 +157,68 @@ def _cancel_leftover_tasks() -> None:
         loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
-class Runner:
-    """Executes jobs (in worker threads) and renders them (in the calling thread)."""
+#: The runners alive in this process (a Dask worker runs one per task).
+_runners: weakref.WeakSet = weakref.WeakSet()
 
-    def __init__(self, kernel: str, timeout: int, private: Path, work: Path) -> None:
+
+def stop_runners(batch: str) -> int:
+    """Stop every runner of ``batch`` in this process (on a Dask worker, when the client was
+    interrupted); return how many there were."""
+    runners = [r for r in list(_runners) if r.batch == batch]
+    for runner in runners:
+        runner.stop()
+    return len(runners)
+
+
+class RunStopped(RuntimeError):
+    """Raised in a worker thread that was about to start a kernel after the run was stopped."""
+
+
+class Runner:
+    """Executes jobs (in worker threads) and renders them (in the calling thread).
+
+    Every kernel it starts is known to it, so that :meth:`stop` (the run was interrupted) can
+    kill the kernels running at that moment: their notebooks end at once instead of running
+    to the end in the background.
+    """
+
+    def __init__(self, kernel: str, timeout: int, private: Path, work: Path,
+                 batch: str | None = None) -> None:
         self.kernel = kernel
         self.timeout = timeout
         self.private = private  # short private folder: IPC sockets
         self.work = work
+        self.batch = batch  # on a Dask worker: which run's notebook (see stop_runners)
+        self._lock = threading.Lock()
+        self._kernels: weakref.WeakSet = weakref.WeakSet()
+        self._stopped = False
+        self._manager_class = None
+        _runners.add(self)
+
+    def stop(self) -> None:
+        """Kill the kernels running now and start no more (called from any thread)."""
+        with self._lock:
+            self._stopped = True
+            kernels = list(self._kernels)
+        for manager in kernels:
+            _kill(manager)
+
+    def _before_start(self) -> None:
+        if self._stopped:
+            raise RunStopped("запуск остановлен")
+
+    def _started(self, manager) -> None:
+        with self._lock:
+            if not self._stopped:
+                self._kernels.add(manager)
+                return
+        _kill(manager)  # stopped while this kernel was starting
+
+    def _managers(self):
+        """The kernel-manager class of this runner: nbclient's, which reports its kernels."""
+        if self._manager_class is None:
+            self._manager_class = _tracked_manager_class(self)
+        return self._manager_class
 
     def _config(self, job: Job, attempt: int):
         from traitlets.config import Config
@@ -188,6 +245,7 @@ class Runner:
                     kernel_name=self.kernel, language="python",
                     execution_timeout=self.timeout, shutdown_kernel="immediate",
                     progress_bar=False, log_output=False, config=self._config(job, attempt),
+                    kernel_manager_class=self._managers(),
                     # Write the executed notebook once, at the end or on a cell error, not
                     # after every cell (≈10% of a report's time); and keep the batch's code
                     # out of the user's IPython history (parallel kernels, one sqlite file).
@@ -196,8 +254,37 @@ class Runner:
                 return nb, attempt, None, time.perf_counter() - started
             except Exception as exc:  # noqa: BLE001 — recorded as this job's failure
                 _cancel_leftover_tasks()
-                if attempt == 1 and _is_start_failure(exc):
+                if attempt == 1 and _is_start_failure(exc) and not self._stopped:
                     log.warning("%s: kernel start failed (%s), retrying", job.name, exc)
                     continue
                 return None, attempt, exc, time.perf_counter() - started
         raise AssertionError("unreachable")
+
+
+def _tracked_manager_class(runner: Runner):
+    """A subclass of nbclient's kernel manager that tells ``runner`` about each kernel it
+    starts, and starts none once the runner is stopped."""
+    from jupyter_client import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:
+            runner._before_start()
+            await super().start_kernel(**kw)
+            runner._started(self)
+
+    return TrackedKernelManager
+
+
+def _kill(manager) -> None:
+    """Kill a kernel's process group at once (the kernel runs in a session of its own)."""
+    provisioner = getattr(manager, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    if process is None or process.poll() is not None:  # not started, or already gone
+        return
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(getattr(provisioner, "pgid", None) or process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError:
+        pass  # it ended meanwhile

@@ -31,6 +31,10 @@ How one run goes:
    ``outputs/2021-2022.failed/`` (removed by the next successful run). When the folder holds
    the reports of another dataset folder or year, they are not lost either: the swap moves
    them to ``outputs/2021-2022.previous-ДАТА`` and the run says so, first and last.
+6. Ctrl+C ends the run at once: the kernels are killed, the staging and temporary folders
+   removed, the previous reports left as they were, and :class:`KeyboardInterrupt` propagates
+   (the command prints a Russian message and exits with 130). A Ctrl+C that some library
+   swallowed still stops the run before it publishes.
 
 Output folder::
 
@@ -56,12 +60,14 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -179,6 +185,62 @@ def _file_name_problems(org_ids: Sequence[str]) -> list[Problem]:
 
 
 # --------------------------------------------------------------------------------------------
+# Ctrl+C
+
+
+class Interrupts:
+    """Ctrl+C (SIGINT) during a run, handled so that it always ends the run and never half-way.
+
+    The first Ctrl+C raises :class:`KeyboardInterrupt` as usual *and is remembered*: should a
+    library swallow the exception (one raised inside a ``__del__`` is only printed), the run
+    still stops at its next :meth:`check`, at the latest before it publishes. Later presses are
+    ignored while the run cleans up, so that the cleanup is never cut short. Inside
+    :meth:`deferred` a Ctrl+C is only remembered (swapping the folders must not stop between
+    two renames). Installed only in the main thread (the only one Python delivers signals to)
+    and only where Ctrl+C is not ignored (a background job); elsewhere it does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._defer = False
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> Interrupts:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+            self._installed = False
+
+    def _handler(self, signum: int, frame: object) -> None:
+        if self.seen:
+            return
+        self.seen = True
+        if not self._defer:
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise :class:`KeyboardInterrupt` if Ctrl+C was pressed, even if it was swallowed."""
+        if self.seen:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """A block Ctrl+C does not cut: a press is only remembered."""
+        before, self._defer = self._defer, True
+        try:
+            yield
+        finally:
+            self._defer = before
+
+
+# --------------------------------------------------------------------------------------------
 # The run
 
 
@@ -263,21 +325,25 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
         missing or does not declare the parameters, the output folder cannot be used or another
         run is writing it, or the Dask cluster cannot be used. Nothing is written then; nor
         when the reports cannot be written (a full disk): the previous ones stay.
+    KeyboardInterrupt
+        Ctrl+C: the previous reports stay, nothing of this run is left.
     """
     plan = _plan(data_dir, year, out_dir, schools, notebooks_dir)
     say = say or log.info
     default_out = out_dir is None
     say(f"Папка отчётов: {plan.out_dir}" + (" (по умолчанию: outputs/<год> в папке проекта; "
                                             "другую папку задаёт --out)" if default_out else ""))
-    with folder_lock(plan.out_dir):
+    with Interrupts() as interrupts, folder_lock(plan.out_dir):
         previous, backup = _previous_set(plan, say)
         # Started before anything is written: a cluster that cannot be used is an InputError.
         runner = make_executor(executor, jobs=jobs, scheduler=scheduler, shared_dir=shared_dir)
         try:
             runner.start(len(plan.chosen) + 2)
-            return _stage_and_publish(plan, runner, previous, backup, timeout, progress)
+            return _stage_and_publish(plan, runner, previous, backup, timeout, progress,
+                                      interrupts)
         finally:
-            runner.close()
+            with interrupts.deferred():
+                runner.close()
 
 
 def _plan(data_dir: str | Path | None, year: str | None, out_dir: str | Path | None,
@@ -347,15 +413,17 @@ def _data_warnings(context: ReportContext, dataset_path: str) -> list[str]:
 
 
 def _stage_and_publish(plan: _Plan, runner, previous: dict | None, backup: Path | None,
-                       timeout: int, progress: bool) -> BatchResult:
+                       timeout: int, progress: bool, interrupts: Interrupts) -> BatchResult:
     """Write everything into a staging folder, then swap it into place (or aside)."""
     try:
-        with _staging(plan.out_dir) as staging:
-            results = _execute(plan, runner, staging, timeout, progress)
+        with _staging(plan.out_dir, interrupts) as staging:
+            results = _execute(plan, runner, staging, timeout, progress, interrupts)
             runner.close()
             results = _merge_kept(plan, results, previous, staging)
             _write_index_and_manifest(plan, results, runner.describe(), staging)
-            return _publish(plan, staging, results, previous, backup)
+            interrupts.check()  # the last moment a Ctrl+C (even a swallowed one) stops the run
+            with interrupts.deferred():
+                return _publish(plan, staging, results, previous, backup)
     except OSError as exc:  # a full disk, a folder made read-only meanwhile…
         raise InputError([Problem(str(exc.filename or plan.out_dir), None, None,
                                   f"не удалось записать отчёты: {os_error_reason(exc)}; "
@@ -363,7 +431,7 @@ def _stage_and_publish(plan: _Plan, runner, previous: dict | None, backup: Path 
 
 
 @contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
+def _staging(out_dir: Path, interrupts: Interrupts) -> Iterator[Path]:
     """A staging folder next to ``out_dir``, readable like the reports; removed on failure
     (after a publication it is the output folder)."""
     staging = None
@@ -375,14 +443,15 @@ def _staging(out_dir: Path) -> Iterator[Path]:
         staging.chmod(0o777 & ~umask)
         yield staging
     except BaseException:
-        if staging is not None:
-            remove_tree(staging)
-        remove_leftovers(out_dir)  # we hold the lock: any other is a dead run's
+        with interrupts.deferred():
+            if staging is not None:
+                remove_tree(staging)
+            remove_leftovers(out_dir)  # we hold the lock: any other is a dead run's
         raise
 
 
-def _execute(plan: _Plan, runner, staging: Path, timeout: int,
-             progress: bool) -> list[JobResult]:
+def _execute(plan: _Plan, runner, staging: Path, timeout: int, progress: bool,
+             interrupts: Interrupts) -> list[JobResult]:
     """Run every job of this run; its pages go to ``staging``, its notebooks to ``_work/``."""
     context = plan.context
     with tempfile.TemporaryDirectory(prefix="proforient-") as private:
@@ -402,7 +471,7 @@ def _execute(plan: _Plan, runner, staging: Path, timeout: int,
             plan.dataset_path, plan.notebooks_dir, out_dir, out_dir.parent, staging, private,
             tempfile.gettempdir())))
         return _run_jobs(_jobs(plan, snapshot), runner, batch, staging, guard, plan.generated,
-                         progress)
+                         progress, interrupts)
 
 
 def _jobs(plan: _Plan, snapshot: Path) -> list[Job]:
@@ -501,11 +570,13 @@ def _notebook_problems(notebooks_dir: Path, with_schools: bool) -> list[Problem]
 
 
 def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path, guard: Guard,
-              generated: str, progress: bool) -> list[JobResult]:
+              generated: str, progress: bool,
+              interrupts: Interrupts | None = None) -> list[JobResult]:
     """Run the jobs with ``executor``; check and write each report in this thread as it comes.
 
     Everything but running the notebooks is done here, the same way for every executor: the
-    privacy check, the files, the progress bar.
+    privacy check, the files, the progress bar. Interrupted, the executor's iterator is closed
+    at once, which stops the notebooks still running.
     """
     from tqdm import tqdm
 
@@ -516,16 +587,21 @@ def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path, g
                bar_format="{desc}: {n_fmt} из {total_fmt} |{bar}| "
                "{elapsed}, осталось ≈{remaining}{postfix}")
     try:
-        for outcome in executor.run_jobs(job_list, batch):
-            job = by_name[outcome.name]
-            if job.name in results:  # an executor must not return a job twice; never publish it
-                log.error("%s: result received twice, the second is ignored", job.name)
-                continue
-            results[job.name] = _finish(job, outcome, staging, batch.work, guard, generated)
-            bar.set_postfix_str(job.name, refresh=False)
-            bar.update()
+        with closing(executor.run_jobs(job_list, batch)) as outcomes:
+            for outcome in outcomes:
+                if interrupts is not None:
+                    interrupts.check()
+                job = by_name[outcome.name]
+                if job.name in results:  # an executor must not return a job twice
+                    log.error("%s: result received twice, the second is ignored", job.name)
+                    continue
+                results[job.name] = _finish(job, outcome, staging, batch.work, guard, generated)
+                bar.set_postfix_str(job.name, refresh=False)
+                bar.update()
     finally:
         bar.close()
+    if interrupts is not None:
+        interrupts.check()
     for job in job_list:  # never silently missing from the index
         if job.name not in results:
             results[job.name] = _finish(job, Outcome(
