@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: report indicators test lint demo bench clean
+.PHONY: report indicators test test-fast lint demo bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,8 +15,15 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(VENV)/bin/proforient report
 
+# Everything: the unit tests, the batches with real kernels, the Dask cluster, and nbval over
+# notebooks/ (several minutes).
 test: $(STAMP)
 	$(PY) -m pytest
+
+# While working: the tests under tests/ not marked slow (no notebook batch, no Dask cluster, no
+# nbval); a couple of minutes at most.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check proforient tests benchmarks

@@ -1,20 +1,22 @@
 """The ``proforient`` command (README, «Команды»): a thin shell around the package's functions.
 
-Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error. Problems in
-the input are printed in Russian with file, line and column, never with a traceback; programming
-errors stay loud.
+Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error; 130 Ctrl+C.
+Problems in the input are printed in Russian with file, line and column, never with a traceback;
+so is an output path that cannot be written (checked before the work). Programming errors stay
+loud.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from proforient import __version__
-from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
+from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, output_problem
 from proforient.problems import InputError, Problem, capped_lines, errors_of
 from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
 
@@ -62,6 +64,13 @@ def _output(text: str) -> Path:
     return path
 
 
+def _check_output(path: Path, *, folder: bool) -> None:
+    """Refuse, before the work, an output path that cannot be written (Russian, names it)."""
+    reason = output_problem(path, folder=folder)
+    if reason:
+        raise InputError([Problem(str(path), None, None, reason)])
+
+
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
     shown = problems if limit is None else problems[:limit]
     for line in capped_lines(shown):  # a file with a million bad rows prints a few lines
@@ -106,6 +115,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from proforient import pipeline
     from proforient.excel.export import ANALYST_ONLY, indicators_russian, write_table
 
+    _check_output(args.output or OUTPUTS_DIR / "indicators.csv", folder=False)
     results = pipeline.run(args.data_dir)
     dataset = results.dataset
     year = _pick_year(dataset, args.year)
@@ -132,6 +142,7 @@ def cmd_alignment(args: argparse.Namespace) -> int:
     from proforient.compute.alignment import ALIGNMENT_COLUMNS
     from proforient.excel.export import write_table
 
+    _check_output(args.output, folder=False)
     results = pipeline.run(args.data_dir)
     year = _pick_year(results.dataset, args.year)
     aligned = results.aligned[results.aligned["year"] == year]
@@ -154,6 +165,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from proforient.excel.template import make_templates
     from proforient.parameters import load_parameters
 
+    _check_output(args.out, folder=True)
     orgs = [o.strip() for o in args.orgs.split(",") if o.strip()] if args.orgs else None
     paths = make_templates(args.data_dir, args.year, args.out, load_parameters(), org_ids=orgs)
     print(f"Шаблоны за {args.year} → {args.out} (книг Excel: {len(paths)})")
@@ -203,6 +215,27 @@ def _scheduler(text: str) -> str:
     return address
 
 
+#: Exit code of a command stopped with Ctrl+C (128 + SIGINT, as a shell reports it).
+INTERRUPTED = 130
+
+REPORT_DESCRIPTION = ("Выполняет блокноты отчётов (район, выпускники, каждая школа), сохраняет "
+                      "их как HTML-страницы без кода и пишет оглавление index.html.")
+REPORT_EPILOG = (
+    f"Куда: по умолчанию в {OUTPUTS_DIR / '<год>'}, то есть в outputs/ папки проекта, из какой "
+    "бы папки ни запускалась команда: make report, запуск из другой папки и из JupyterLab "
+    "складывают отчёты в одно место, и запуск с --schools находит там отчёты остальных школ. "
+    "Папка отчётов печатается в самом начале запуска; другую задаёт --out. Отчёты, которые "
+    "уже лежат в папке, заменяются только в конце запуска; отчёты по другому набору данных "
+    "или году не удаляются, а переносятся в папку <год>.previous-ДАТА рядом. Пока запуск "
+    "идёт, папка заблокирована: второй запуск в ту же папку откажется. Ctrl+C останавливает "
+    "запуск; прежние отчёты остаются как были.")
+
+
+def _help_text(text: str) -> str:
+    """Help text with a path in it: argparse %-formats help strings."""
+    return text.replace("%", "%%")
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Execute the report notebooks, render them to HTML, write the index (exit 1 if any fail)."""
     from proforient.batch.run import run_report
@@ -211,9 +244,19 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("proforient report: ошибка: --scheduler и --shared-dir работают только с "
               "--executor dask", file=sys.stderr)
         return 2
-    result = run_report(args.data_dir, args.year, args.out, args.jobs, args.schools,
-                        notebooks_dir=args.notebooks, executor=args.executor,
-                        scheduler=args.scheduler, shared_dir=args.shared_dir)
+    # Libraries log in English on the terminal (nbclient: "Kernel died while waiting for
+    # execute reply"); the user reads why in the Russian summary, the analyst in _work/.
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())
+    try:
+        result = run_report(args.data_dir, args.year, args.out, args.jobs, args.schools,
+                            notebooks_dir=args.notebooks, executor=args.executor,
+                            scheduler=args.scheduler, shared_dir=args.shared_dir,
+                            say=lambda text: print(text, flush=True))
+    except KeyboardInterrupt:
+        print("Запуск остановлен (Ctrl+C): прежние отчёты не изменены, ядра Python "
+              "остановлены, временные папки удалены.", file=sys.stderr)
+        return INTERRUPTED
     for warning in result.warnings:
         print(f"Внимание: {warning}", file=sys.stderr)
     print(result.summary())
@@ -224,6 +267,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Regenerate the synthetic demo dataset."""
     from proforient.demo import DEFAULT_SEED, generate_demo
 
+    _check_output(args.out, folder=True)
     counts = generate_demo(args.out, args.seed if args.seed is not None else DEFAULT_SEED)
     rows = ", ".join(f"{name}: {n}" for name, n in counts.items())
     print(f"Демонстрационные данные записаны в {args.out} ({rows})")
@@ -257,12 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="файл .csv или .xlsx (содержит персональные данные)")
     p.set_defaults(func=cmd_alignment)
 
-    p = sub.add_parser("report", help="сформировать HTML-отчёты: район, выпускники, каждая школа")
+    p = sub.add_parser("report", help="сформировать HTML-отчёты: район, выпускники, каждая школа",
+                       description=REPORT_DESCRIPTION, epilog=_help_text(REPORT_EPILOG))
     p.add_argument("data_dir", type=Path, nargs="?", default=DEMO_DATA_DIR, metavar="DATA_DIR",
                    help="папка с данными (по умолчанию data/demo)")
     p.add_argument("--year", type=_year, help="учебный год (по умолчанию — последний в данных)")
     p.add_argument("--out", type=Path, metavar="DIR",
-                   help="папка для отчётов (по умолчанию outputs/<год>)")
+                   help=_help_text(f"папка для отчётов (по умолчанию {OUTPUTS_DIR / '<год>'} — "
+                                   "outputs/ папки проекта, откуда бы ни запускалась команда)"))
     p.add_argument("--jobs", type=_positive, metavar="N",
                    help="сколько блокнотов выполнять одновременно (по умолчанию — по числу ядер)")
     p.add_argument("--schools", type=_ids, metavar="ID,...",
@@ -311,13 +357,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``proforient`` console script."""
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args))
     except InputError as exc:
         _print_problems(exc.problems)
         print(f"Работа остановлена: {_summary(exc.problems)}.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Работа остановлена (Ctrl+C).", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

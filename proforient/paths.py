@@ -1,8 +1,14 @@
-"""Locations resolved from the package, never from the current directory.
+"""Locations resolved from the package, never from the current directory; and whether a
+location the user gave can take our files.
 
-The project is installed in editable mode (see README), so the repository's ``parameters/`` and
-``data/`` folders sit next to the package. ``PROFORIENT_PARAMETERS`` overrides the parameters
-folder for a district that keeps its settings elsewhere.
+The project is installed in editable mode (see README), so the repository's ``parameters/``,
+``data/`` and ``outputs/`` folders sit next to the package. ``PROFORIENT_PARAMETERS`` overrides
+the parameters folder for a district that keeps its settings elsewhere.
+
+``outputs/`` is the project's folder, whichever folder a command is run from: ``make report``,
+a run from a terminal opened elsewhere and a run from JupyterLab all put their reports in one
+place, where the next run finds them (``--schools`` keeps the other schools' reports from
+there). ``--out`` chooses another folder.
 """
 
 from __future__ import annotations
@@ -17,7 +23,48 @@ DEMO_DATA_DIR = ROOT / "data" / "demo"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 OUTPUTS_DIR = ROOT / "outputs"
 
+#: Folders of the operating system's own virtual file systems: no file of ours belongs there.
+SYSTEM_DIRS = ("/proc", "/sys", "/dev")
+
 
 def parameters_dir() -> Path:
     """Return the folder of the district's parameters (``parameters/`` unless overridden)."""
     return Path(os.environ.get("PROFORIENT_PARAMETERS", ROOT / "parameters"))
+
+
+def output_problem(path: str | Path, *, folder: bool) -> str | None:
+    """Why ``path`` cannot be written (Russian, naming the folder at fault), or ``None``.
+
+    Checked before the work starts, so that a run does not end with a traceback after minutes
+    of work. ``folder``: the path is a folder to create or fill, else a file to write. Catches
+    a path under a file, under a system folder (:data:`SYSTEM_DIRS`), in a folder without
+    write permission, and an existing folder or file that is write-protected; a disk that
+    fills up is only found out while writing.
+
+    >>> output_problem("/proc/reports", folder=True)
+    'системная папка /proc: в ней нельзя хранить файлы, укажите другую папку'
+    """
+    path = Path(os.path.abspath(path))
+    system = next((d for d in SYSTEM_DIRS if _is_under(path, d)), None)
+    if system is not None and os.name == "posix":
+        return f"системная папка {system}: в ней нельзя хранить файлы, укажите другую папку"
+    what = "папку" if folder else "файл"
+    if path.exists():
+        if folder != path.is_dir():
+            return "это файл, а нужна папка" if folder else "это папка, а нужен файл"
+        if not os.access(path, os.W_OK | (os.X_OK if folder else 0)):
+            return ("папка защищена от записи: снимите защиту или укажите другую папку"
+                    if folder else "файл защищён от записи")
+    ancestor = next((p for p in path.parents if p.exists()), None)
+    if ancestor is None:
+        return f"нет диска или папки «{path.anchor}»"
+    if not ancestor.is_dir():
+        return f"«{ancestor}» — файл, а не папка: в нём нельзя создать {what}"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"нет прав на запись в папку «{ancestor}»: укажите другую папку"
+    return None
+
+
+def _is_under(path: Path, folder: str) -> bool:
+    resolved = path.resolve()
+    return any(p == Path(folder) for p in (resolved, *resolved.parents))

@@ -17,9 +17,7 @@ import pytest
 
 from proforient.batch import kernel
 from proforient.batch.kernel import ensure_kernel
-from proforient.batch.run import (
-    run_report,
-)
+from proforient.batch.run import _file_name_problems, run_report
 from proforient.batch.safety import (
     Guard,
     check_html,
@@ -28,6 +26,7 @@ from proforient.batch.safety import (
     machine_paths,
 )
 from proforient.cli import main
+from proforient.dataset.checks import org_id_problem
 from proforient.problems import InputError
 from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
 from tests.test_dataset import GRADUATES_HEADER
@@ -68,6 +67,7 @@ def full_run(tmp_path_factory):
 # A complete run
 
 
+@pytest.mark.slow
 def test_files_exist_and_index_links_resolve(full_run):
     out = full_run.out_dir
     assert full_run.index == out / "index.html" and full_run.index.is_file()
@@ -81,6 +81,7 @@ def test_files_exist_and_index_links_resolve(full_run):
     assert not list(out.parent.glob(".out.*")), "staging or old folders left behind"
 
 
+@pytest.mark.slow
 def test_every_school_appears_and_the_failure_is_marked(full_run):
     assert [r.name for r in full_run.results] == ["district", "graduates", *SCHOOLS]
     assert [r.name for r in full_run.failed] == ["sch-fail"]
@@ -97,6 +98,7 @@ def test_every_school_appears_and_the_failure_is_marked(full_run):
     assert "Профориентация: отчёты за 2021‑2022 учебный год" in index
 
 
+@pytest.mark.slow
 def test_manifest(full_run):
     manifest = json.loads(full_run.manifest.read_text(encoding="utf-8"))
     assert manifest["year"] == "2021-2022" and manifest["jobs"] == 2
@@ -109,6 +111,7 @@ def test_manifest(full_run):
     assert "snapshot" not in json.dumps(manifest["notebooks"])  # parameters minus paths
 
 
+@pytest.mark.slow
 def test_html_is_clean(full_run):
     for page in full_run.out_dir.glob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -125,6 +128,7 @@ def test_html_is_clean(full_run):
     assert "Школа: МБОУ Альфа СОШ" in school and "<title>МБОУ Альфа СОШ" in school
 
 
+@pytest.mark.slow
 def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     work = full_run.out_dir / "_work"
     assert (work / "README.txt").is_file()
@@ -138,6 +142,7 @@ def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     assert any(o.get("output_type") == "error" for c in failed.cells for o in c.get("outputs", []))
 
 
+@pytest.mark.slow
 def test_hostile_name_is_escaped(full_run):
     index = full_run.index.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; «Школа»" in index
@@ -150,7 +155,32 @@ def test_hostile_name_is_escaped(full_run):
 # Failures of one report: privacy net, timeout
 
 
-def test_privacy_net_and_timeout(tmp_path):
+#: A cell that never ends by itself: only the batch's timeout stops it.
+SLEEP_FOREVER = "import time\nwhile True:\n    time.sleep(1)  # SLEEPS-UNTIL-STOPPED"
+
+
+@pytest.fixture
+def timeout_for_the_sleeping_cell_only(monkeypatch):
+    """Give the batch's cell timeout to the cell that sleeps forever and to no other cell.
+
+    nbclient's per-cell ``timeout_func`` is set next to the batch's own configuration, so the
+    timeout path is the real one (nbclient stops the cell, papermill reports it, the batch says
+    it in Russian), while a slow import on a busy machine can never hit the short timeout.
+    """
+    configure = kernel.Runner._config
+
+    def config(self, job, attempt):
+        config = configure(self, job, attempt)
+        timeout = self.timeout
+        config.NotebookClient.timeout_func = (
+            lambda cell: timeout if "SLEEPS-UNTIL-STOPPED" in cell.source else None)
+        return config
+
+    monkeypatch.setattr(kernel.Runner, "_config", config)
+
+
+@pytest.mark.slow
+def test_privacy_net_and_timeout(tmp_path, timeout_for_the_sleeping_cell_only):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, notebooks)
     district = nbformat.read(notebooks / "district.ipynb", as_version=4)
@@ -158,15 +188,15 @@ def test_privacy_net_and_timeout(tmp_path):
         'print("Выпускник", ctx.dataset.graduates["graduate_id"].iloc[0])'))
     nbformat.write(district, notebooks / "district.ipynb")
     graduates = nbformat.read(notebooks / "graduates.ipynb", as_version=4)
-    graduates.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
+    graduates.cells.append(nbformat.v4.new_code_cell(SLEEP_FOREVER))
     nbformat.write(graduates, notebooks / "graduates.ipynb")
 
     result = run_report(make_district(tmp_path / "data"), out_dir=tmp_path / "out", jobs=2,
-                        schools=["sch-a"], notebooks_dir=notebooks, timeout=3, progress=False)
+                        schools=["sch-a"], notebooks_dir=notebooks, timeout=2, progress=False)
     by_name = {r.name: r for r in result.results}
     assert [r.name for r in result.failed] == ["district", "graduates"]
     assert "код выпускника" in by_name["district"].error
-    assert "дольше 3 с" in by_name["graduates"].error
+    assert "дольше 2 с" in by_name["graduates"].error
     assert "«import time»" in by_name["graduates"].error
     assert by_name["sch-a"].ok
     out = result.out_dir
@@ -244,12 +274,14 @@ def test_bad_data_keeps_the_previous_output(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out"]
 
 
+@pytest.mark.slow
 def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
+    data = make_district(tmp_path / "data")
     (out / "manifest.json").write_text(json.dumps(
-        {"generator": "proforient report", "notebooks": [{"name": "sch-a", "status": "ok"}]}),
-        encoding="utf-8")
+        {"generator": "proforient report", "dataset": str(data.resolve()), "year": "2021-2022",
+         "notebooks": [{"name": "sch-a", "status": "ok"}]}), encoding="utf-8")
     (out / "sch-a.html").write_text("прежний отчёт", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     notebooks = tmp_path / "notebooks"
@@ -258,7 +290,6 @@ def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
         nb = nbformat.read(notebooks / f"{name}.ipynb", as_version=4)
         nb.cells.insert(2, nbformat.v4.new_code_cell("raise ImportError('нет пакета')"))
         nbformat.write(nb, notebooks / f"{name}.ipynb")
-    data = make_district(tmp_path / "data")
 
     result = run_report(data, out_dir=out, jobs=2, schools=["sch-a"], notebooks_dir=notebooks,
                         progress=False)
@@ -282,6 +313,30 @@ def test_unknown_schools_are_named(tmp_path, capsys):
     _, err = capsys.readouterr()
     assert code == 1 and "sch-zz" in err and "dou-1" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("org_id", ["sch-07", "школа_1.2", "-sch", "_x", "con", "Lpt1.txt",
+                                    "sch.", ".hidden", "a b", "x" * 65, "Index", "_work",
+                                    "console", "ДОУ-1", "a+b"])
+def test_the_batch_applies_the_rule_of_validate(org_id):
+    reason = org_id_problem(org_id)
+    problems = _file_name_problems([org_id])
+    assert (problems == []) == (reason is None)
+    if reason:
+        assert reason in problems[0].message
+
+
+@pytest.mark.slow
+def test_an_id_validate_accepts_gets_its_report(tmp_path, capsys):
+    """``-sch`` passed validate and was refused by report (the batch's own pattern)."""
+    organizations = ORGANIZATIONS + "-sch,МБОУ Дефисная СОШ,school,\n"
+    data = write_dataset(tmp_path / "data", organizations=organizations, measures=TINY_MEASURES,
+                         graduates=GRADUATES)
+    assert main(["validate", str(data)]) == 0
+    code = main(["report", str(data), "--out", str(tmp_path / "out"), "--schools=-sch",
+                 "--notebooks", str(NOTEBOOKS)])
+    assert code == 0, capsys.readouterr().err
+    assert "-sch.html" in index_links(tmp_path / "out")
 
 
 def test_foreign_folder_is_not_replaced(tmp_path):
@@ -314,6 +369,7 @@ def test_notebook_parameters_are_checked(tmp_path):
 # The command line, and --schools merging into the previous run
 
 
+@pytest.mark.slow
 def test_cli_subset_then_merge(tmp_path, capsys):
     data = make_district(tmp_path / "data")
     out = tmp_path / "out"
@@ -401,6 +457,32 @@ def test_notebook_error_is_not_retried(tmp_path, monkeypatch):
     assert nb is None and attempts == 1 and len(calls) == 1
     assert kernel._failure_reason(exc, 600) == (
         "ошибка в ячейке [2]: ZeroDivisionError: division by zero", 2)
+
+
+def test_a_kernel_that_died_running_is_not_said_to_have_failed_to_start(tmp_path,
+                                                                         monkeypatch):
+    """A kernel killed while it ran a cell was reported as «не запустилось дважды», and
+    rerun."""
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+
+    assert not kernel._is_start_failure(DeadKernelError("Kernel died"))
+    reason, _ = kernel._failure_reason(DeadKernelError("Kernel died"), 600)
+    assert reason.startswith("ядро Python запустилось, но завершилось во время выполнения")
+    start = RuntimeError("Kernel died before replying to kernel_info")
+    assert kernel._failure_reason(start, 600, attempts=2)[0].startswith(
+        "ядро Python не запустилось ни с одной из двух попыток: RuntimeError")
+
+    calls = []
+
+    def died(*args, **kwargs):
+        calls.append(1)
+        raise DeadKernelError("Kernel died")
+
+    monkeypatch.setattr(papermill, "execute_notebook", died)
+    runner = kernel.Runner("python3", 600, tmp_path, tmp_path)
+    _, attempts, exc, _ = runner.execute(_Job())
+    assert attempts == 1 and len(calls) == 1 and isinstance(exc, DeadKernelError)
 
 
 @pytest.mark.parametrize("argv", [["--jobs", "0"], ["--jobs", "два"], ["--schools", " , "],

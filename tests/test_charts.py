@@ -107,11 +107,11 @@ def test_funnel_labels_of_close_points_do_not_overlap():
         scale = 72 / fig.dpi
         heights = sorted(ax.transData.transform(t.xy)[1] * scale + t.xyann[1]
                          for t in ax.texts)
-        points = sorted(ax.transData.transform((x, y))[1] * scale for x, y in zip(n[:3],
-                                                                                   share[:3]))
+        points = sorted(ax.transData.transform((x, y))[1] * scale
+                        for x, y in zip(n[:3], share[:3], strict=True))
         assert points[1] - points[0] < 8  # the points themselves are closer than a line
         # 8-point text: its lines are ~11 points apart, and so are the labels
-        assert all(b - a >= 11 - 1e-6 for a, b in zip(heights, heights[1:]))
+        assert all(b - a >= 11 - 1e-6 for a, b in zip(heights, heights[1:], strict=False))
 
 
 def test_grade_bars_write_zero_where_nobody_took_part():

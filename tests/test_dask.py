@@ -87,6 +87,7 @@ def indicators_csv_on_worker(data: bytes, digest: str) -> bytes:
 # The same district gives the same reports
 
 
+@pytest.mark.slow
 def test_same_reports_index_and_statuses(runs):
     _, local, dask = runs
     assert files(dask.out_dir) == files(local.out_dir)
@@ -106,6 +107,7 @@ def test_same_reports_index_and_statuses(runs):
     assert theirs["executor"] == {"kind": "threads"}
 
 
+@pytest.mark.slow
 def test_html_is_identical_apart_from_timestamps(runs):
     _, local, dask = runs
     pages = sorted(p.name for p in local.out_dir.glob("*.html"))
@@ -118,6 +120,7 @@ def test_html_is_identical_apart_from_timestamps(runs):
     assert "g-secret" not in school
 
 
+@pytest.mark.slow
 def test_failing_school_fails_in_both(runs):
     _, local, dask = runs
     for result in (local, dask):
@@ -133,6 +136,7 @@ def test_failing_school_fails_in_both(runs):
     assert "сбой для проверки" in executed and "шум для аналитика" in executed
 
 
+@pytest.mark.slow
 def test_indicator_tables_are_byte_identical(runs, client, tmp_path):
     from proforient.report.context import save_context
 
@@ -150,6 +154,7 @@ def test_indicator_tables_are_byte_identical(runs, client, tmp_path):
     client.run(dask_cluster._drop_worker_snapshot, digest)
 
 
+@pytest.mark.slow
 def test_snapshot_copies_are_removed_from_the_workers(runs, client):
     assert all(names == [] for names in client.run(snapshot_files).values())
 
@@ -158,6 +163,7 @@ def test_snapshot_copies_are_removed_from_the_workers(runs, client):
 # A worker dies while it runs a notebook
 
 
+@pytest.mark.slow
 def test_killed_worker_leaves_no_school_missing_or_twice(client, tmp_path):
     organizations = ORGANIZATIONS + "sch-slow,МБОУ Медленная СОШ,school,\n"
     data = write_dataset(tmp_path / "data", organizations=organizations, measures=TINY_MEASURES,
@@ -207,9 +213,56 @@ def _worker_running(name: str, client, running) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Ctrl+C on the client
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_notebooks_on_the_workers(client, tmp_path, monkeypatch):
+    """Cancelling a Dask task does not stop its notebook: the client kills the kernels."""
+    from proforient.batch import run
+    from tests.test_batch_safe_runs import (
+        dead,
+        published_folder,
+        sleeper,
+        snapshot,
+        wait_for,
+        with_cells,
+    )
+
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+    before = snapshot(out)
+    marker, finished = tmp_path / "kernel.pid", tmp_path / "finished"
+    notebooks = with_cells(tmp_path, district=sleeper(marker, finished))
+
+    def interrupted(*args):  # Ctrl+C while the district notebook runs on a worker
+        wait_for(marker)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "_finish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_report(data, out_dir=out, schools=["sch-a"], notebooks_dir=notebooks,
+                   progress=False, executor=DaskExecutor(client=client))
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data", "kernel.pid", "notebooks", "out"]
+    assert dead(int(marker.read_text())) and not finished.exists()
+    assert all(names == [] for names in client.run(snapshot_files).values())
+
+
+def test_local_workers_do_not_inherit_ctrl_c():
+    handler = signal.getsignal(signal.SIGINT)
+    with dask_cluster._ctrl_c_not_inherited():
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is handler
+
+
+# --------------------------------------------------------------------------------------------
 # Shared storage instead of scatter; the cluster cannot be used; nothing imported for nothing
 
 
+@pytest.mark.slow
 def test_snapshot_on_shared_storage(client, tmp_path):
     shared = tmp_path / "shared"
     result = run_report(make_district(tmp_path / "data"), out_dir=tmp_path / "out",
@@ -220,6 +273,7 @@ def test_snapshot_on_shared_storage(client, tmp_path):
     assert manifest(result)["executor"]["shared_dir"] == str(shared.resolve())
 
 
+@pytest.mark.slow
 def test_workers_of_another_version_are_refused(client, monkeypatch):
     # The workers report the installed version; the client pretends to be another one.
     monkeypatch.setattr(dask_cluster, "__version__", "0.0-other")

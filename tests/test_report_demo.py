@@ -11,6 +11,8 @@ import pytest
 from proforient.cli import main
 from proforient.paths import DEMO_DATA_DIR
 
+pytestmark = pytest.mark.slow  # every test here runs the real notebooks on the demo district
+
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
@@ -53,7 +55,6 @@ def test_demo_reports_say_the_data_are_synthetic(rendered):
         assert "синтетич" in (out / name).read_text(encoding="utf-8").lower(), name
 
 
-@pytest.mark.slow
 def test_a_school_named_like_markup_gets_its_report_escaped(tmp_path):
     from tests.conftest import HOSTILE, write_small_district
 

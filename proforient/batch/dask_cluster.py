@@ -23,14 +23,19 @@
   that then ends with ``KilledWorker``, a closed connection or a lost / cancelled future is
   resubmitted by the client up to :data:`INFRASTRUCTURE_RETRIES` times. A job is handed to the
   batch once, so a rerun never duplicates a report, and only the client writes files.
+- Ctrl+C is the client's: the processes of a local cluster are started with it ignored (no
+  traceback from each worker), and the interrupted client cancels the tasks and kills, on every
+  worker, the kernels still running this batch's notebooks (cancelling a task does not stop it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
 import os
+import signal
 import tempfile
 import threading
 import uuid
@@ -40,7 +45,13 @@ from typing import Any
 
 from proforient import __version__
 from proforient.batch.jobs import BatchSetup, Job, Outcome, default_jobs
-from proforient.batch.kernel import Runner, crash_outcome, ensure_kernel, render_outcome
+from proforient.batch.kernel import (
+    Runner,
+    crash_outcome,
+    ensure_kernel,
+    render_outcome,
+    stop_runners,
+)
 from proforient.batch.render import make_exporter
 from proforient.problems import InputError, Problem
 
@@ -141,10 +152,12 @@ class DaskExecutor:
                 n = default_jobs(self.workers, n_jobs)
                 # Loopback only, no dashboard, the scheduler's HTTP endpoint on a free port
                 # (8787 may belong to another cluster: no "port in use" warning then).
-                self._cluster = LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                    dashboard_address=None, silence_logs=logging.ERROR,
-                    scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+                with _ctrl_c_not_inherited():
+                    self._cluster = LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                        dashboard_address=None, silence_logs=logging.ERROR,
+                        scheduler_kwargs={"dashboard": False,
+                                          "dashboard_address": "127.0.0.1:0"})
                 self._client = Client(self._cluster, set_as_default=False)
         try:
             self._client.wait_for_workers(1, timeout=self.connect_timeout)
@@ -284,9 +297,33 @@ class DaskExecutor:
                     future.release()
                 yield outcome
         finally:
-            if futures:  # interrupted
+            if futures:  # interrupted: cancelling a task does not stop its notebook
                 client.cancel(list(futures))
+                self._stop_kernels(digest)
             self._drop_snapshot(digest)
+
+    def _stop_kernels(self, digest: str) -> None:
+        """Kill, on every worker, the kernels still running this batch's notebooks."""
+        try:
+            self._client.run(stop_runners, digest, on_error="ignore")
+        except Exception as exc:  # noqa: BLE001 — the notebooks then run to their end
+            log.warning("could not stop the kernels on the workers: %s", exc)
+
+
+@contextlib.contextmanager
+def _ctrl_c_not_inherited() -> Iterator[None]:
+    """Start the local cluster's processes with Ctrl+C ignored (they inherit that, not a
+    handler): a Ctrl+C in the terminal then reaches this process only, which stops the run and
+    closes the cluster, instead of each worker printing its own traceback. A press during the
+    few seconds of the start is ignored with them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,6 +401,11 @@ def _worker_kernel() -> str:
     with _lock:
         if _kernel is None:
             _kernel = ensure_kernel()
+            # What nbclient logs through papermill's logger ("Kernel died while waiting…")
+            # reaches the client as the report's error; not the worker's terminal in English.
+            papermill_log = logging.getLogger("papermill")
+            if not papermill_log.handlers:
+                papermill_log.addHandler(logging.NullHandler())
         return _kernel
 
 
@@ -408,7 +450,7 @@ def _run_on_worker(job: Job, notebook_text: str, snapshot: bytes | str, digest: 
             notebook.write_text(notebook_text, encoding="utf-8")
             job = dataclasses.replace(job, notebook=notebook,
                                       parameters={**job.parameters, "snapshot": str(path)})
-            executed = Runner(kernel, timeout, tmp, tmp).execute(job)
+            executed = Runner(kernel, timeout, tmp, tmp, batch=digest).execute(job)
             outcome = render_outcome(job, executed, _worker_exporter(), notebook.parent,
                                      timeout)
             output = tmp / f"{job.name}.ipynb"

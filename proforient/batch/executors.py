@@ -14,7 +14,9 @@ The interface (duck-typed, see :class:`Executor`)::
 
     description            the progress bar's label
     start(n_jobs)          connect / start; raise InputError when the executor cannot be used
-    run_jobs(jobs, batch)  iterator of outcomes, one per job, in the order they finish
+    run_jobs(jobs, batch)  iterator of outcomes, one per job, in the order they finish; when
+                           closed early (the run was interrupted) it stops the notebooks
+                           still running before it returns
     describe()             {"executor": {...}, "jobs": int, "kernel": str} for the manifest
     close()                release what start() took; may be called more than once
 
@@ -34,7 +36,6 @@ from proforient.batch.kernel import Runner, crash_outcome, ensure_kernel, render
 from proforient.batch.render import make_exporter
 
 log = logging.getLogger(__name__)
-
 
 
 class Executor(Protocol):
@@ -132,8 +133,10 @@ class ThreadExecutor:
                                                  batch.timeout)
                         outcome.kernel = runner.kernel
                         yield outcome
-            finally:  # interrupted: do not start what has not started
-                for future in pending:
-                    future.cancel()
+            finally:
+                if pending:  # interrupted: start nothing more, kill the kernels running now
+                    for future in pending:
+                        future.cancel()
+                    runner.stop()
 
 

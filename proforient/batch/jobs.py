@@ -21,8 +21,6 @@ DISTRICT_REPORTS = {
                   "соответствие профилю и ЕГЭ, выбор востребованных специальностей, "
                   "нераспознанные названия"),
 }
-#: File names a school's org_id must not take (they belong to the batch).
-RESERVED_NAMES = {"index", "manifest", "district", "graduates", WORK_DIR}
 #: Seconds one cell may run before the notebook is stopped (papermill has no limit).
 DEFAULT_TIMEOUT = 600
 
@@ -62,7 +60,11 @@ class JobResult:
     generated : str
         When the report was produced (``ГГГГ-ММ-ДД ЧЧ:ММ``).
     reused : bool
-        Kept from the previous run by a run restricted to some schools.
+        The report of the previous run, kept: by a run restricted to some schools, or because
+        this run's rerun of it failed (see ``failed_rerun``).
+    failed_rerun : str or None
+        Why this run's rerun of the report failed, when the previous run's published report
+        was kept in its place (a failed notebook never removes a published report).
     """
 
     name: str
@@ -77,6 +79,7 @@ class JobResult:
     cell: int | None = None
     generated: str = ""
     reused: bool = False
+    failed_rerun: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,6 +110,9 @@ class BatchResult:
         Set when no report of this run was published: the previous reports were left in this
         folder, and ``out_dir`` is the ``<name>.failed`` folder next to it with this run's
         index and executed notebooks.
+    backup : Path or None
+        Where the previous reports went: they were built from another dataset or year, and this
+        run's reports took their folder.
     """
 
     out_dir: Path
@@ -116,33 +122,42 @@ class BatchResult:
     results: list[JobResult]
     warnings: list[str] = field(default_factory=list)
     previous_kept: Path | None = None
+    backup: Path | None = None
 
     @property
     def failed(self) -> list[JobResult]:
-        """The reports of *this* run that failed (not those kept from a previous run)."""
-        return [r for r in self.results if not r.ok and not r.reused]
+        """The reports of *this* run that failed (not those kept from a previous run), including
+        those whose previous report was kept in their place."""
+        return [r for r in self.run if not r.ok or r.failed_rerun]
 
     @property
     def run(self) -> list[JobResult]:
         """The reports executed by this run."""
-        return [r for r in self.results if not r.reused]
+        return [r for r in self.results if not r.reused or r.failed_rerun]
 
     def summary(self) -> str:
         """A Russian summary for the terminal: counts, each failure with its reason, the index."""
         run, failed = self.run, self.failed
         lines = [f"Отчёты за {self.year}: сформировано {len(run) - len(failed)} из {len(run)}"
                  + (f", с ошибками: {len(failed)}." if failed else ", ошибок нет.")]
-        kept = [r for r in self.results if r.reused]
+        kept = [r for r in self.results if r.reused and not r.failed_rerun]
         if kept:
             lines.append(f"Из предыдущего запуска сохранено отчётов школ: {len(kept)}.")
         for result in failed:
             who = result.title if result.kind != "school" else f"{result.title} ({result.name})"
-            lines.append(f"  ошибка — {who}: {result.error}")
+            if result.failed_rerun:
+                lines.append(f"  ошибка — {who}: {result.failed_rerun}; опубликованным "
+                             f"остаётся отчёт предыдущего запуска ({result.generated})")
+            else:
+                lines.append(f"  ошибка — {who}: {result.error}")
         if failed:
             lines.append(f"Исполненные блокноты с ошибками: {self.out_dir / WORK_DIR}")
         if self.previous_kept is not None:
             lines.append(f"Ни один отчёт не сформирован, поэтому прежние отчёты в "
                          f"{self.previous_kept} оставлены без изменений.")
+        if self.backup is not None:
+            lines.append(f"Прежние отчёты этой папки (по другому набору данных или году) "
+                         f"перенесены в {self.backup}.")
         lines.append(f"Оглавление: {self.index}")
         return "\n".join(lines)
 

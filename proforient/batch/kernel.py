@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +86,7 @@ def render_outcome(job: Job, executed: tuple[Any, int, BaseException | None, flo
     started = time.perf_counter()
     try:
         if exc is not None:
-            error, cell = _failure_reason(exc, timeout)
+            error, cell = _failure_reason(exc, timeout, attempts)
             outcome = Outcome(job.name, attempts=attempts, error=error, cell=cell)
         else:
             page = render_html(exporter, nb, job.page_title or job.title, notebook_dir)
@@ -95,22 +98,26 @@ def render_outcome(job: Job, executed: tuple[Any, int, BaseException | None, flo
 
 
 def _is_start_failure(exc: BaseException) -> bool:
-    """Kernel-start failures worth one retry (never a notebook's own error or a cell timeout)."""
+    """Kernel-start failures worth one retry (never a notebook's own error, a cell timeout or a
+    kernel that started and then died while running the notebook)."""
     import zmq
-    from nbclient.exceptions import CellTimeoutError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, PapermillExecutionError | CellTimeoutError):
+    if isinstance(exc, PapermillExecutionError | CellTimeoutError | DeadKernelError):
         return False
     if isinstance(exc, zmq.ZMQError):
         return True
-    if isinstance(exc, RuntimeError) and "Kernel died" in str(exc):
+    if isinstance(exc, RuntimeError) and "Kernel died" in str(exc):  # before kernel_info
         return True
     return isinstance(exc, TimeoutError)
 
 
-def _failure_reason(exc: BaseException, timeout: int) -> tuple[str, int | None]:
-    from nbclient.exceptions import CellTimeoutError
+def _failure_reason(exc: BaseException, timeout: int,
+                    attempts: int = 1) -> tuple[str, int | None]:
+    """Why a notebook failed, in Russian, saying what really happened; and the failing cell's
+    execution count when a cell failed."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
@@ -121,8 +128,13 @@ def _failure_reason(exc: BaseException, timeout: int) -> tuple[str, int | None]:
         preview = re.search(r"-{5,}\n(.*?)\n", str(exc))  # nbclient quotes the cell's source
         where = f" (ячейка «{preview.group(1)[:60]}»)" if preview else ""
         return f"ячейка выполнялась дольше {timeout} с и была остановлена{where}", None
+    if isinstance(exc, DeadKernelError):
+        return ("ядро Python запустилось, но завершилось во время выполнения блокнота: его "
+                "процесс остановлен (например, не хватило памяти или его завершили извне); "
+                "блокнот до этого места — в папке _work"), None
     if _is_start_failure(exc):
-        return f"ядро Python не запустилось дважды: {type(exc).__name__}: {exc}", None
+        tries = "ни с одной из двух попыток" if attempts > 1 else "с первой попытки"
+        return (f"ядро Python не запустилось {tries}: {type(exc).__name__}: {exc}"), None
     return f"сбой пакетного запуска: {type(exc).__name__}: {exc}", None
 
 
@@ -145,14 +157,68 @@ def _cancel_leftover_tasks() -> None:
         loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
-class Runner:
-    """Executes jobs (in worker threads) and renders them (in the calling thread)."""
+#: The runners alive in this process (a Dask worker runs one per task).
+_runners: weakref.WeakSet = weakref.WeakSet()
 
-    def __init__(self, kernel: str, timeout: int, private: Path, work: Path) -> None:
+
+def stop_runners(batch: str) -> int:
+    """Stop every runner of ``batch`` in this process (on a Dask worker, when the client was
+    interrupted); return how many there were."""
+    runners = [r for r in list(_runners) if r.batch == batch]
+    for runner in runners:
+        runner.stop()
+    return len(runners)
+
+
+class RunStopped(RuntimeError):
+    """Raised in a worker thread that was about to start a kernel after the run was stopped."""
+
+
+class Runner:
+    """Executes jobs (in worker threads) and renders them (in the calling thread).
+
+    Every kernel it starts is known to it, so that :meth:`stop` (the run was interrupted) can
+    kill the kernels running at that moment: their notebooks end at once instead of running
+    to the end in the background.
+    """
+
+    def __init__(self, kernel: str, timeout: int, private: Path, work: Path,
+                 batch: str | None = None) -> None:
         self.kernel = kernel
         self.timeout = timeout
         self.private = private  # short private folder: IPC sockets
         self.work = work
+        self.batch = batch  # on a Dask worker: which run's notebook (see stop_runners)
+        self._lock = threading.Lock()
+        self._kernels: weakref.WeakSet = weakref.WeakSet()
+        self._stopped = False
+        self._manager_class = None
+        _runners.add(self)
+
+    def stop(self) -> None:
+        """Kill the kernels running now and start no more (called from any thread)."""
+        with self._lock:
+            self._stopped = True
+            kernels = list(self._kernels)
+        for manager in kernels:
+            _kill(manager)
+
+    def _before_start(self) -> None:
+        if self._stopped:
+            raise RunStopped("запуск остановлен")
+
+    def _started(self, manager) -> None:
+        with self._lock:
+            if not self._stopped:
+                self._kernels.add(manager)
+                return
+        _kill(manager)  # stopped while this kernel was starting
+
+    def _managers(self):
+        """The kernel-manager class of this runner: nbclient's, which reports its kernels."""
+        if self._manager_class is None:
+            self._manager_class = _tracked_manager_class(self)
+        return self._manager_class
 
     def _config(self, job: Job, attempt: int):
         from traitlets.config import Config
@@ -179,6 +245,7 @@ class Runner:
                     kernel_name=self.kernel, language="python",
                     execution_timeout=self.timeout, shutdown_kernel="immediate",
                     progress_bar=False, log_output=False, config=self._config(job, attempt),
+                    kernel_manager_class=self._managers(),
                     # Write the executed notebook once, at the end or on a cell error, not
                     # after every cell (≈10% of a report's time); and keep the batch's code
                     # out of the user's IPython history (parallel kernels, one sqlite file).
@@ -187,8 +254,37 @@ class Runner:
                 return nb, attempt, None, time.perf_counter() - started
             except Exception as exc:  # noqa: BLE001 — recorded as this job's failure
                 _cancel_leftover_tasks()
-                if attempt == 1 and _is_start_failure(exc):
+                if attempt == 1 and _is_start_failure(exc) and not self._stopped:
                     log.warning("%s: kernel start failed (%s), retrying", job.name, exc)
                     continue
                 return None, attempt, exc, time.perf_counter() - started
         raise AssertionError("unreachable")
+
+
+def _tracked_manager_class(runner: Runner):
+    """A subclass of nbclient's kernel manager that tells ``runner`` about each kernel it
+    starts, and starts none once the runner is stopped."""
+    from jupyter_client import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw: Any) -> None:
+            runner._before_start()
+            await super().start_kernel(**kw)
+            runner._started(self)
+
+    return TrackedKernelManager
+
+
+def _kill(manager) -> None:
+    """Kill a kernel's process group at once (the kernel runs in a session of its own)."""
+    provisioner = getattr(manager, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    if process is None or process.poll() is not None:  # not started, or already gone
+        return
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(getattr(provisioner, "pgid", None) or process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    except OSError:
+        pass  # it ended meanwhile

@@ -3,6 +3,9 @@ papermill, render them to self-contained HTML with the code hidden, and write an
 
 How one run goes:
 
+0. The data are read and checked, the output folder is checked (a file, a system folder, a
+   folder without write permission are refused) and announced, and its lock is taken: a second
+   run writing the same folder is refused (:func:`~proforient.batch.outputs.folder_lock`).
 1. The report context (data loading, validation, indicators, alignment) is built **once** with
    :func:`~proforient.context.build_context` and pickled into a private temporary folder; every
    notebook receives its path as the ``snapshot`` parameter instead of recomputing it.
@@ -25,7 +28,13 @@ How one run goes:
    (``outputs/.2021-2022.tmp-XXXX``) and swapped into place at the end, so the previous reports
    survive a run that fails to start or is interrupted. A run that publishes no report at all
    does not replace previous reports either: its index and executed notebooks go to
-   ``outputs/2021-2022.failed/`` (removed by the next successful run).
+   ``outputs/2021-2022.failed/`` (removed by the next successful run). When the folder holds
+   the reports of another dataset folder or year, they are not lost either: the swap moves
+   them to ``outputs/2021-2022.previous-ДАТА`` and the run says so, first and last.
+6. Ctrl+C ends the run at once: the kernels are killed, the staging and temporary folders
+   removed, the previous reports left as they were, and :class:`KeyboardInterrupt` propagates
+   (the command prints a Russian message and exits with 130). A Ctrl+C that some library
+   swallowed still stops the run before it publishes.
 
 Output folder::
 
@@ -39,7 +48,9 @@ Output folder::
 
 A run restricted with ``schools`` *merges*: it reruns the district and graduates notebooks and the
 chosen schools, and keeps the other schools' reports (and their index entries) from the previous
-run of the same dataset and year.
+run of the same dataset and year. And whatever the run, a report that fails never removes the
+previous run's published report of the same name (same dataset and year): that page and its
+index entry are kept, marked as from the previous run, and the failure is reported.
 """
 
 
@@ -48,14 +59,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -68,7 +81,6 @@ from proforient.batch.jobs import (
     DEFAULT_TIMEOUT,
     DISTRICT_REPORTS,
     NOTEBOOKS,
-    RESERVED_NAMES,
     WORK_DIR,
     BatchResult,
     BatchSetup,
@@ -82,22 +94,27 @@ from proforient.batch.outputs import (
     INDEX,
     MANIFEST,
     STAGING_PREFIX,
+    backup_path,
     check_target,
+    folder_lock,
+    keep_published,
     kept_entries,
+    published,
     read_manifest,
+    remove_leftovers,
+    remove_tree,
+    same_data,
     swap,
 )
 from proforient.batch.safety import Guard, checkable, graduate_id_pattern, machine_paths
+from proforient.dataset.checks import org_id_problem, shown_org_id
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
-from proforient.problems import InputError, Problem
-from proforient.report.context import build_context, save_context
+from proforient.problems import InputError, Problem, os_error_reason
+from proforient.report.context import ReportContext, build_context, save_context
 from proforient.report.landing import landing
 from proforient.report.publication import prepare
 
 log = logging.getLogger(__name__)
-
-#: What a school's org_id may look like to become a file name.
-_SAFE_ID = re.compile(r"^\w[\w.-]*$")
 
 
 def check_parameters(notebook: Path, names: Iterable[str]) -> list[Problem]:
@@ -150,13 +167,16 @@ def _school_problems(schools: Sequence[str], kinds: dict[str, str]) -> list[Prob
 
 
 def _file_name_problems(org_ids: Sequence[str]) -> list[Problem]:
+    """Schools whose ``<org_id>.html`` cannot be written, by the rule ``validate`` applies
+    (:func:`~proforient.dataset.checks.org_id_problem`): a dataset that passed ``validate``
+    never meets this; it guards the batch against a dataset checked by an older version."""
     problems, seen = [], {}
     for org_id in org_ids:
-        if not _SAFE_ID.match(org_id) or org_id.casefold() in RESERVED_NAMES:
+        reason = org_id_problem(org_id)
+        if reason:
             problems.append(Problem("organizations.csv", None, "org_id",
-                                    f"код школы «{org_id}» нельзя сделать именем файла отчёта: "
-                                    "допустимы буквы, цифры, «-», «_» и «.», кроме имён "
-                                    + ", ".join(sorted(RESERVED_NAMES))))
+                                    f"код организации «{shown_org_id(org_id)}» нельзя сделать "
+                                    f"именем файла отчёта: {reason}"))
         elif org_id.casefold() in seen:
             problems.append(Problem("organizations.csv", None, "org_id",
                                     f"коды школ «{seen[org_id.casefold()]}» и «{org_id}» "
@@ -165,13 +185,97 @@ def _file_name_problems(org_ids: Sequence[str]) -> list[Problem]:
     return problems
 
 
+# --------------------------------------------------------------------------------------------
+# Ctrl+C
+
+
+class Interrupts:
+    """Ctrl+C (SIGINT) during a run, handled so that it always ends the run and never half-way.
+
+    The first Ctrl+C raises :class:`KeyboardInterrupt` as usual *and is remembered*: should a
+    library swallow the exception (one raised inside a ``__del__`` is only printed), the run
+    still stops at its next :meth:`check`, at the latest before it publishes. Later presses are
+    ignored while the run cleans up, so that the cleanup is never cut short. Inside
+    :meth:`deferred` a Ctrl+C is only remembered (swapping the folders must not stop between
+    two renames). Installed only in the main thread (the only one Python delivers signals to)
+    and only where Ctrl+C is not ignored (a background job); elsewhere it does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._defer = False
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> Interrupts:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+            self._installed = False
+
+    def _handler(self, signum: int, frame: object) -> None:
+        if self.seen:
+            return
+        self.seen = True
+        if not self._defer:
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise :class:`KeyboardInterrupt` if Ctrl+C was pressed, even if it was swallowed."""
+        if self.seen:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """A block Ctrl+C does not cut: a press is only remembered."""
+        before, self._defer = self._defer, True
+        try:
+            yield
+        finally:
+            self._defer = before
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+
+
+@dataclass
+class _Plan:
+    """What one run works on, decided before anything is written."""
+
+    context: ReportContext
+    dataset_path: str
+    out_dir: Path
+    notebooks_dir: Path
+    all_schools: dict[str, str]
+    chosen: list[str]
+    schools: list[str] | None
+    started: datetime
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> str:
+        return self.context.year
+
+    @property
+    def generated(self) -> str:
+        return self.context.generated.strftime("%Y-%m-%d %H:%M")
+
+
 def run_report(data_dir: str | Path | None = None, year: str | None = None,
                out_dir: str | Path | None = None, jobs: int | None = None,
                schools: Sequence[str] | None = None,
                notebooks_dir: str | Path = NOTEBOOKS_DIR, timeout: int = DEFAULT_TIMEOUT,
                progress: bool = True, executor: str | Any | None = None,
                scheduler: str | None = None,
-               shared_dir: str | Path | None = None) -> BatchResult:
+               shared_dir: str | Path | None = None,
+               say: Callable[[str], None] | None = None) -> BatchResult:
     """Execute the report notebooks, render them to HTML and write the index.
 
     Parameters
@@ -181,8 +285,9 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
     year : str, optional
         The academic year; the latest in the data when omitted.
     out_dir : str or Path, optional
-        The output folder; ``outputs/<year>/`` when omitted. An existing folder is replaced only
-        at the end of the run, and only if it is empty or was written by this command.
+        The output folder; ``outputs/<year>/`` of the project folder when omitted. An existing
+        folder is replaced only at the end of the run, and only if it is empty or was written
+        by this command; reports of another dataset or year are moved aside, not deleted.
     jobs : int, optional
         Notebooks executed at once; one per CPU core when omitted. With ``executor="dask"`` and
         no ``scheduler``: the number of workers of the local Dask cluster.
@@ -205,6 +310,9 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
     shared_dir : str or Path, optional
         Dask only: a folder every worker sees at the same path; the context snapshot is written
         there once instead of being sent to each worker.
+    say : callable, optional
+        Receives, before the notebooks run, the Russian lines the user must see first: where
+        the reports go, and what happens to the reports already there.
 
     Returns
     -------
@@ -215,20 +323,41 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
     ------
     InputError
         When the data have errors, the year or a requested school is unknown, a notebook is
-        missing or does not declare the parameters, the output folder cannot be used, or the
-        Dask cluster cannot be used. Nothing is written then.
+        missing or does not declare the parameters, the output folder cannot be used or another
+        run is writing it, or the Dask cluster cannot be used. Nothing is written then; nor
+        when the reports cannot be written (a full disk): the previous ones stay.
+    KeyboardInterrupt
+        Ctrl+C: the previous reports stay, nothing of this run is left.
     """
+    plan = _plan(data_dir, year, out_dir, schools, notebooks_dir)
+    say = say or log.info
+    default_out = out_dir is None
+    say(f"Папка отчётов: {plan.out_dir}" + (" (по умолчанию: outputs/<год> в папке проекта; "
+                                            "другую папку задаёт --out)" if default_out else ""))
+    with Interrupts() as interrupts, folder_lock(plan.out_dir):
+        previous, backup = _previous_set(plan, say)
+        # Started before anything is written: a cluster that cannot be used is an InputError.
+        runner = make_executor(executor, jobs=jobs, scheduler=scheduler, shared_dir=shared_dir)
+        try:
+            runner.start(len(plan.chosen) + 2)
+            return _stage_and_publish(plan, runner, previous, backup, timeout, progress,
+                                      interrupts)
+        finally:
+            with interrupts.deferred():
+                runner.close()
 
+
+def _plan(data_dir: str | Path | None, year: str | None, out_dir: str | Path | None,
+          schools: Sequence[str] | None, notebooks_dir: str | Path) -> _Plan:
+    """Read and check everything the run needs; raise InputError before anything is written."""
     started = datetime.now()
     context = build_context(data_dir or DEMO_DATA_DIR, year)
-    generated = context.generated.strftime("%Y-%m-%d %H:%M")
-    year = context.year
     dataset = context.dataset
     dataset_path = str(Path(dataset.path).resolve())
     # The snapshot is read where the notebooks run, maybe in another working directory or on
     # another machine: a relative folder would mean something else there.
     dataset.path = Path(dataset_path)
-    out_dir = Path(out_dir or OUTPUTS_DIR / year).resolve()
+    out_dir = Path(out_dir or OUTPUTS_DIR / context.year).resolve()
     notebooks_dir = Path(notebooks_dir).resolve()
 
     orgs = dataset.organizations
@@ -248,11 +377,32 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
     if problems:
         raise InputError(problems)
     check_target(out_dir)
+    return _Plan(context, dataset_path, out_dir, notebooks_dir, all_schools, chosen, schools,
+                 started, _data_warnings(context, dataset_path))
 
-    graduate_ids = set(dataset.graduates["graduate_id"].dropna().astype(str))
-    pattern = graduate_id_pattern(graduate_ids)
+
+def _previous_set(plan: _Plan, say: Callable[[str], None]) -> tuple[dict | None, Path | None]:
+    """The manifest of the reports already in the folder, and where they will go if they are
+    another dataset's or year's (said at once). Under the lock: clears what dead runs left."""
+    plan.warnings += [f"Не удалось удалить остатки прерванного запуска: {p}."
+                      for p in remove_leftovers(plan.out_dir)]
+    previous = read_manifest(plan.out_dir)
+    if not published(previous) or same_data(previous, plan.dataset_path, plan.year):
+        return previous, None
+    backup = backup_path(plan.out_dir, plan.started)
+    what = ", ".join(str(v) for v in (previous.get("dataset_name"), previous.get("dataset"),
+                                      previous.get("year")) if v)
+    say(f"В этой папке — отчёты по другому набору данных или году ({what or 'неизвестно'}): "
+        f"запуск не удалит их, а перенесёт в {backup}.")
+    return previous, backup
+
+
+def _data_warnings(context: ReportContext, dataset_path: str) -> list[str]:
+    """What the analyst should know about the data before reading the reports."""
+    dataset = context.dataset
     warnings = []
-    unchecked = {g for g in graduate_ids if not checkable(g)}
+    unchecked = {g for g in dataset.graduates["graduate_id"].dropna().astype(str)
+                 if not checkable(g)}
     if dataset.problems:
         warnings.append(f"Предупреждений в данных: {len(dataset.problems)} (подробно: "
                         f"proforient validate {dataset_path}).")
@@ -260,104 +410,151 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
         warnings.append(f"Коды выпускников, которые нельзя надёжно найти в тексте отчётов "
                         f"(короче 3 знаков или из одних цифр): {len(unchecked)}; проверка "
                         "отчётов на их отсутствие не выполнялась.")
+    return warnings
 
-    # Started before anything is written: a cluster that cannot be used is an InputError.
-    runner = make_executor(executor, jobs=jobs, scheduler=scheduler, shared_dir=shared_dir)
-    runner.start(len(chosen) + 2)
+
+def _stage_and_publish(plan: _Plan, runner, previous: dict | None, backup: Path | None,
+                       timeout: int, progress: bool, interrupts: Interrupts) -> BatchResult:
+    """Write everything into a staging folder, then swap it into place (or aside)."""
+    try:
+        with _staging(plan.out_dir, interrupts) as staging:
+            results = _execute(plan, runner, staging, timeout, progress, interrupts)
+            runner.close()
+            results = _merge_kept(plan, results, previous, staging)
+            _write_index_and_manifest(plan, results, runner.describe(), staging)
+            interrupts.check()  # the last moment a Ctrl+C (even a swallowed one) stops the run
+            with interrupts.deferred():
+                return _publish(plan, staging, results, previous, backup)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile…
+        raise InputError([Problem(str(exc.filename or plan.out_dir), None, None,
+                                  f"не удалось записать отчёты: {os_error_reason(exc)}; "
+                                  "прежние отчёты не изменены")]) from None
+
+
+@contextmanager
+def _staging(out_dir: Path, interrupts: Interrupts) -> Iterator[Path]:
+    """A staging folder next to ``out_dir``, readable like the reports; removed on failure
+    (after a publication it is the output folder)."""
     staging = None
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX.format(name=out_dir.name),
                                         dir=out_dir.parent))
         umask = os.umask(0)  # mkdtemp makes a private folder; the reports are for sharing
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
-        with tempfile.TemporaryDirectory(prefix="proforient-") as private:
-            private = Path(private)
-            work = staging / WORK_DIR
-            work.mkdir()
-            (work / "README.txt").write_text(WORK_README, encoding="utf-8")
-            # the facts and every report's publication decision, once for the whole batch
-            prepare(context)
-            front = landing(context)
-            warnings += write_analyst_files(context, work)
-            snapshot = save_context(context, private / "context.pickle")
-            base = {"data_dir": dataset_path, "year": year, "snapshot": str(snapshot)}
-            district_title, graduates_title = (DISTRICT_REPORTS[k][0]
-                                               for k in ("district", "graduates"))
-            job_list = [
-                Job("district", "district", district_title,
-                     notebooks_dir / NOTEBOOKS["district"], dict(base), 0,
-                     f"{district_title} — {year}"),
-                Job("graduates", "graduates", graduates_title,
-                     notebooks_dir / NOTEBOOKS["graduates"], dict(base), 1,
-                     f"{graduates_title} — {year}"),
-            ] + [Job(org_id, "school", all_schools[org_id], notebooks_dir / NOTEBOOKS["school"],
-                      {**base, "org_id": org_id}, 2 + i,
-                      f"{all_schools[org_id]} — профориентация, {year}")
-                 for i, org_id in enumerate(chosen)]
-            batch = BatchSetup(snapshot=snapshot, private=private, work=work,
-                           notebooks_dir=notebooks_dir, timeout=timeout)
-            guard = Guard(pattern, tuple(machine_paths(
-                dataset_path, notebooks_dir, out_dir, out_dir.parent, staging, private,
-                tempfile.gettempdir())))
-            results = _run_jobs(job_list, runner, batch, staging, guard, generated, progress)
-        runner.close()
-
-        previous = read_manifest(out_dir) if schools is not None else None
-        kept = kept_entries(previous, dataset_path, year, set(chosen), all_schools, out_dir)
-        if previous and not kept and (previous.get("dataset"), previous.get("year")) != (
-                dataset_path, year):
-            warnings.append(f"Отчёты в {out_dir} были по другому набору данных или году: "
-                            "они заменены отчётами этого запуска, а не дополнены.")
-        for result in kept:
-            if result.output:
-                shutil.copy2(out_dir / result.output, staging / result.output)
-            executed = out_dir / WORK_DIR / f"{result.name}.ipynb"
-            if executed.is_file():
-                shutil.copy2(executed, work / executed.name)
-        order = {o: i for i, o in enumerate(all_schools)}
-        results = [r for r in results if r.kind != "school"] + sorted(
-            [r for r in results if r.kind == "school"] + kept, key=lambda r: order[r.name])
-
-        (staging / INDEX).write_text(render_index(
-            results, dataset_name=dataset.name, year=year, generated=generated,
-            synthetic=dataset.synthetic, district=dataset.district, landing=front),
-            encoding="utf-8")
-        described = runner.describe()
-        manifest = {
-            "generator": "proforient report", "version": __version__,
-            "dataset": dataset_path, "dataset_name": dataset.name,
-            "synthetic": dataset.synthetic, "year": year,
-            "started": started.isoformat(timespec="seconds"),
-            "finished": datetime.now().isoformat(timespec="seconds"),
-            "jobs": described["jobs"], "kernel": described["kernel"],
-            "executor": described["executor"],
-            "schools_requested": schools, "notebooks_dir": str(notebooks_dir),
-            "notebooks": [asdict(r) for r in results], "warnings": warnings,
-        }
-        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
-                                        encoding="utf-8")
-        failed_dir = out_dir.with_name(out_dir.name + FAILED_SUFFIX)
-        previous = read_manifest(out_dir)
-        if not any(r.ok for r in results if not r.reused) and previous and any(
-                e.get("status") == "ok" for e in previous.get("notebooks", [])):
-            # Nothing was published: keep the previous reports, put this run's errors aside.
-            swap(staging, failed_dir)
-            kept_previous, written = True, failed_dir
-        else:
-            swap(staging, out_dir)
-            shutil.rmtree(failed_dir, ignore_errors=True)  # a stale failed run of earlier
-            kept_previous, written = False, out_dir
+        yield staging
     except BaseException:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+        with interrupts.deferred():
+            if staging is not None:
+                remove_tree(staging)
+            remove_leftovers(out_dir)  # we hold the lock: any other is a dead run's
         raise
-    finally:
-        runner.close()
+
+
+def _execute(plan: _Plan, runner, staging: Path, timeout: int, progress: bool,
+             interrupts: Interrupts) -> list[JobResult]:
+    """Run every job of this run; its pages go to ``staging``, its notebooks to ``_work/``."""
+    context = plan.context
+    with tempfile.TemporaryDirectory(prefix="proforient-") as private:
+        private = Path(private)
+        work = staging / WORK_DIR
+        work.mkdir()
+        (work / "README.txt").write_text(WORK_README, encoding="utf-8")
+        # the facts and every report's publication decision, once for the whole batch
+        prepare(context)
+        plan.warnings += write_analyst_files(context, work)
+        snapshot = save_context(context, private / "context.pickle")
+        batch = BatchSetup(snapshot=snapshot, private=private, work=work,
+                           notebooks_dir=plan.notebooks_dir, timeout=timeout)
+        graduate_ids = set(context.dataset.graduates["graduate_id"].dropna().astype(str))
+        out_dir = plan.out_dir
+        guard = Guard(graduate_id_pattern(graduate_ids), tuple(machine_paths(
+            plan.dataset_path, plan.notebooks_dir, out_dir, out_dir.parent, staging, private,
+            tempfile.gettempdir())))
+        return _run_jobs(_jobs(plan, snapshot), runner, batch, staging, guard, plan.generated,
+                         progress, interrupts)
+
+
+def _jobs(plan: _Plan, snapshot: Path) -> list[Job]:
+    """District, graduates, then the chosen schools, with their parameters."""
+    year, notebooks_dir = plan.year, plan.notebooks_dir
+    base = {"data_dir": plan.dataset_path, "year": year, "snapshot": str(snapshot)}
+    district_title, graduates_title = (DISTRICT_REPORTS[k][0] for k in ("district", "graduates"))
+    return [
+        Job("district", "district", district_title, notebooks_dir / NOTEBOOKS["district"],
+            dict(base), 0, f"{district_title} — {year}"),
+        Job("graduates", "graduates", graduates_title, notebooks_dir / NOTEBOOKS["graduates"],
+            dict(base), 1, f"{graduates_title} — {year}"),
+    ] + [Job(org_id, "school", plan.all_schools[org_id], notebooks_dir / NOTEBOOKS["school"],
+             {**base, "org_id": org_id}, 2 + i,
+             f"{plan.all_schools[org_id]} — профориентация, {year}")
+         for i, org_id in enumerate(plan.chosen)]
+
+
+def _merge_kept(plan: _Plan, results: list[JobResult], previous: dict | None,
+                staging: Path) -> list[JobResult]:
+    """Add what this run keeps of the previous one (same dataset and year only): the other
+    schools' reports of a ``--schools`` run, and the published report of each failed one."""
+    out_dir = plan.out_dir
+    if not same_data(previous, plan.dataset_path, plan.year):
+        return results  # another dataset's reports are moved aside whole (see run_report)
+    kept = kept_entries(previous, plan.dataset_path, plan.year, set(plan.chosen),
+                        plan.all_schools, out_dir) if plan.schools is not None else []
+    results = keep_published(previous, results, out_dir)
+    for result in kept + [r for r in results if r.reused]:
+        if result.output:
+            shutil.copy2(out_dir / result.output, staging / result.output)
+        executed = out_dir / WORK_DIR / f"{result.name}.ipynb"
+        if not result.failed_rerun and executed.is_file():  # a failed rerun's is newer
+            shutil.copy2(executed, staging / WORK_DIR / executed.name)
+    order = {o: i for i, o in enumerate(plan.all_schools)}
+    return [r for r in results if r.kind != "school"] + sorted(
+        [r for r in results if r.kind == "school"] + kept, key=lambda r: order[r.name])
+
+
+def _write_index_and_manifest(plan: _Plan, results: list[JobResult], described: dict,
+                              staging: Path) -> None:
+    dataset = plan.context.dataset
+    (staging / INDEX).write_text(render_index(
+        results, dataset_name=dataset.name, year=plan.year, generated=plan.generated,
+        synthetic=dataset.synthetic, district=dataset.district, landing=landing(plan.context)),
+        encoding="utf-8")
+    manifest = {
+        "generator": "proforient report", "version": __version__,
+        "dataset": plan.dataset_path, "dataset_name": dataset.name,
+        "synthetic": dataset.synthetic, "year": plan.year,
+        "started": plan.started.isoformat(timespec="seconds"),
+        "finished": datetime.now().isoformat(timespec="seconds"),
+        "jobs": described["jobs"], "kernel": described["kernel"],
+        "executor": described["executor"],
+        "schools_requested": plan.schools, "notebooks_dir": str(plan.notebooks_dir),
+        "notebooks": [asdict(r) for r in results], "warnings": plan.warnings,
+    }
+    (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                    encoding="utf-8")
+
+
+def _publish(plan: _Plan, staging: Path, results: list[JobResult], previous: dict | None,
+             backup: Path | None) -> BatchResult:
+    """Swap the staging folder into place; or aside, when it published nothing and the
+    previous reports are worth more."""
+    out_dir = plan.out_dir
+    failed_dir = out_dir.with_name(out_dir.name + FAILED_SUFFIX)
+    if not any(r.ok for r in results if not r.reused) and published(previous):
+        # Nothing was published: keep the previous reports, put this run's errors aside.
+        swap(staging, failed_dir)
+        written, kept_previous, backup = failed_dir, out_dir, None
+    else:
+        leftover = swap(staging, out_dir, keep_as=backup)
+        if leftover is not None:
+            plan.warnings.append(f"Не удалось удалить прежнюю папку отчётов {leftover}: "
+                                 "удалите её вручную.")
+        if failed_dir.exists():  # a stale failed run's
+            remove_tree(failed_dir)
+        written, kept_previous = out_dir, None
     return BatchResult(out_dir=written, index=written / INDEX, manifest=written / MANIFEST,
-                       year=year, results=results, warnings=warnings,
-                       previous_kept=out_dir if kept_previous else None)
+                       year=plan.year, results=results, warnings=plan.warnings,
+                       previous_kept=kept_previous, backup=backup)
 
 
 def _notebook_problems(notebooks_dir: Path, with_schools: bool) -> list[Problem]:
@@ -375,11 +572,13 @@ def _notebook_problems(notebooks_dir: Path, with_schools: bool) -> list[Problem]
 
 
 def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path, guard: Guard,
-              generated: str, progress: bool) -> list[JobResult]:
+              generated: str, progress: bool,
+              interrupts: Interrupts | None = None) -> list[JobResult]:
     """Run the jobs with ``executor``; check and write each report in this thread as it comes.
 
     Everything but running the notebooks is done here, the same way for every executor: the
-    privacy check, the files, the progress bar.
+    privacy check, the files, the progress bar. Interrupted, the executor's iterator is closed
+    at once, which stops the notebooks still running.
     """
     from tqdm import tqdm
 
@@ -390,16 +589,21 @@ def _run_jobs(job_list: list[Job], executor, batch: BatchSetup, staging: Path, g
                bar_format="{desc}: {n_fmt} из {total_fmt} |{bar}| "
                "{elapsed}, осталось ≈{remaining}{postfix}")
     try:
-        for outcome in executor.run_jobs(job_list, batch):
-            job = by_name[outcome.name]
-            if job.name in results:  # an executor must not return a job twice; never publish it
-                log.error("%s: result received twice, the second is ignored", job.name)
-                continue
-            results[job.name] = _finish(job, outcome, staging, batch.work, guard, generated)
-            bar.set_postfix_str(job.name, refresh=False)
-            bar.update()
+        with closing(executor.run_jobs(job_list, batch)) as outcomes:
+            for outcome in outcomes:
+                if interrupts is not None:
+                    interrupts.check()
+                job = by_name[outcome.name]
+                if job.name in results:  # an executor must not return a job twice
+                    log.error("%s: result received twice, the second is ignored", job.name)
+                    continue
+                results[job.name] = _finish(job, outcome, staging, batch.work, guard, generated)
+                bar.set_postfix_str(job.name, refresh=False)
+                bar.update()
     finally:
         bar.close()
+    if interrupts is not None:
+        interrupts.check()
     for job in job_list:  # never silently missing from the index
         if job.name not in results:
             results[job.name] = _finish(job, Outcome(
