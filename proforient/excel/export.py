@@ -14,7 +14,7 @@ import pandas as pd
 from proforient.dataset import Dataset
 from proforient.excel.layout import FORMULA_STARTS
 from proforient.parameters.roadmap import Roadmaps
-from proforient.problems import InputError, Problem
+from proforient.problems import InputError, Problem, os_error_reason
 from proforient.vocab import INDICATOR_KINDS, STATUSES
 
 SUFFIXES = (".csv", ".xlsx")
@@ -117,7 +117,7 @@ def write_table(frame: pd.DataFrame, path: str | Path,
                         ws.column_dimensions[column[0].column_letter].width = min(60, width + 2)
     except OSError as exc:
         raise InputError([Problem(str(path), None, None,
-                                  f"не удалось записать файл: {exc.strerror}")]) from None
+                                  f"не удалось записать файл: {os_error_reason(exc)}")]) from None
     return path
 
 

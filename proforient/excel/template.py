@@ -85,7 +85,7 @@ from proforient.names import short_name
 from proforient.parameters import DistrictParameters
 from proforient.parameters.roadmap import Roadmap
 from proforient.parameters.rules import Rules
-from proforient.problems import InputError, Problem
+from proforient.problems import InputError, Problem, os_error_reason
 from proforient.vocab import DESTINATIONS, GRADES, GRADUATE_GRADES, KINDS, MEASURES, SUBJECTS
 
 _GREY = PatternFill("solid", fgColor="D9D9D9")
@@ -550,6 +550,6 @@ def make_templates(data_dir: str | Path, year: str, out_dir: str | Path,
             wb.save(path)
             written.append(path)
     except OSError as exc:
-        raise InputError([Problem(str(out), None, None,
-                                  f"не удалось записать шаблоны: {exc.strerror}")]) from None
+        reason = f"не удалось записать шаблоны: {os_error_reason(exc)}"
+        raise InputError([Problem(str(out), None, None, reason)]) from None
     return written

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from proforient.problems import InputError, Problem
+from proforient.problems import InputError, Problem, os_error_reason
 
 #: PyYAML's own words for the usual mistakes, said the way a district's analyst reads them.
 _YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
@@ -61,7 +61,7 @@ def read_yaml(path: Path, *, what: str = "файл") -> dict:
         raise InputError([Problem(name, None, None, "файл не в кодировке UTF-8: сохраните его "
                                                     "как UTF-8")]) from None
     except OSError as exc:
-        raise InputError([Problem(name, None, None, f"файл не читается ({exc.strerror})")]
+        raise InputError([Problem(name, None, None, f"файл не читается ({os_error_reason(exc)})")]
                          ) from None
     try:
         data = yaml.safe_load(text)
