@@ -6,7 +6,7 @@ What is timed, in one run on this machine:
 - the dataset: 200 synthetic schools (and 36 preschools), three years of by-grade measures, made
   by ``benchmarks/bench_indicators.generate`` into a temporary folder — 202 notebooks (district,
   graduates, one per school);
-- the notebooks: by default the light fixtures of ``tests/notebooks_fixture`` — each task starts
+- the notebooks: by default the light fixtures of ``tests/batch/notebooks_fixture`` — each task starts
   a kernel, imports pandas and proforient, loads the batch's context snapshot, prints a few
   lines (the district one draws one small chart) and is rendered to HTML; ``--notebooks DIR``
   times others;
@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_indicators import generate  # noqa: E402 — the benchmarks' dataset generator
 
-FIXTURES = ROOT / "tests" / "notebooks_fixture"
+FIXTURES = ROOT / "tests" / "batch" / "notebooks_fixture"
 REGION = 40_000
 MACHINES = (10, 50, 200)
 SLOTS = 2  # notebooks at once on a 2-core machine: two worker processes of one thread

@@ -24,7 +24,7 @@ dou-1,МБДОУ Детский сад «Солнышко»,ДОУ,Альфа
 uo,Управление образования,УО,
 """
 
-# Worked out by hand in tests/test_indicators.py.
+# Worked out by hand in tests/compute/test_indicators.py.
 TINY_MEASURES = """\
 year,org_id,measure,grade,value
 2021-2022,sch-a,students,5,4
@@ -74,7 +74,7 @@ def tiny(tmp_path: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# A small district for the reports (worked out by hand in tests/test_report_*.py): five СОШ
+# A small district for the reports (worked out by hand in tests/report/): five СОШ
 # (one with a hostile name, one far below the others in diagnostics), a preschool, the
 # department, and 25 graduates with small counts on purpose.
 

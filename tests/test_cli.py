@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from proforient.cli import main
 from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
-from tests.test_dataset import BAD_MEASURES, GRADUATES_HEADER
+from tests.dataset.test_dataset import BAD_MEASURES, GRADUATES_HEADER
 
 
 def run(capsys, *argv):

@@ -45,7 +45,7 @@ RESOLVED_BY: tuple[str, ...] = ("code", "exact", "alias", "fuzzy", "unresolved")
 #: they score a short word contained in a long name as a match — «дело» → «акушерское дело»,
 #: «нет» → «медицинская кибернетика», «право» → «правоохранительная деятельность» all 90 with
 #: WRatio, «учет» → «экономика и бухгалтерский учет» 100 with token_set_ratio — which would
-#: turn garbage into resolved specialties. The cases live in tests/test_specialties.py.
+#: turn garbage into resolved specialties. The cases live in tests/compute/test_specialties.py.
 SCORERS = (fuzz.ratio, fuzz.token_sort_ratio)
 
 

@@ -1,7 +1,7 @@
 """The Dask executor of ``proforient report`` (``--executor dask``, ``--scheduler``).
 
 One local cluster (two worker processes, one thread each) serves the module. The district and
-the notebooks are those of ``tests/test_batch.py``; ``sch-slow`` is a school whose fixture
+the notebooks are those of ``tests/batch/test_batch.py``; ``sch-slow`` is a school whose fixture
 notebook sleeps, so that a worker can be killed while it runs it. The scheduler gives up on a
 task at the first worker lost (``allowed_failures=0``): a killed worker then exercises the
 client's own resubmission, not only the scheduler's.
@@ -29,7 +29,7 @@ from proforient.cli import main
 from proforient.problems import InputError
 from proforient.report.context import build_context, get_context
 from tests.conftest import TINY_MEASURES, write_dataset
-from tests.test_batch import GRADUATES, NOTEBOOKS, ORGANIZATIONS, SCHOOLS, make_district
+from tests.batch.test_batch import GRADUATES, NOTEBOOKS, ORGANIZATIONS, SCHOOLS, make_district
 
 TIMEOUT = 300  # seconds a whole run may take before the test gives up (never reached normally)
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?")
@@ -220,7 +220,7 @@ def _worker_running(name: str, client, running) -> str:
 def test_ctrl_c_stops_the_notebooks_on_the_workers(client, tmp_path, monkeypatch):
     """Cancelling a Dask task does not stop its notebook: the client kills the kernels."""
     from proforient.batch import run
-    from tests.test_batch_safe_runs import (
+    from tests.batch.test_safe_runs import (
         dead,
         published_folder,
         sleeper,

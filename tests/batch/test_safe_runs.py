@@ -28,7 +28,7 @@ from proforient.batch.outputs import folder_lock, remove_tree, swap
 from proforient.batch.run import run_report
 from proforient.cli import main
 from proforient.problems import InputError
-from tests.test_batch import NOTEBOOKS, index_links, make_district
+from tests.batch.test_batch import NOTEBOOKS, index_links, make_district
 
 DEADLINE = 300  # seconds to wait for a file a notebook writes (never reached normally)
 

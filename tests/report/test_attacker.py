@@ -1,4 +1,4 @@
-"""The project's own attacker (tests/attacker.py) against every shared report.
+"""The project's own attacker (tests/report/attacker.py) against every shared report.
 
 For the demo district and for a small district with planted small counts: no count of
 graduates or of pupils with disabilities below the threshold is visible, and no hidden count
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.attacker import attack, pages, truth
+from tests.report.attacker import attack, pages, truth
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """The report batch (``proforient report``): execution, rendering, privacy net, index, merge.
 
-The notebooks are the tiny fixtures of ``tests/notebooks_fixture`` (the school one fails on
+The notebooks are the tiny fixtures of ``tests/batch/notebooks_fixture`` (the school one fails on
 purpose for ``sch-fail``); the district is the six-organisation TINY one plus a school with a
 hostile name, a failing school and a few graduates.
 """
@@ -29,7 +29,7 @@ from proforient.cli import main
 from proforient.dataset.checks import org_id_problem
 from proforient.problems import InputError
 from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
-from tests.test_dataset import GRADUATES_HEADER
+from tests.dataset.test_dataset import GRADUATES_HEADER
 
 NOTEBOOKS = Path(__file__).parent / "notebooks_fixture"
 HOSTILE = "<script>alert(1)</script> & «Школа»"

@@ -14,7 +14,7 @@ import pytest
 
 from proforient.excel import merge
 from tests.conftest import TINY_MEASURES, TINY_ORGANIZATIONS, write_dataset
-from tests.test_collect import (
+from tests.excel.test_collect import (
     GRADUATES,
     GRADUATES_FIRST_ROW,
     SCH_A,
@@ -225,7 +225,7 @@ def test_digit_groups_typed_with_spaces_are_still_a_number(small):
 
 
 def test_more_graduates_than_pupils_is_refused_in_the_workbook(small, capsys):
-    from tests.test_collect import SCH_B
+    from tests.excel.test_collect import SCH_B
 
     data, books = small
     students_cell = edit(books / SCH_B, set_measure("students", 9, 2))
@@ -345,7 +345,7 @@ def loads(monkeypatch) -> list[str]:
 def test_a_value_a_million_rows_down_is_refused_before_loading(small, capsys, loads):
     """The tester's case (millions of extra rows: 9 minutes, 5 GB, then a traceback): the look
     into the file stops at the first row beyond the limit; openpyxl never loads the book."""
-    from tests.test_collect import SCH_B
+    from tests.excel.test_collect import SCH_B
 
     data, books = small
 
