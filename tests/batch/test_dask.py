@@ -28,8 +28,8 @@ from proforient.batch.run import run_report
 from proforient.cli import main
 from proforient.problems import InputError
 from proforient.report.context import build_context, get_context
-from tests.conftest import TINY_MEASURES, write_dataset
 from tests.batch.test_batch import GRADUATES, NOTEBOOKS, ORGANIZATIONS, SCHOOLS, make_district
+from tests.conftest import TINY_MEASURES, write_dataset
 
 TIMEOUT = 300  # seconds a whole run may take before the test gives up (never reached normally)
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?")

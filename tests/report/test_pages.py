@@ -15,8 +15,8 @@ from proforient.report.district.page import DistrictReport
 from proforient.report.graduates.page import GraduatesReport
 from proforient.report.school.analysis import NotASchool
 from proforient.report.school.page import SchoolReport
-from tests.report.attacker import pages, quantities
 from tests.conftest import FORMULA, PARAMS, small_graduates, write_small_district
+from tests.report.attacker import pages, quantities
 from tests.report.reading import row, tables
 
 
