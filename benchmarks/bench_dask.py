@@ -8,8 +8,8 @@ What is timed, in one run on this machine:
   graduates, one per school);
 - the notebooks: by default the light fixtures of ``tests/batch/notebooks_fixture`` — each
   task starts a kernel, imports pandas and proforient, loads the batch's context snapshot,
-  prints a few lines (the district one draws one small chart) and is rendered to HTML; ``--notebooks DIR``
-  times others;
+  prints a few lines (the district one draws one small chart) and is rendered to HTML;
+  ``--notebooks DIR`` times others;
 - (a) local: ``run_report(..., jobs=2)`` — kernels from a thread pool of this process;
 - (b) Dask: ``run_report(..., executor="dask", jobs=2)`` — a ``LocalCluster`` of two worker
   processes with one thread each, started and stopped inside the timing, the snapshot scattered
