@@ -13,27 +13,26 @@ report recovers nothing either. The district report shows no count of these peop
 from __future__ import annotations
 
 from proforient.report.context import ReportContext
+from proforient.report.graduates import publication as graduates_publication
 from proforient.report.publish import Published
+from proforient.report.school import publication as school_publication
+from proforient.report.school.analysis import analyse
 
 __all__ = ["graduates", "prepare", "school"]
 
 
 def school(ctx: ReportContext, org_id: str) -> Published:
     """What the report of school ``org_id`` may show."""
-    from proforient.report.school.analysis import analyse
-    from proforient.report.school.publication import publish
-
     return ctx.publication(
         f"school:{org_id}",
-        lambda: publish(ctx.facts, analyse(ctx.facts, org_id), ctx.rules.suppression_threshold,
-                        alongside=graduates(ctx)))
+        lambda: school_publication.publish(ctx.facts, analyse(ctx.facts, org_id),
+                                           ctx.rules.suppression_threshold,
+                                           alongside=graduates(ctx)))
 
 
 def graduates(ctx: ReportContext) -> Published:
     """What the graduates report may show."""
-    from proforient.report.graduates.publication import publish
-
-    return ctx.publication("graduates", lambda: publish(ctx))
+    return ctx.publication("graduates", lambda: graduates_publication.publish(ctx))
 
 
 def prepare(ctx: ReportContext) -> ReportContext:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from proforient.compute.stats import FUNNEL_LEVELS, funnel_limits, funnel_position, level_suffix
+from proforient.report.cells import SENSITIVE
 
 #: Funnel positions, from far below to far above (codes; the pages say them in Russian).
 POSITIONS: tuple[str, ...] = ("far_below", "below", "inside", "above", "far_above")
@@ -82,7 +83,5 @@ def compared(table: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`funnels` the reports compare schools on: shares of pupils, not the
     shares of graduates or of pupils with disabilities (their counts are small by nature and
     partly hidden). One rule for the district report and every school report."""
-    from proforient.report.cells import SENSITIVE
-
     return table[~table["indicator_id"].isin(SENSITIVE)].reset_index(drop=True)
 
