@@ -163,3 +163,28 @@ def test_small_parts_of_a_small_total_are_shown_as_unknown_not_small():
                                  b_eq=b_eq or None, A_ub=a_ub or None, b_ub=b_ub or None).fun
                   for sign in (1, -1)]
         assert ranges[1] - ranges[0] >= 1, k
+
+
+def test_the_keys_count_what_the_indicator_table_counts(demo_ctx):
+    # the report's definitions of the graduate and ОВЗ indicators (report/cells.py, counted
+    # over report/people.py) give the indicator table's numerators and denominators, for
+    # every school of the demo
+    from proforient.report import cells
+    from proforient.report.publish import Disclosure
+
+    facts, year = demo_ctx.facts, demo_ctx.year
+    rules = Disclosure({"g": facts.graduates, "o": facts.ovz}, 3)
+    table = demo_ctx.indicators
+    rows = table[(table["year"] == year) & (table["scope"] == "org")
+                 & table["indicator_id"].isin(cells.SENSITIVE) & table["numerator"].notna()]
+    assert len(rows) > 40
+    for r in rows.itertuples(index=False):
+        num, den = cells.indicator(r.indicator_id, r.org_id, year)
+        counted = [int(facts_n[mask].sum()) for facts_n, mask in
+                   (_counted(rules, num), _counted(rules, den))]
+        assert counted == [r.numerator, r.denominator], (r.org_id, r.indicator_id)
+
+
+def _counted(rules, key):
+    domain, mask = rules._mask(key)
+    return rules.microdata[domain]["n"].to_numpy(), mask
