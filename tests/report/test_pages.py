@@ -231,3 +231,21 @@ def test_pupils_with_disabilities_who_did_not_take_part_are_not_given_away(demo_
             checked += 1
             assert int(all_) - int(took) == 0 or int(all_) - int(took) >= 3, (name, took, all_)
     assert checked >= 5
+
+
+def test_the_entrants_counted_are_those_the_percentages_are_of(demo_ctx):
+    # the reader's report: «Учтены в анализе: 310» over percentages of 332. Now the headline's
+    # entrants, the «Всего» of the study-places table and every share's denominator are one
+    # count (one key)
+    from proforient.report import cells
+
+    report = GraduatesReport(demo_ctx)
+    admitted = cells.admitted(None, demo_ctx.year)
+    places = report.study_places().html
+    shown = quantities(places)
+    denominators = {k.removeprefix("share:").split("/")[1] for k, _ in shown
+                    if k.startswith("share:") and "year=2021-2022" in k}
+    assert denominators == {admitted}
+    totals = {t for k, t in shown if k == admitted}
+    headline = {t for k, t in quantities(report.summary().html) if k == admitted}
+    assert totals == headline == {"332"}

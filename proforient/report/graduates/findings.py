@@ -15,7 +15,7 @@ from proforient.report.html import quantity
 from proforient.report.publish import Published
 from proforient.report.text import count, join_words, percent
 
-__all__ = ["association_words", "headline", "supply_notes"]
+__all__ = ["association_words", "by_school_notes", "headline", "shortfalls", "supply_notes"]
 
 
 def _count(pub: Published, key: str) -> Markup:
@@ -92,6 +92,27 @@ def shortfalls(supply: pd.DataFrame, pub: Published, k: Keys) -> pd.DataFrame:
              zip(supply["territory"], supply["ugs_code"], strict=True)]
     rows = supply[np.asarray(shown, dtype=bool) & supply["gap"].notna()]
     return rows[rows["gap"] > 0].sort_values(["gap", "ugs_code"], ascending=[False, True])
+
+
+def by_school_notes(a: GraduatesAnalysis, pub: Published, k: Keys, titles: Mapping[str, str],
+                    short: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """The schools clearly below or above the district in each graduate share (only where the
+    share is shown)."""
+    notes, steps = [], []
+    for ind in GRADUATE_INDICATORS:
+        for positions, words in ((("below", "far_below"), "заметно ниже района"),
+                                 (("above", "far_above"), "заметно выше района")):
+            part = a.by_school[(a.by_school["indicator_id"] == ind)
+                               & a.by_school["position"].isin(positions)]
+            names = [short[o] for o in part["org_id"]
+                     if a.known(ind, o) and pub.visible(k.indicator(ind, o)[2])]
+            if not names:
+                continue
+            notes.append(f"«{titles[ind]}»: {words} — " + join_words(names) + ".")
+            if positions[0] == "below":
+                steps.append(f"«{titles[ind]}»: обсудить со школами консультации по выбору "
+                             "профиля, ЕГЭ и специальности.")
+    return notes, steps
 
 
 def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys

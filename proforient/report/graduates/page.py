@@ -15,7 +15,7 @@ from proforient.report.graduates.publication import Keys
 from proforient.report.html import Column, Html, Section, figure, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
 from proforient.report.publish import MISSING
-from proforient.report.text import count, join_words, p_value_text, plural, year_label
+from proforient.report.text import count, p_value_text, plural, year_label
 
 __all__ = ["GraduatesReport"]
 
@@ -98,67 +98,19 @@ class GraduatesReport(Report):
         """The three graduate indicators of every school beside the district."""
         if "schools" in self.left_out:
             return Html()
-        rows = []
         orgs = list(self.a.schools["org_id"])
-        card = self.a.by_school.set_index(["org_id", "indicator_id"])
-        for org in [*orgs, None]:
-            row = [self.short[org] if org else "Район в целом"]
-            for ind in GRADUATE_INDICATORS:
-                if org is not None and (org, ind) not in card.index:
-                    row.append("не относится")
-                    continue
-                if not self.a.known(ind, org):
-                    row.append("нет данных")
-                    continue
-                num, den, share = self.k.indicator(ind, org)
-                if self.pub.values[den] == 0:
-                    row.append(Markup("нет таких выпускников"))
-                    continue
-                row.append(Markup("{}<br><small>{} из {}</small>").format(
-                    self._share(share), self._count(num), self._count(den)))
-            rows.append(row)
+        rows = [[self.short[org] if org else "Район в целом",
+                 *[self._indicator_cell(ind, org) for ind in GRADUATE_INDICATORS]]
+                for org in [*orgs, None]]
         columns = ["Школа", *[Column(SHORT_TITLES[i], numeric=True) for i in GRADUATE_INDICATORS]]
         body = [table(columns, rows, highlight=[False] * len(orgs) + [True], long=True),
                 Markup('<p class="pf-note">{}</p>').format(
                     f"«a из b» — сколько выпускников из скольких. «<{self.threshold}» — меньше "
                     f"{self.threshold} выпускников; «×» — скрыто, чтобы это число нельзя было "
-                    "вычислить по соседним и по строке района.")]
-        labels = [charts.wrap(self.short[o], 26, 1) for o in orgs]
-        with charts.figure(2.6, 0.22 * len(orgs) + 0.2, 1, 3, sharey=True,
-                           left=charts.label_width(labels), bottom=0.75, top=0.55,
-                           wgap=0.55) as (fig, axes):
-            for ax, ind in zip(axes, GRADUATE_INDICATORS, strict=True):
-                values = []
-                for org in orgs:
-                    share = self.k.indicator(ind, org)[2]
-                    values.append(self.pub.values[share] if share in self.pub
-                                  and self.pub.visible(share) else np.nan)
-                share = self.k.indicator(ind, None)[2]
-                district = self.pub.values[share] if share in self.pub \
-                    and self.pub.visible(share) else np.nan
-                charts.interval_plot(ax, labels, values,
-                                     refs=[("район", [district] * len(orgs), charts.DISTRICT)],
-                                     label="школа")
-                ax.set_title(charts.wrap(SHORT_TITLES[ind], 26, 2))
-            charts.legend_below(fig, charts.handles(
-                ("школа", {**charts.SCHOOL, "linestyle": "none"}),
-                ("район", {**charts.DISTRICT, "linestyle": "none"})))
-            body.append(figure(fig, "Доли выпускников по школам и по району",
-                               caption="Школы, у которых доля скрыта, на графике без точки."))
-        notes, steps = [], []
-        for ind in GRADUATE_INDICATORS:
-            for positions, words in ((("below", "far_below"), "заметно ниже района"),
-                                     (("above", "far_above"), "заметно выше района")):
-                part = self.a.by_school[(self.a.by_school["indicator_id"] == ind)
-                                        & self.a.by_school["position"].isin(positions)]
-                names = [self.short[o] for o in part["org_id"] if self.a.known(ind, o)
-                         and self.pub.visible(self.k.indicator(ind, o)[2])]
-                if not names:
-                    continue
-                notes.append(f"«{self.titles[ind]}»: {words} — " + join_words(names) + ".")
-                if positions[0] == "below":
-                    steps.append(f"«{SHORT_TITLES[ind]}»: обсудить со школами консультации "
-                                 "по выбору профиля, ЕГЭ и специальности.")
+                    "вычислить по соседним и по строке района."),
+                self._by_school_chart(orgs)]
+        notes, steps = findings.by_school_notes(self.a, self.pub, self.k, self.titles,
+                                                self.short)
         return self._section(
             "schools", lead="Поступили ли выпускники по профилю, выбрали ли ЕГЭ по профилю и "
                             "поступили ли на востребованные специальности — по каждой школе "
@@ -166,6 +118,43 @@ class GraduatesReport(Report):
             body=body, notes=notes, steps=steps,
             calm="Ни одна школа заметно не отличается от района — ни в меньшую, ни в большую "
                  "сторону.").render()
+
+    def _indicator_cell(self, ind: str, org: str | None) -> Markup | str:
+        """A school's (``None``: the district's) share with «a из b», or why there is none."""
+        if org is not None and not ((self.a.by_school["org_id"] == org)
+                                    & (self.a.by_school["indicator_id"] == ind)).any():
+            return "не относится"
+        if not self.a.known(ind, org):
+            return "нет данных"
+        num, den, share = self.k.indicator(ind, org)
+        if self.pub.values[den] == 0:
+            return "нет таких выпускников"
+        return Markup("{}<br><small>{} из {}</small>").format(
+            self._share(share), self._count(num), self._count(den))
+
+    def _shown_share(self, ind: str, org: str | None) -> float:
+        """A share as the page may show it (NaN where hidden or unknown)."""
+        share = self.k.indicator(ind, org)[2]
+        return self.pub.values[share] if share in self.pub and self.pub.visible(share) \
+            else np.nan
+
+    def _by_school_chart(self, orgs: list[str]) -> Markup:
+        """Every school's three shares beside the district's, one panel per indicator."""
+        labels = [charts.wrap(self.short[o], 26, 1) for o in orgs]
+        with charts.figure(2.6, 0.22 * len(orgs) + 0.2, 1, 3, sharey=True,
+                           left=charts.label_width(labels), bottom=0.75, top=0.55,
+                           wgap=0.55) as (fig, axes):
+            for ax, ind in zip(axes, GRADUATE_INDICATORS, strict=True):
+                district = self._shown_share(ind, None)
+                charts.interval_plot(ax, labels, [self._shown_share(ind, o) for o in orgs],
+                                     refs=[("район", [district] * len(orgs), charts.DISTRICT)],
+                                     label="школа")
+                ax.set_title(charts.wrap(SHORT_TITLES[ind], 26, 2))
+            charts.legend_below(fig, charts.handles(
+                ("школа", {**charts.SCHOOL, "linestyle": "none"}),
+                ("район", {**charts.DISTRICT, "linestyle": "none"})))
+            return figure(fig, "Доли выпускников по школам и по району",
+                          caption="Школы, у которых доля скрыта, на графике без точки.")
 
     def supply_demand(self) -> Html:
         """Entrants of every in-demand group against its vacancies, by list."""
@@ -287,19 +276,7 @@ class GraduatesReport(Report):
         rows.append(["Всего", *sum(([self._count(self.k.location(y, None)), "100 %"]
                                     for y in years), [])])
         body = [table(columns, rows, highlight=[False] * len(STUDY_LOCATION_LABELS) + [True])]
-        series = []
-        for y in years:
-            values = []
-            for loc in STUDY_LOCATION_LABELS:
-                share = cells.share(self.k.location(y, loc), self.k.location(y, None))
-                values.append(self.pub.values[share] if self.pub.visible(share) else np.nan)
-            series.append((y, values))
-        labels = list(STUDY_LOCATION_LABELS.values())
-        with charts.figure(4.5, 1.9, left=charts.label_width(labels), bottom=0.65,
-                           top=0.15) as (fig, ax):
-            charts.share_bars(ax, labels, series)
-            ax.legend(loc="lower right")
-            body.append(figure(fig, "Где учатся поступившие, по годам"))
+        body.append(self._places_chart(years))
         notes, steps = [], []
         now = t[t["year"] == self.a.year].set_index("location")
         unknown = cells.share(self.k.location(self.a.year, "unknown"),
@@ -324,6 +301,22 @@ class GraduatesReport(Report):
                            "республике или за её пределами.",
             body=body, notes=notes, steps=steps,
             calm="Доли почти не меняются от года к году.").render()
+
+    def _places_chart(self, years: list[str]) -> Markup:
+        """The shares of every place of study, one bar per year."""
+        series = []
+        for y in years:
+            values = []
+            for loc in STUDY_LOCATION_LABELS:
+                share = cells.share(self.k.location(y, loc), self.k.location(y, None))
+                values.append(self.pub.values[share] if self.pub.visible(share) else np.nan)
+            series.append((y, values))
+        labels = list(STUDY_LOCATION_LABELS.values())
+        with charts.figure(4.5, 1.9, left=charts.label_width(labels), bottom=0.65,
+                           top=0.15) as (fig, ax):
+            charts.share_bars(ax, labels, series)
+            ax.legend(loc="lower right")
+            return figure(fig, "Где учатся поступившие, по годам")
 
     def specialty_review(self) -> Html:
         """Typed names the analyst should look at — only those typed by enough graduates."""

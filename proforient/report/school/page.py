@@ -220,44 +220,60 @@ class SchoolReport(Report):
         """Where the graduates of grades 9 and 11 went, beside the district."""
         if not self.a.applies("destinations"):
             return Html()
-        d = self.a.destinations
         org, year = self.a.org_id, self.a.year
-        grades = sorted(d["grade"].unique())
+        grades = sorted(self.a.destinations["grade"].unique())
         columns = ["Куда ушли"]
         for g in grades:
             columns += [Column(f"{g} кл.: чел.", numeric=True),
                         Column(f"{g} кл.: доля", numeric=True),
                         Column(f"{g} кл.: район", numeric=True)]
-        rows = []
-        for code in DESTINATIONS.codes:
-            row = [DESTINATIONS.label(code)]
-            for g in grades:
-                part = d[(d["grade"] == g) & (d["destination"] == code)].iloc[0]
-                key = cells.destination(org, year, g, code)
-                total = cells.destination(org, year, g, None)
-                share = cells.share(key, total)
-                row += [self.cards.count_cell(key),
-                        quantity(share, percent(self.pub.values[share]))
-                        if self.pub.visible(share) else (self.pub.mark(share) or MISSING),
-                        quantity(f"q|district|dest|{g}|{code}", percent(part["district_share"]))]
-            rows.append(row)
-        total_row = ["Всего"]
-        for g in grades:
-            total_row += [self.cards.count_cell(cells.destination(org, year, g, None)),
-                          "100" + NBSP + "%", "100" + NBSP + "%"]
-        rows.append(total_row)
+        rows = [[DESTINATIONS.label(code), *[c for g in grades
+                                             for c in self._destination_cells(g, code)]]
+                for code in DESTINATIONS.codes]
+        rows.append(["Всего", *[c for g in grades for c in (
+            self.cards.count_cell(cells.destination(org, year, g, None)),
+            "100" + NBSP + "%", "100" + NBSP + "%")]])
         body = [table(columns, rows, highlight=[False] * (len(rows) - 1) + [True])]
+        notes, steps = self._destination_notes(grades)
+        return self._section(
+            "destinations",
+            lead=f"Куда ушли выпускники {join_words([str(g) for g in grades])} "
+                 f"{'класса' if len(grades) == 1 else 'классов'} этого года — рядом с долями "
+                 "по району.",
+            body=body, notes=notes, steps=steps,
+            calm=self._calm("Выпускники распределились по направлениям примерно как в районе, "
+                            "и про всех известно, куда они ушли.",
+                            [cells.destination(org, year, g, c) for g in grades
+                             for c in DESTINATIONS.codes])).render()
+
+    def _destination_cells(self, grade: int, code: str) -> list:
+        """The school's count and share of a destination, and the district's share."""
+        d = self.a.destinations
+        part = d[(d["grade"] == grade) & (d["destination"] == code)].iloc[0]
+        key = cells.destination(self.a.org_id, self.a.year, grade, code)
+        share = cells.share(key, cells.destination(self.a.org_id, self.a.year, grade, None))
+        shown = quantity(share, percent(self.pub.values[share])) if self.pub.visible(share) \
+            else (self.pub.mark(share) or MISSING)
+        return [self.cards.count_cell(key), shown,
+                quantity(f"q|district|dest|{grade}|{code}", percent(part["district_share"]))]
+
+    def _destination_notes(self, grades: list[int]) -> tuple[list, list[str]]:
+        """Graduates whose destination is not known; grades that enter colleges and
+        universities clearly more or less often than the district's."""
         notes, steps = [], []
         for g in grades:
-            unknown = cells.destination(org, year, g, "unknown")
-            if self.pub.values[unknown] > 0:
+            unknown = cells.destination(self.a.org_id, self.a.year, g, "unknown")
+            # a «×» says nothing of its value: «неизвестно — × чел.» would say «some»
+            if self.pub.values[unknown] > 0 and self.pub.mark(unknown) != HIDDEN_MARK:
                 notes.append(Markup("{} класс: неизвестно, куда ушли, — {} чел.").format(
                     g, self.cards.count_cell(unknown)))
                 steps.append(f"Уточнить через классных руководителей, куда ушли выпускники "
                              f"{g} класса с пометкой «неизвестно».")
         for r in self.a.admitted.itertuples(index=False):
-            if r.direction == "none":
-                continue
+            counted = [cells.destination(self.a.org_id, self.a.year, r.grade, c)
+                       for c in (("spo",) if r.grade == 9 else ("spo", "vo"))]
+            if r.direction == "none" or not all(self.pub.visible(k) for k in counted):
+                continue  # a direction of hidden counts would tell something of them
             where = "в колледжи и вузы" if r.grade == 11 else "в колледжи и техникумы"
             word = "больше" if r.direction == "higher" else "меньше"
             # the district's share as in the table: grade 9 — its «СПО» row, grade 11 — «СПО»
@@ -270,16 +286,7 @@ class SchoolReport(Report):
                 steps.append(f"Обсудить с выпускниками {r.grade} класса и их родителями "
                              "возможности профессионального образования: дни открытых дверей "
                              "колледжей, профпробы.")
-        return self._section(
-            "destinations",
-            lead=f"Куда ушли выпускники {join_words([str(g) for g in grades])} "
-                 f"{'класса' if len(grades) == 1 else 'классов'} этого года — рядом с долями "
-                 "по району.",
-            body=body, notes=notes, steps=steps,
-            calm=self._calm("Выпускники распределились по направлениям примерно как в районе, "
-                            "и про всех известно, куда они ушли.",
-                            [cells.destination(org, year, g, c) for g in grades
-                             for c in DESTINATIONS.codes])).render()
+        return notes, steps
 
     # -- 4. graduates: profile, ЕГЭ, demand ------------------------------------------------------
 
@@ -298,41 +305,8 @@ class SchoolReport(Report):
                        Column("Район: все школы", numeric=True),
                        Column(self._peer_header(), numeric=True)], rows)]
         keys = summary_keys(self.a.org_id, self.a.year)
-        lines = []
-        for name, text in (("graduates", "Выпускников 9 и 11 классов: {}."),
-                           ("admitted", "Поступили в колледжи и вузы: {}."),
-                           ("admitted_checked", "Из них с профилем, который проверяется "
-                                                "(указан и не универсальный): {}."),
-                           ("grade11_checked", "Выпускников 11 класса с таким профилем: {}.")):
-            if self.pub.shown(keys[name]):
-                lines.append(Markup(text).format(c.count_cell(keys[name])))
-        body.append(Markup('<p class="pf-note">{}</p>').format(Markup(" ").join(lines)))
-        notes, steps = [], []
-        for name, text, step in (
-                ("unresolved", "Специальность не распознана у {} поступивших — это занижает "
-                               "доли «по профилю» и «востребованные».",
-                 "Уточнить у школы названия или коды специальностей поступивших (список — у "
-                 "аналитика управления образования)."),
-                ("no_ege", "У {} выпускников 11 класса с профилем не указаны предметы ЕГЭ — они "
-                           "считаются выбравшими ЕГЭ не по профилю.",
-                 "Дополнить сведения о предметах ЕГЭ выпускников 11 класса.")):
-            key = keys[name]
-            if self.pub.shown(key) and self.pub.values[key] > 0:
-                notes.append(Markup(text).format(c.count_cell(key)))
-                steps.append(step)
-        district, republic = keys["in_demand_district"], keys["in_demand_republic"]
-        if self.pub.shown(district) and self.pub.shown(republic) and (
-                self.pub.values[district] or self.pub.values[republic]):
-            notes.append(Markup("Поступили на востребованные специальности: по списку района — "
-                                "{}, по списку республики — {}.").format(
-                c.count_cell(district), c.count_cell(republic)))
-        for i in inds:
-            position = self._position(i)
-            if position in ("below", "far_below"):
-                notes.append(Markup("«{}»: {} — {}.").format(c.rows[i].title, c.value(i),
-                                                              POSITION_WORDS[position]))
-                steps.append(f"«{c.rows[i].title}»: обсудить на педсовете выбор профиля, "
-                             "предметов ЕГЭ и специальности с будущими выпускниками.")
+        body.append(self._graduates_counted(keys))
+        notes, steps = self._graduates_notes(keys, inds)
         ege = EGE_PROFILE_MATCH in inds
         return self._section(
             "graduates", title=None if ege else "Выбор выпускников: профиль и востребованные "
@@ -343,6 +317,56 @@ class SchoolReport(Report):
             body=body, notes=notes, steps=steps,
             calm=self._calm("Доли школы не отличаются заметно от района, все специальности "
                             "распознаны.", list(keys.values()))).render()
+
+    def _graduates_counted(self, keys: dict[str, str]) -> Markup:
+        """«Кто учтён»: the graduates and entrants behind the three shares."""
+        lines = []
+        for name, text in (("graduates", "Выпускников 9 и 11 классов: {}."),
+                           ("admitted", "Поступили в колледжи и вузы: {}."),
+                           ("admitted_checked", "Из них с профилем, который проверяется "
+                                                "(указан и не универсальный): {}."),
+                           ("grade11_checked", "Выпускников 11 класса с таким профилем: {}.")):
+            if self.pub.shown(keys[name]):
+                lines.append(Markup(text).format(self.cards.count_cell(keys[name])))
+        return Markup('<p class="pf-note">{}</p>').format(Markup(" ").join(lines))
+
+    def _said(self, key: str) -> bool:
+        """Whether a sentence may say that the count is not zero: it is shown, or it is a
+        «<3» (which says so anyway) — never a «×», which says nothing of its value."""
+        return self.pub.shown(key) and self.pub.values[key] > 0 \
+            and self.pub.mark(key) != HIDDEN_MARK
+
+    def _graduates_notes(self, keys: dict[str, str], inds: list[str]) -> tuple[list, list]:
+        """Unresolved specialties, missing ЕГЭ subjects, in-demand entrants by list, and the
+        shares clearly below the district."""
+        c = self.cards
+        notes, steps = [], []
+        for name, text, step in (
+                ("unresolved", "Специальность не распознана у {} поступивших — это занижает "
+                               "доли «по профилю» и «востребованные».",
+                 "Уточнить у школы названия или коды специальностей поступивших (список — у "
+                 "аналитика управления образования)."),
+                ("no_ege", "У {} выпускников 11 класса с профилем не указаны предметы ЕГЭ — они "
+                           "считаются выбравшими ЕГЭ не по профилю.",
+                 "Дополнить сведения о предметах ЕГЭ выпускников 11 класса.")):
+            if self._said(keys[name]):
+                notes.append(Markup(text).format(c.count_cell(keys[name])))
+                steps.append(step)
+        district, republic = keys["in_demand_district"], keys["in_demand_republic"]
+        if self.pub.shown(district) and self.pub.shown(republic) and (
+                self._said(district) or self._said(republic)) and HIDDEN_MARK not in (
+                self.pub.mark(district), self.pub.mark(republic)):
+            notes.append(Markup("Поступили на востребованные специальности: по списку района — "
+                                "{}, по списку республики — {}.").format(
+                c.count_cell(district), c.count_cell(republic)))
+        for i in inds:
+            position = self._position(i)
+            if position in ("below", "far_below"):
+                notes.append(Markup("«{}»: {} — {}.").format(c.rows[i].title, c.value(i),
+                                                              POSITION_WORDS[position]))
+                steps.append(f"«{c.rows[i].title}»: обсудить на педсовете выбор профиля, "
+                             "предметов ЕГЭ и специальности с будущими выпускниками.")
+        return notes, steps
 
     def _calm(self, text: str, keys: list[str]) -> str:
         """What a section says when nothing stands out — and that part of it is hidden, if it
@@ -458,27 +482,32 @@ class SchoolReport(Report):
                 plotted.append(ind)
         body = [table(columns, rows, long=True)]
         if plotted:
-            ncols = 4
-            nrows = math.ceil(len(plotted) / ncols)
-            with charts.figure(2.35, 1.55, nrows, ncols, top=0.6, bottom=0.65, left=0.55,
-                               hgap=0.85, wgap=0.5) as (fig, axes):
-                flat = np.atleast_1d(axes).ravel()
-                for ax, ind in zip(flat, plotted, strict=False):
-                    part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
-                    school = [self._trend_number(ind, y, part) for y in years]
-                    charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years], school,
-                                       [self._trend_district(ind, y, part) for y in years])
-                    ax.set_title(charts.wrap(titles[ind], 30, 3), fontsize=8)
-                for ax in flat[len(plotted):]:
-                    ax.set_visible(False)
-                charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
-                                                        ("район", charts.DISTRICT)))
-                body.append(figure(fig, "Доли школы и района по годам"))
+            body.append(self._trend_chart(plotted, titles))
         return self._section(
             "trend", lead="Как менялись доли школы по годам и какие изменения больше обычных "
                           "колебаний.",
             body=body, notes=notes, steps=steps,
             calm="За последний год доли изменились в пределах обычных колебаний.").render()
+
+    def _trend_chart(self, plotted: list[str], titles: dict[str, str]) -> Markup:
+        """The school's and the district's shares over the years, a panel per indicator."""
+        t, years = self.a.trends, self.a.years
+        ncols = 4
+        nrows = math.ceil(len(plotted) / ncols)
+        with charts.figure(2.35, 1.55, nrows, ncols, top=0.6, bottom=0.65, left=0.55,
+                           hgap=0.85, wgap=0.5) as (fig, axes):
+            flat = np.atleast_1d(axes).ravel()
+            for ax, ind in zip(flat, plotted, strict=False):
+                part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
+                charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years],
+                                   [self._trend_number(ind, y, part) for y in years],
+                                   [self._trend_district(ind, y, part) for y in years])
+                ax.set_title(charts.wrap(titles[ind], 30, 3), fontsize=8)
+            for ax in flat[len(plotted):]:
+                ax.set_visible(False)
+            charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
+                                                    ("район", charts.DISTRICT)))
+            return figure(fig, "Доли школы и района по годам")
 
     def _trend_district(self, ind: str, year: str, part: pd.DataFrame) -> float:
         """The district's share of a year, as the page may show it."""
