@@ -49,6 +49,8 @@ RC: dict[str, Any] = {
     "text.parse_math": False,
     "axes.titlesize": 9.5,
     "axes.titleweight": "bold",
+    "axes.titley": 1.0,  # a fixed place: no tick labels are measured to place a title
+    "axes.titlepad": 5.0,
     "axes.labelsize": 9,
     "axes.edgecolor": "#b0b0b0",
     "axes.linewidth": 0.8,
