@@ -60,3 +60,18 @@ def test_reports_side_by_side_recover_nothing(which, request, demo_ctx, small_ct
         found = attack(html + shared, people, ctx.rules.suppression_threshold)
         assert not found.contradictions, (name, found.contradictions)
         assert not found.recovered, (name, {k: found.ranges[k] for k in found.recovered})
+
+
+def test_the_attacker_recovers_what_the_complements_protect(tmp_path, monkeypatch):
+    # the same small district with secondary suppression switched off: only the «<3» are
+    # hidden, and the attacker does recover some of them — it is not a test that cannot fail
+    from proforient.report import publish
+    from proforient.report.context import build_context
+    from tests.conftest import PARAMS, write_small_district
+
+    monkeypatch.setattr(publish._Model, "exposed", lambda self, state, keys=None: [])
+    ctx = build_context(write_small_district(tmp_path / "data"), "2021-2022", PARAMS)
+    people = truth(ctx)
+    recovered = {name: attack(html, people, 3).recovered for name, html in pages(ctx).items()}
+    # sch-a grade 9: 10 класс 4, СПО 2, армия 1, работа 3 of 10 — «<3» + «<3» = 3 is 2 + 1
+    assert "g|destination=army|grade=9|org_id=sch-a|year=2021-2022" in recovered["school:sch-a"]

@@ -222,8 +222,11 @@ class Cards:
             if not (num in self.shared and den in self.shared and self.shared.visible(num)
                     and self.shared.visible(den)):
                 return Markup(MISSING)
-        value = sum(self.shared.values[cells.indicator(ind, o, year)[0]] for o in peers) / \
-            sum(self.shared.values[cells.indicator(ind, o, year)[1]] for o in peers)
+        num = sum(self.shared.values[cells.indicator(ind, o, year)[0]] for o in peers)
+        den = sum(self.shared.values[cells.indicator(ind, o, year)[1]] for o in peers)
+        if den == 0:  # none of the peers has anyone to count
+            return Markup(MISSING)
+        value = num / den
         return quantity(cells.share(*cells.indicator(ind, tuple(peers), year)), percent(value))
 
     # -- words ----------------------------------------------------------------------------------
