@@ -149,9 +149,7 @@ class District:
             school_type, peer_basis, peer_group, peers``.
         """
         orgs = organisations(self.results, self._one_year(year))
-        orgs.insert(orgs.columns.get_loc("kind") + 1, "kind_label",
-                    orgs["kind"].map(KINDS.labels))
-        return orgs
+        return _after(orgs, "kind", "kind_label", orgs["kind"].map(KINDS.labels))
 
     def roadmap(self, year: str | None = None) -> pd.DataFrame:
         """The roadmap that judges ``year``: its activities and their indicators.
@@ -407,9 +405,8 @@ class District:
         """
         result = alignment.supply_demand(self._aligned(year), self.dataset.demand,
                                          self.params.classifier)
-        table = result.table
-        table.insert(table.columns.get_loc("territory") + 1, "territory_label",
-                     table["territory"].map(TERRITORIES.labels))
+        table = _after(result.table, "territory", "territory_label",
+                       result.table["territory"].map(TERRITORIES.labels))
         return Analysis(table=table, sample=result.sample, details=result.details)
 
     def profile_flows(self, year: str | None = None) -> Analysis:
@@ -429,10 +426,9 @@ class District:
             unchecked or empty profile). ``sample``: who was counted and who left out.
         """
         result = alignment.profile_flows(self._aligned(year), self.params.classifier)
-        table = result.table
         labels = {code: p.label for code, p in self.params.rules.profiles.items()}
-        table.insert(table.columns.get_loc("profile") + 1, "profile_label",
-                     table["profile"].map(labels))
+        table = _after(result.table, "profile", "profile_label",
+                       result.table["profile"].map(labels))
         return Analysis(table=table, sample=result.sample, details=result.details)
 
     def study_location(self, year: str | None = None) -> Analysis:
@@ -534,15 +530,21 @@ class District:
         out = frame.copy()
         names = self.dataset.organizations.set_index("org_id")["name"].map(short_name)
         if "org_id" in out:
-            out.insert(out.columns.get_loc("org_id") + 1, "org_name",
-                       out["org_id"].astype("object").map(names).astype("string"))
+            out = _after(out, "org_id", "org_name",
+                         out["org_id"].astype("object").map(names).astype("string"))
         if "indicator_id" in out and "year" in out:
             titles = {(year, ind.id): ind.title for year in out["year"].unique()
                       for ind in self.params.roadmaps.definitions_for(year).indicators}
-            out.insert(out.columns.get_loc("indicator_id") + 1, "title", pd.array(
+            out = _after(out, "indicator_id", "title", pd.array(
                 [titles.get(k) for k in zip(out["year"], out["indicator_id"], strict=True)],
                 dtype="string"))
         return out
+
+
+def _after(frame: pd.DataFrame, column: str, name: str, values) -> pd.DataFrame:
+    """``frame`` with a column ``name`` (a readable label) right after ``column``."""
+    frame.insert(frame.columns.get_loc(column) + 1, name, values)
+    return frame
 
 
 def open_district(data_dir: str | Path | None = None,

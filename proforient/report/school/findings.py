@@ -76,6 +76,9 @@ class Cards:
         #: the scorecard as it may be told: the status of a share that is hidden is
         #: ``"hidden"`` — «не достигнуто» of one or two pupils with disabilities would say
         #: that they did not take part
+        #: indicators with an input nobody gave («нет данных», never a count to publish)
+        self._no_input = set(analysis.card.loc[analysis.card["reason"].isin(MISSING_INPUT),
+                                               "indicator_id"])
         self.card = analysis.card.copy()
         for i, r in self.card.iterrows():
             if r["status"] in ("met", "not_met") and self.hidden(r["indicator_id"]):
@@ -104,8 +107,7 @@ class Cards:
 
     def unknown(self, ind: str) -> bool:
         """Whether an input of the indicator was never given («нет данных»)."""
-        return self.a.card.loc[self.a.card["indicator_id"] == ind, "reason"].iloc[0] \
-            in MISSING_INPUT
+        return ind in self._no_input
 
     def hidden(self, ind: str) -> bool:
         """Whether the school's value of a sensitive share may not be shown."""
