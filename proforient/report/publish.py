@@ -251,9 +251,10 @@ class Published:
         self._check(key)
         return key not in self.hidden and key not in self.withdrawn
 
-    def value(self, key: str) -> float | None:
-        """The value when visible, else ``None``."""
-        return self.values[key] if self.visible(key) else None
+    def number(self, key: str) -> float:
+        """The value for a chart: NaN (no point, no bar) when hidden or not declared here."""
+        return float(self.values[key]) if key in self.values and self.visible(key) \
+            else math.nan
 
     def mark(self, key: str) -> str:
         """What stands in place of a hidden cell: «<3» or «×» (``""`` when visible)."""
@@ -552,11 +553,6 @@ class _Model:
                 low[lower] = 0.0
         return low, high
 
-    def range_of(self, key: str, state: _State) -> tuple[float, float]:
-        """The smallest and largest value of a count consistent with what ``state`` shows."""
-        self.program.set_bounds(*self._bounds(state))
-        return self.program.range(self.rows[key])
-
     def single(self, key: str, state: _State) -> bool:
         """Whether the count's range holds a single whole value."""
         self.program.set_bounds(*self._bounds(state))
@@ -687,13 +683,6 @@ class _Model:
         return hides[0] if hides else withdrawals[0] if withdrawals else None
 
 
-def _one_value(low: float, high: float) -> bool:
-    """Whether ``[low, high]`` holds at most one whole number."""
-    if math.isinf(high) or math.isinf(low):
-        return False
-    return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
-
-
 class _Program:
     """The attacker's linear program over the atoms: ``low <= rows x <= high``, ``x >= 0``.
 
@@ -733,10 +722,6 @@ class _Program:
             self.highs.changeRowsBounds(self.m, self.row_index,
                                         np.where(np.isfinite(low), low, -self.inf),
                                         np.where(np.isfinite(high), high, self.inf))
-
-    def range(self, objective: np.ndarray) -> tuple[float, float]:
-        """Minimum and maximum of ``objective · x`` (``inf`` when unbounded)."""
-        return self.optimum(objective, maximise=False), self.optimum(objective, maximise=True)
 
     def optimum(self, objective: np.ndarray, maximise: bool) -> float:
         """The largest (or smallest) value of ``objective · x`` (``±inf`` when unbounded)."""

@@ -134,9 +134,7 @@ class GraduatesReport(Report):
 
     def _shown_share(self, ind: str, org: str | None) -> float:
         """A share as the page may show it (NaN where hidden or unknown)."""
-        share = self.k.indicator(ind, org)[2]
-        return self.pub.values[share] if share in self.pub and self.pub.visible(share) \
-            else np.nan
+        return self.pub.number(self.k.indicator(ind, org)[2])
 
     def _by_school_chart(self, orgs: list[str]) -> Markup:
         """Every school's three shares beside the district's, one panel per indicator."""
@@ -306,11 +304,9 @@ class GraduatesReport(Report):
         """The shares of every place of study, one bar per year."""
         series = []
         for y in years:
-            values = []
-            for loc in STUDY_LOCATION_LABELS:
-                share = cells.share(self.k.location(y, loc), self.k.location(y, None))
-                values.append(self.pub.values[share] if self.pub.visible(share) else np.nan)
-            series.append((y, values))
+            series.append((y, [self.pub.number(cells.share(self.k.location(y, loc),
+                                                           self.k.location(y, None)))
+                               for loc in STUDY_LOCATION_LABELS]))
         labels = list(STUDY_LOCATION_LABELS.values())
         with charts.figure(4.5, 1.9, left=charts.label_width(labels), bottom=0.65,
                            top=0.15) as (fig, ax):

@@ -515,7 +515,7 @@ class SchoolReport(Report):
         if not self.cards.sensitive(ind) or math.isnan(value):
             return value
         key = cells.share(*cells.indicator(ind, None, year))
-        return self.pub.values[key] if key in self.pub and self.pub.visible(key) else math.nan
+        return self.pub.number(key)
 
     def _trend_value(self, ind: str, year: str, part: pd.DataFrame) -> str:
         number = self._trend_number(ind, year, part)
