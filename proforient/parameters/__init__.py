@@ -47,21 +47,10 @@ class DistrictParameters:
     classifier: Classifier
 
     def roadmap(self, year: str) -> Roadmap:
-        """The roadmap that judges ``year`` (its own or the latest earlier one).
-
-        Raises
-        ------
-        InputError
-            When no roadmap file is for ``year`` or an earlier year.
-        """
-        roadmap = self.roadmaps.for_year(year)
-        if roadmap is None:
-            raise InputError([Problem(
-                self.folder.name, None, None,
-                f"нет дорожной карты за {year} или более ранний год (есть: "
-                f"{', '.join(sorted(self.roadmaps.by_year))}); добавьте файл "
-                f"roadmap-{year}.yaml")])
-        return roadmap
+        """The roadmap a report of ``year`` reads: its own or the latest earlier one; for a year
+        before the first roadmap, the first one's definitions without targets
+        (:meth:`~proforient.parameters.roadmap.Roadmaps.judging`)."""
+        return self.roadmaps.judging(year)
 
 
 def load_parameters(folder: str | Path | None = None) -> DistrictParameters:

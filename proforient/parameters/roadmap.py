@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from proforient.parameters.files import read_yaml
@@ -79,6 +79,13 @@ class Roadmap:
     year: str
     title: str
     activities: tuple[Activity, ...]
+    #: the year of the roadmap whose targets judge this one; ``None`` for a year before the
+    #: first roadmap (computed by the first roadmap's definitions, without targets)
+    targets_from: str | None = ""
+
+    def __post_init__(self) -> None:
+        if self.targets_from == "":
+            object.__setattr__(self, "targets_from", self.year)
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -254,6 +261,26 @@ class Roadmaps:
         """The roadmap whose indicator *definitions* compute ``year``: the judging one, or for a
         year before the first roadmap the first one (so that trends have earlier values)."""
         return self.for_year(year) or self.first
+
+    def judging(self, year: str) -> Roadmap:
+        """The roadmap a report of ``year`` is read against: the one that judges the year, or —
+        for a year before the first roadmap — the first roadmap's definitions *without targets*
+        (docs/indicators.md, «Дорожная карта и год»): the year is computed and shown, but judged
+        by no target that was set after it.
+
+        >>> first = Roadmap("2021-2022", "Карта", (Activity(1, "", "", "", "", (), Indicator(
+        ...     "x", "X", "share", ("school",), 0.8)),))
+        >>> early = Roadmaps({"2021-2022": first}).judging("2019-2020")
+        >>> early.year, early.indicators[0].target, early.targets_from
+        ('2019-2020', None, None)
+        """
+        judged = self.for_year(year)
+        if judged is not None:
+            return judged
+        first = self.first
+        untargeted = tuple(replace(a, indicator=replace(a.indicator, target=None))
+                           for a in first.activities)
+        return Roadmap(year=year, title=first.title, activities=untargeted, targets_from=None)
 
 
 def load_roadmaps(folder: Path) -> Roadmaps:

@@ -118,8 +118,7 @@ def build_context(data_dir: str | Path | None = None, year: str | None = None,
     Raises
     ------
     InputError
-        When the data have errors, the year is absent or has no roadmap, or a share exceeds
-        its denominator.
+        When the data have errors, the year is absent, or a share exceeds its denominator.
     """
     params = params if params is not None else load_parameters()
     results = pipeline.run(Path(data_dir) if data_dir else DEMO_DATA_DIR, params)
@@ -128,7 +127,6 @@ def build_context(data_dir: str | Path | None = None, year: str | None = None,
     if year not in dataset.years:
         raise InputError([Problem(dataset.path.name, None, None,
                                   f"года {year} нет в данных; есть: {', '.join(dataset.years)}")])
-    params.roadmap(year)  # a clear error when no roadmap judges the year
     return ReportContext(results=results, year=year, generated=datetime.now())
 
 

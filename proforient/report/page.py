@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from proforient.report.context import ReportContext
 from proforient.report.html import CSS, Html, Section, bullets, escape
-from proforient.report.text import date_ru
+from proforient.report.text import capital, date_ru
 
 __all__ = ["SYNTHETIC_NOTE", "Report", "appendix", "header", "summary"]
 
@@ -89,17 +89,28 @@ def summary(sentences: Sequence[str | Markup]) -> Html:
                 + str(bullets(sentences)) + "</div>")
 
 
+def roadmap_words(roadmap, first_year: str) -> str:
+    """Which roadmap a year is read against, in words.
+
+    >>> from proforient.parameters.roadmap import Roadmap
+    >>> roadmap_words(Roadmap("2019-2020", "", (), targets_from=None), "2021-2022")
+    'год раньше первой дорожной карты (2021-2022): показатели посчитаны так же, как в ней, но без целей'
+    """
+    if roadmap.targets_from is None:
+        return (f"год раньше первой дорожной карты ({first_year}): показатели посчитаны так же, "
+                "как в ней, но без целей")
+    return f"дорожная карта {roadmap.targets_from} года"
+
+
 def appendix(number: int | None, items: Sequence[str | Markup],
              tables: Sequence[Markup] = (), ctx: ReportContext | None = None) -> Html:
     """«Как считалось»: how the numbers were computed, in plain sentences, and what was left
     out and why."""
     body = [bullets(items), *tables]
     if ctx is not None:
-        roadmap = ctx.roadmap
         body.append(Markup('<p class="pf-note">{}</p>').format(
-            f"Дорожная карта {roadmap.year} года; "
+            capital(roadmap_words(ctx.roadmap, ctx.params.roadmaps.first.year)) + "; "
             + (f"данные: {ctx.dataset.district}; " if ctx.dataset.district else "")
-            + "отчёт "
-            f"сформирован {date_ru(ctx.generated)}."))
+            + f"отчёт сформирован {date_ru(ctx.generated)}"))
     section = Section("appendix", "Как считалось", body=list(body), number=number)
     return section.render()
