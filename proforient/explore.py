@@ -158,7 +158,8 @@ class District:
         ----------
         year : str, optional
             Default the latest year. A year without its own roadmap file is judged by the
-            latest earlier one.
+            latest earlier one; a year before the first roadmap gets the first one's
+            activities without targets.
 
         Returns
         -------
@@ -171,8 +172,7 @@ class District:
         Raises
         ------
         InputError
-            When no roadmap is for ``year`` or an earlier year (a year before the first
-            roadmap has no targets to judge it by).
+            When ``year`` is not a year of the data.
         """
         roadmap = self.params.roadmap(self._one_year(year))
         return pd.DataFrame([{

@@ -129,7 +129,7 @@ def test_funnel_singles_out_the_school_far_below(small: District):
     assert funnel["org_id"].iloc[0] == "sch-d"  # lowest share first
 
 
-def test_roadmap_of_a_year_and_no_roadmap_before_the_first(tiny_district: District):
+def test_roadmap_of_a_year_and_untargeted_before_the_first(tiny_district: District):
     roadmap = tiny_district.roadmap("2021-2022")
     assert len(roadmap) == 24 and list(roadmap["number"]) == list(range(1, 25))
     first = roadmap.iloc[0]
@@ -137,8 +137,10 @@ def test_roadmap_of_a_year_and_no_roadmap_before_the_first(tiny_district: Distri
         "responsible_appointed", "flag", 1.0)
     targets = roadmap.set_index("indicator_id")["target"]
     assert targets["diagnostics_share"] == 0.8 and math.isnan(targets["excursions"])
-    with pytest.raises(InputError, match="2020-2021"):
-        tiny_district.roadmap("2020-2021")
+    # A year before the first roadmap keeps the first one's activities, judged by no target.
+    early = tiny_district.roadmap("2020-2021")
+    assert list(early["indicator_id"]) == list(roadmap["indicator_id"])
+    assert early["target"].isna().all() and set(early["roadmap"]) == {"2020-2021"}
 
 
 def test_organisations_with_sizes_and_labels(tiny_district: District):
