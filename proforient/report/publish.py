@@ -237,6 +237,15 @@ class Published:
     hidden: dict[str, str] = field(default_factory=dict)
     withdrawn: set[str] = field(default_factory=set)
     items: dict[str, Count | Share] = field(default_factory=dict)
+    #: cells no complement could protect, whose whole table is hidden → why (in Russian)
+    withheld: dict[str, str] = field(default_factory=dict)
+    #: of those, the cells that what other reports publish pins even so (the caller decides
+    #: the publication again with more hidden there)
+    pinned_elsewhere: set[str] = field(default_factory=set)
+
+    def withholds(self, keys: Iterable[str]) -> bool:
+        """Whether a table of these cells is withheld (the page prints a sentence instead)."""
+        return any(k in self.withheld for k in keys)
 
     def __contains__(self, key: str) -> bool:
         return key in self.values
@@ -301,6 +310,9 @@ class Disclosure:
         #: it is hidden. Their decision stands; this report's must agree with it.
         self.fixed: dict[str, str] = {}
         self.fixed_shares: dict[str, Share] = {}
+        #: counts and shares hidden from the start whatever their value (a previous publication
+        #: hid them, or they let other pages pin a count): shown as «×»
+        self.forced: set[str] = set()
 
     def add_published(self, other: Published) -> None:
         """Take what another report of the same batch publishes as given.
@@ -318,6 +330,19 @@ class Disclosure:
                     self.fixed_shares[key] = item
             else:
                 self.fixed[key] = status
+
+    def add_ledger(self, ledger: Mapping[str, str]) -> None:
+        """Take what earlier batches published as given (see :mod:`proforient.report.ledger`):
+        a declared cell they hid is hidden here too, whatever its value; the counts they showed
+        on both sides of a share declared here are known to the reader. Call after declaring."""
+        for key, status in ledger.items():
+            if status == "hidden" and (key in self.counts or key in self.shares):
+                self.forced.add(key)
+        sides = {k for share in self.shares.values() for k in (share.numerator,
+                                                                share.denominator)}
+        for key in sides - set(self.counts) - set(self.fixed):
+            if ledger.get(key) == "visible":
+                self.fixed[key] = "visible"
 
     def add(self, item: Count | Share) -> None:
         """Declare a count or share the report publishes (declaring twice is harmless).
@@ -385,6 +410,11 @@ class Disclosure:
         state = _State(hidden={k: "primary" for k in self.counts
                                if 0 < model.count_values[k] < t})
         state.hidden.update({k: r for k, r in self.fixed.items() if r != "visible"})
+        state.hidden.update({k: "secondary" for k in self.forced
+                             if k in self.counts and k not in state.hidden
+                             and self.fixed.get(k) != "visible"})
+        state.shares_hidden |= {k for k in self.forced
+                                if k in self.shares and k not in self.fixed_shares}
         # nothing is said about part of a group that is too small to count: «0 из <3» would
         # tell that none of those one or two people took part
         for small in [k for k, r in state.hidden.items() if r == "primary"]:
@@ -403,8 +433,24 @@ class Disclosure:
                                     if name not in self.fixed_shares
                                     for k in (sh.numerator, sh.denominator))]:
             own |= model.rows[key] > 0
-        pending = {k for k in state.hidden
-                   if k in self.counts or (model.rows[k] > 0)[own].any()}
+        def audited() -> set[str]:
+            return {k for k in state.hidden if k not in state.given_up
+                    and (k in self.counts or (model.rows[k] > 0)[own].any())}
+
+        self._settle(state, model, audited())
+        out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
+        out.withdrawn = set(state.withdrawn)
+        out.withheld = dict(state.withheld)
+        out.pinned_elsewhere = set(state.pinned_elsewhere)
+        for key in state.shares_hidden:
+            if key in self.shares and key not in self.fixed_shares:  # shown there: shown here
+                out.hidden[key] = "secondary"
+        return out
+
+    def _settle(self, state: _State, model: _Model, pending: set[str]) -> None:
+        """Hide complements (or withdraw optional cells) until no hidden count of ``pending``
+        and of what each step hides can be recovered; withhold the table of a count nothing
+        protects."""
         for _ in range(2 * len(self.counts) + 1):
             exposed = model.exposed(state, pending)
             if not exposed:
@@ -414,9 +460,9 @@ class Disclosure:
                 if target not in state.hidden or not model.single(target, state):
                     continue  # withdrawn, or protected by a step taken for another cell
                 step = model.complement(target, state)
-                if step is None:
-                    raise RuntimeError(f"nothing protects {target!r}: declare a total or an "
-                                       "optional cell the page can leave out")
+                if step is None:  # nothing left to hide near it: the table goes, not the run
+                    pending |= self._withhold(target, state, model)
+                    continue
                 kind, key = step
                 if kind in ("count", "mask"):
                     state.hidden[key] = "secondary"
@@ -429,14 +475,53 @@ class Disclosure:
                 self._settle_shares(state, model.count_values)
                 pending.add(target)
             pending &= set(state.hidden)
-        else:
-            raise RuntimeError("disclosure control did not settle")
-        out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
-        out.withdrawn = set(state.withdrawn)
-        for key in state.shares_hidden:
-            if key in self.shares and key not in self.fixed_shares:  # shown there: shown here
-                out.hidden[key] = "secondary"
+            pending -= state.given_up
+        else:  # the greedy steps did not settle: withhold what is still exposed
+            for target in model.exposed(state, set(state.hidden) - state.given_up):
+                self._withhold(target, state, model)
+
+    def table_of(self, key: str) -> list[str]:
+        """The declared counts of ``key``'s table: those of the same domain with the same
+        conditions but at most one (the other cells of its row or column), and the groups that
+        hold it (its totals)."""
+        domain, where = parse_key(key)
+        out = []
+        for other in self.counts:
+            other_domain, other_where = parse_key(other)
+            if other_domain != domain:
+                continue
+            same_shape = set(other_where) == set(where) and sum(
+                other_where[c] != where[c] for c in where) <= 1
+            if same_shape or other == key or inside(key, other):
+                out.append(other)
         return out
+
+    def _withhold(self, target: str, state: _State, model: _Model) -> set[str]:
+        """Withhold the table of ``target`` when no complement protects it: every cell of the
+        table this report may still hide is hidden (the page prints a sentence instead of the
+        table). Should the cells another report shows pin the target even then, the target is
+        withdrawn from this page and the decision goes on. Never raises: one school's table
+        must not stop the district's publication.
+
+        Returns the cells newly hidden (to be audited in turn).
+        """
+        newly = set()
+        for key in self.table_of(target):
+            if self.fixed.get(key) == "visible" or key in state.withdrawn:
+                continue
+            if key not in state.hidden:
+                newly.add(key)
+            state.hidden[key] = "secondary"  # not even «<3»: the table is not printed
+        reason = "по таблице можно было бы вычислить малые числа"
+        state.withheld[target] = reason
+        self._settle_shares(state, model.count_values)
+        if target in state.hidden and model.single(target, state):
+            state.withdrawn.add(target)
+            state.hidden.pop(target, None)
+            state.withheld[target] = "число уже следует из опубликованного в другом отчёте"
+            state.pinned_elsewhere.add(target)
+        state.given_up.add(target)
+        return newly - state.given_up
 
     def _settle_shares(self, state: _State, values: Mapping[str, float]) -> None:
         state.shares_hidden = self._shares_to_hide(state, values)
@@ -462,9 +547,14 @@ class _State:
     hidden: dict[str, str] = field(default_factory=dict)
     shares_hidden: set[str] = field(default_factory=set)
     withdrawn: set[str] = field(default_factory=set)
+    #: cells whose table was withheld (nothing else protected them) → why
+    withheld: dict[str, str] = field(default_factory=dict)
+    given_up: set[str] = field(default_factory=set)
+    pinned_elsewhere: set[str] = field(default_factory=set)
 
     def copy(self) -> _State:
-        return _State(dict(self.hidden), set(self.shares_hidden), set(self.withdrawn))
+        return _State(dict(self.hidden), set(self.shares_hidden), set(self.withdrawn),
+                      dict(self.withheld), set(self.given_up), set(self.pinned_elsewhere))
 
 
 class _Model:
@@ -605,7 +695,8 @@ class _Model:
         value, so a hidden zero hides how the rest adds up). The first step after which the
         target's range holds two values wins; failing that, the first hide, so that the next
         round can add another; when nothing near is left to hide, any visible count of the
-        report; when nothing is left at all, the first withdrawal.
+        report, if one of them protects it alone; ``None`` when nothing does (the caller then
+        withholds the target's table).
         """
         own = self.rows[target] > 0
         gone = set(state.hidden) | state.withdrawn
@@ -680,6 +771,7 @@ class _Model:
                 trial.hidden[key] = "secondary"
                 if not self.single(target, trial):
                     return kind, key
+            return None  # far cells that do not help alone: withhold the table instead
         return hides[0] if hides else withdrawals[0] if withdrawals else None
 
 

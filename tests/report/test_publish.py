@@ -188,3 +188,22 @@ def test_the_keys_count_what_the_indicator_table_counts(demo_ctx):
 def _counted(rules, key):
     domain, mask = rules._mask(key)
     return rules.microdata[domain]["n"].to_numpy(), mask
+
+
+def test_a_table_nothing_can_protect_is_withheld_not_a_crash():
+    # Another report already shows grade 9: 5 graduates, 3 of them to college (fixed, visible).
+    # This report's own cell «school = 2» is then 5 - 3 whatever it hides: there is no complement
+    # to choose. The decision used to raise «nothing protects»; now the table is withheld, the
+    # cell is withdrawn from the page and the decision goes on for the rest.
+    g = people([(9, "spo", 3), (9, "school", 2), (11, "spo", 4), (11, "work", 5)])
+    d = Disclosure({"g": g}, 3)
+    d.fixed = {key(grade=9): "visible", key(grade=9, dest="spo"): "visible"}
+    d.add_all([Count(key(grade=9, dest="school")), *column(11, ["spo", "work"])])
+    p = d.protect()
+    assert key(grade=9, dest="school") in p.withheld
+    assert not p.shown(key(grade=9, dest="school"))
+    assert p.withholds([key(grade=9, dest="spo"), key(grade=9, dest="school")])
+    # grade 11 is untouched: 4 and 5 of 9, nothing small
+    assert all(p.visible(k) for k in (key(grade=11), key(grade=11, dest="spo"),
+                                      key(grade=11, dest="work")))
+
