@@ -21,6 +21,7 @@ __all__ = [
     "SENSITIVE",
     "admitted",
     "destination",
+    "district_destination",
     "graduate_indicator",
     "graduates",
     "indicator",
@@ -71,6 +72,20 @@ def destination(org_id: str, year: str, grade: int, code: str | None) -> str:
     if code is not None:
         where["destination"] = code
     return graduates(org_id, year, **where)
+
+
+def district_destination(year: str, grade: int, code: str | None) -> tuple[str, str, str]:
+    """The district's share of a grade's graduates who went to ``code`` (``"admitted"``: to a
+    college or university), as printed beside a school's table: numerator, denominator, share
+    keys."""
+    where: dict = {"grade": str(grade)}
+    den = graduates(None, year, **where)
+    if code == "admitted":
+        where["destination"] = ADMITTED
+    elif code is not None:
+        where["destination"] = code
+    num = graduates(None, year, **where)
+    return num, den, share(num, den)
 
 
 def ovz(org_id: str | None, year: str, took_part: bool | None = None) -> str:

@@ -45,6 +45,9 @@ class ReportContext:
         What each report may show (:mod:`proforient.report.publish`), by report
         (``"school:sch-01"``, ``"district"``, ``"graduates"``); the batch decides them all
         before the notebooks run.
+    ledger : dict
+        What earlier batches of the same dataset published, cell by cell
+        (:mod:`proforient.report.ledger`): every decision takes it as given.
     """
 
     results: pipeline.Results
@@ -52,6 +55,7 @@ class ReportContext:
     generated: datetime
     version: str = __version__
     publications: dict[str, Published] = field(default_factory=dict)
+    ledger: dict[str, str] = field(default_factory=dict)
     _facts: DistrictFacts | None = field(default=None, repr=False)
 
     @property

@@ -4,35 +4,74 @@ The batch calls :func:`prepare` before the notebooks run, so the snapshot carrie
 every report's decision; a notebook only reads them. In JupyterLab each decision is made the
 first time a report asks for it.
 
-The reports are one publication: the graduates report is decided first, and each school's
-report takes its decision as given (the cells both show agree, and the school's audit sees
-everything the graduates report says), so holding a school's report beside the graduates
-report recovers nothing either. The district report shows no count of these people.
+The reports are one publication: the graduates report is decided first, then the schools in
+turn, each taking as given everything decided before it (the cells pages share agree, and each
+audit sees every page decided so far), so holding all the pages side by side recovers nothing
+either. The district report shows no count of these people.
 """
 
 from __future__ import annotations
 
+import functools
+
+from proforient.report import cells
 from proforient.report.context import ReportContext
 from proforient.report.graduates import publication as graduates_publication
-from proforient.report.publish import Published
+from proforient.report.publish import Published, parse_key
 from proforient.report.school import publication as school_publication
 from proforient.report.school.analysis import analyse
+from proforient.vocab import DESTINATIONS
 
-__all__ = ["graduates", "prepare", "school"]
+__all__ = ["graduates", "prepare", "school", "withheld_notes"]
 
 
 def school(ctx: ReportContext, org_id: str) -> Published:
-    """What the report of school ``org_id`` may show."""
-    return ctx.publication(
-        f"school:{org_id}",
-        lambda: school_publication.publish(ctx.facts, analyse(ctx.facts, org_id),
-                                           ctx.rules.suppression_threshold,
-                                           alongside=graduates(ctx)))
+    """What the report of school ``org_id`` may show (decided with every school's: a reader
+    holds all the school pages together)."""
+    name = f"school:{org_id}"
+    if name not in ctx.publications:
+        _schools(ctx)
+    return ctx.publications[name]
+
+
+#: Times the whole publication is decided again with more of the district's shares hidden.
+ROUNDS = 3
+
+
+def _schools(ctx: ReportContext) -> None:
+    """Decide every school's report in turn, each taking as given what the graduates report
+    and the schools before it publish: the cells the pages share agree, and each audit sees
+    every page decided so far — the district's shares beside each table tie them together.
+
+    A school decided late can find one of its counts pinned by what earlier pages already
+    show (the district's share of a rare destination, less the other schools' cells); no cell
+    of its own can help then. The whole publication is decided again with the district's
+    destination shares of that grade hidden everywhere (at most :data:`ROUNDS` times)."""
+    forced: set[str] = set()
+    year = ctx.year
+    for _ in range(ROUNDS):
+        decided = [ctx.publication("graduates", functools.partial(
+            graduates_publication.publish, ctx, set(forced)))]
+        for org_id in ctx.facts.orgs.loc[ctx.facts.orgs["kind"] == "school", "org_id"]:
+            decided.append(ctx.publication(f"school:{org_id}", functools.partial(
+                school_publication.publish, ctx.facts, analyse(ctx.facts, org_id),
+                ctx.rules.suppression_threshold, alongside=list(decided),
+                forced=set(forced), ledger=ctx.ledger)))
+        grades = {g for pub in decided for key in pub.pinned_elsewhere
+                  for g in parse_key(key)[1].get("grade", ())}
+        more = {cells.district_destination(year, int(g), code)[2]
+                for g in grades for code in (*DESTINATIONS.codes, "admitted")} - forced
+        if not more:
+            return
+        forced |= more
+        ctx.publications.clear()
 
 
 def graduates(ctx: ReportContext) -> Published:
-    """What the graduates report may show."""
-    return ctx.publication("graduates", lambda: graduates_publication.publish(ctx))
+    """What the graduates report may show (decided with the schools' reports)."""
+    if "graduates" not in ctx.publications:
+        _schools(ctx)
+    return ctx.publications["graduates"]
 
 
 def prepare(ctx: ReportContext) -> ReportContext:
@@ -43,8 +82,21 @@ def prepare(ctx: ReportContext) -> ReportContext:
     ReportContext
         The same context, filled in.
     """
-    facts = ctx.facts
-    graduates(ctx)  # first: every school's decision agrees with it
-    for org_id in facts.orgs.loc[facts.orgs["kind"] == "school", "org_id"]:
-        school(ctx, org_id)
+    _schools(ctx)
     return ctx
+
+
+def withheld_notes(ctx: ReportContext) -> list[str]:
+    """The run summary's sentences on tables withheld because nothing else protected them
+    (Russian, for the analyst: which report, which cell, why)."""
+    names = dict(zip(ctx.facts.orgs["org_id"], ctx.facts.orgs["name"], strict=True))
+    notes = []
+    for report, published in ctx.publications.items():
+        if not published.withheld:
+            continue
+        kind, _, org_id = report.partition(":")
+        who = f"отчёт школы {names.get(org_id, org_id)} ({org_id})" if kind == "school" \
+            else "отчёт о выпускниках"
+        for key, why in sorted(published.withheld.items()):
+            notes.append(f"Таблица не опубликована — {who}, ячейка {key}: {why}.")
+    return notes

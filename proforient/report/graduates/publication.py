@@ -14,6 +14,7 @@ from proforient.report import cells
 from proforient.report.context import ReportContext
 from proforient.report.graduates.analysis import OTHER_GROUPS, GraduatesAnalysis, analyse
 from proforient.report.publish import Count, Disclosure, Published, Share
+from proforient.vocab import DESTINATIONS
 
 __all__ = ["Keys", "declare", "publish"]
 
@@ -75,6 +76,12 @@ def declare(analysis: GraduatesAnalysis, threshold: int) -> list[Count | Share]:
             total = org is None
             items += [Count(num, total=total), Count(den, total=total), Share(share, num, den)]
     items += [Count(key, total=True) for key in k.overview().values()]
+    # the district's destination shares printed beside every school's table: decided here,
+    # once, so that every school page shows the same and each school's audit takes them as given
+    for grade in (9, 11):
+        for code in (*DESTINATIONS.codes, "admitted"):
+            num, den, share = cells.district_destination(analysis.year, grade, code)
+            items.append(Share(share, num, den, with_counts=False))
     supply = analysis.supply.table
     for r in supply[supply["year"] == analysis.year].itertuples(index=False):
         items += [Count(k.entered(r.ugs_code), total=True), Count(k.on_list(r.territory,
@@ -103,9 +110,12 @@ def declare(analysis: GraduatesAnalysis, threshold: int) -> list[Count | Share]:
     return items
 
 
-def publish(ctx: ReportContext) -> Published:
-    """Protect the graduates report's cells."""
+def publish(ctx: ReportContext, forced: set[str] | None = None) -> Published:
+    """Protect the graduates report's cells (``forced``: keys hidden whatever their value;
+    what earlier batches published, ``ctx.ledger``, is given)."""
     analysis = analyse(ctx)
     rules = Disclosure({"g": ctx.facts.graduates}, ctx.rules.suppression_threshold)
     rules.add_all(declare(analysis, ctx.rules.suppression_threshold))
+    rules.forced = set(forced or ())
+    rules.add_ledger(ctx.ledger)
     return rules.protect()

@@ -203,6 +203,10 @@ class Cards:
             return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
         return quantity(self.key(ind, "value", scope), f"обычно {count(r.peer_value)}")
 
+    def peers_shown(self, ind: str) -> bool:
+        """Whether the page shows the peers' value of an indicator (not «—»)."""
+        return str(self.peers(ind)) != MISSING
+
     def _comparison(self, ind: str, scope: str) -> Markup:
         """The district's or the peers' share of a sensitive indicator, as published.
 
@@ -357,6 +361,9 @@ def _strength(cards: Cards, analysis: SchoolAnalysis) -> Markup | None:
                             & analysis.funnels["position"].isin(["above", "far_above"])]
     if mine.empty:
         return None
+    mine = mine[[not (cards.sensitive(i) and cards.hidden(i)) for i in mine["indicator_id"]]]
+    if mine.empty:
+        return None
     best = mine.assign(diff=mine["share"] - mine["p0"]).sort_values("diff").iloc[-1]
     r = cards.rows[best["indicator_id"]]
     return Markup("Сильная сторона: «{}» — {}, заметно выше района ({}).").format(
@@ -384,6 +391,9 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
         if step is not None:
             steps.append(step)
     for r in card[card["below_peers"].fillna(False).astype(bool)].itertuples(index=False):
+        if cards.sensitive(r.indicator_id) and (cards.hidden(r.indicator_id)
+                                                or not cards.peers_shown(r.indicator_id)):
+            continue  # a verdict on hidden counts can be recomputed back into them
         notes.append(Markup("«{}»: {} — заметно ниже, чем в похожих школах ({}).").format(
             r.title, cards.value(r.indicator_id), cards.peers(r.indicator_id)))
     return notes, steps

@@ -234,6 +234,10 @@ class SchoolReport(Report):
             self.cards.count_cell(cells.destination(org, year, g, None)),
             "100" + NBSP + "%", "100" + NBSP + "%")]])
         body = [table(columns, rows, highlight=[False] * (len(rows) - 1) + [True])]
+        if self.pub.withholds(cells.destination(org, year, g, c)
+                              for g in grades for c in (*DESTINATIONS.codes, None)):
+            body = [Markup("<p>Таблица не публикуется: выпускников так мало, что по ней можно "
+                           "было бы узнать о конкретных людях.</p>")]
         notes, steps = self._destination_notes(grades)
         return self._section(
             "destinations",
@@ -248,14 +252,18 @@ class SchoolReport(Report):
 
     def _destination_cells(self, grade: int, code: str) -> list:
         """The school's count and share of a destination, and the district's share."""
-        d = self.a.destinations
-        part = d[(d["grade"] == grade) & (d["destination"] == code)].iloc[0]
         key = cells.destination(self.a.org_id, self.a.year, grade, code)
         share = cells.share(key, cells.destination(self.a.org_id, self.a.year, grade, None))
         shown = quantity(share, percent(self.pub.values[share])) if self.pub.visible(share) \
             else (self.pub.mark(share) or MISSING)
-        return [self.cards.count_cell(key), shown,
-                quantity(f"q|district|dest|{grade}|{code}", percent(part["district_share"]))]
+        return [self.cards.count_cell(key), shown, self._district_share(grade, code)]
+
+    def _district_share(self, grade: int, code: str) -> Markup:
+        """The district's share of a destination (or ``"admitted"``) as decided with the page."""
+        key = cells.district_destination(self.a.year, grade, code)[2]
+        if not self.pub.visible(key):
+            return quantity(key, self.pub.mark(key) or MISSING)
+        return quantity(key, percent(self.pub.values[key]))
 
     def _destination_notes(self, grades: list[int]) -> tuple[list, list[str]]:
         """Graduates whose destination is not known; grades that enter colleges and
@@ -279,9 +287,10 @@ class SchoolReport(Report):
             # the district's share as in the table: grade 9 — its «СПО» row, grade 11 — «СПО»
             # and «высшее образование» together (all schools of the district, this one too)
             what = "spo" if r.grade == 9 else "admitted"
+            if not self.pub.visible(cells.district_destination(self.a.year, r.grade, what)[2]):
+                continue
             notes.append(Markup("{} класс: {} поступили заметно {}, чем по району ({}).").format(
-                r.grade, where, word, quantity(f"q|district|dest|{r.grade}|{what}",
-                                               percent(r.district_admitted_share))))
+                r.grade, where, word, self._district_share(r.grade, what)))
             if r.direction == "lower":
                 steps.append(f"Обсудить с выпускниками {r.grade} класса и их родителями "
                              "возможности профессионального образования: дни открытых дверей "

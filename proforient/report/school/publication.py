@@ -6,6 +6,8 @@ nothing else about graduates or pupils with disabilities.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from proforient.report import cells
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.scorecard import MISSING_INPUT
@@ -68,6 +70,11 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
         for code in DESTINATIONS.codes:
             key = cells.destination(org_id, year, grade, code)
             items += [Count(key), Share(cells.share(key, total), key, total)]
+        # the district's shares beside the table: with the district's grade totals (known
+        # from the schools' pages) a percentage is a count, so they are audited like one
+        for code in (*DESTINATIONS.codes, "admitted"):
+            num, den, share = cells.district_destination(year, grade, code)
+            items.append(Share(share, num, den, with_counts=False))
     earlier = analysis.trends[(analysis.trends["year"] < year)
                               & analysis.trends["indicator_id"].isin(cells.SENSITIVE)]
     for ind, y in zip(earlier["indicator_id"], earlier["year"], strict=True):
@@ -78,20 +85,28 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
 
 
 def publish(facts: DistrictFacts, analysis: SchoolAnalysis, threshold: int,
-            alongside: Published | None = None) -> Published:
+            alongside: Published | list[Published] | None = None,
+            forced: set[str] | None = None, ledger: Mapping[str, str] | None = None
+            ) -> Published:
     """Protect the school report's cells.
 
     Parameters
     ----------
     facts, analysis, threshold
         The district's facts, this school's analysis, the suppression threshold.
-    alongside : Published, optional
-        What the graduates report publishes (every school's graduate indicators and the
-        district's): a reader can hold both reports side by side, so its decision stands here
-        and its cells enter this audit.
+    alongside : Published or list of Published, optional
+        What the graduates report (every school's graduate indicators and the district's) and
+        the other schools' reports decided before this one publish: a reader can hold them
+        side by side, so their decisions stand here and their cells enter this audit.
+    forced : set of str, optional
+        Keys hidden whatever their value.
+    ledger : mapping, optional
+        What earlier batches published (:mod:`proforient.report.ledger`), given.
     """
     rules = Disclosure({"g": facts.graduates, "o": facts.ovz}, threshold)
-    if alongside is not None:
-        rules.add_published(alongside)
+    for other in [alongside] if isinstance(alongside, Published) else alongside or []:
+        rules.add_published(other)
     rules.add_all(declare(analysis))
+    rules.forced = set(forced or ())
+    rules.add_ledger(ledger or {})
     return rules.protect()

@@ -1,0 +1,119 @@
+"""The publication ledger: what earlier batches published and what they hid.
+
+A reader keeps every year's reports. Next year's «Как менялись показатели» shows last year's
+shares again, and a school's page regenerated for an old year shows that year's cells again:
+if either showed what the first publication hid («×», «<3»), putting the two side by side would
+give the hidden counts back. So every batch records, cell by cell, what it published — the
+*ledger*, kept in the analyst's folder next to the reports (never in the published folder) —
+and every later batch of the same dataset takes it as given:
+
+* a cell an earlier batch hid stays hidden (shown «×»), whatever its value now;
+* a cell an earlier batch showed is known to the reader: the audit counts it as published.
+
+Regenerating a year already published therefore never shows more than before, unless the
+analyst asks for a fresh decision (``proforient report --replace-publication``), which drops
+that year's own entries (those of other years still stand).
+
+The ledger holds keys (definitions of cells, see :func:`~proforient.report.publish.count_key`)
+and their status, never a value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from proforient.report.publish import Published, parse_key
+
+__all__ = ["LEDGER_FILE", "entries", "merge", "read_ledger", "write_ledger"]
+
+LEDGER_FILE = "ledger.json"
+VISIBLE, HIDDEN = "visible", "hidden"
+
+
+def entries(publications: Iterable[Published]) -> dict[str, str]:
+    """Each cell the publications print → ``"visible"`` or ``"hidden"`` (a cell hidden by any
+    of them is hidden; withdrawn cells are not printed and not recorded).
+
+    >>> from proforient.report.publish import Published
+    >>> p = Published(3, values={"g|a=1": 2, "g|a=2": 5, "g|a=3": 4}, hidden={"g|a=1": "primary"},
+    ...               withdrawn={"g|a=3"})
+    >>> entries([p])
+    {'g|a=1': 'hidden', 'g|a=2': 'visible'}
+    """
+    out: dict[str, str] = {}
+    for published in publications:
+        for key in published.values:
+            if key in published.withdrawn:
+                continue
+            status = HIDDEN if key in published.hidden else VISIBLE
+            if out.get(key) != HIDDEN:
+                out[key] = status
+    return out
+
+
+def year_of(key: str) -> str | None:
+    """The year a cell (or both sides of a share) is about, ``None`` when it names none.
+
+    >>> year_of("share:g|org_id=a|year=2020-2021/g|year=2020-2021")
+    '2020-2021'
+    """
+    if key.startswith("share:"):
+        key = key[len("share:"):].split("/")[0]
+    years = parse_key(key)[1].get("year")
+    return next(iter(years)) if years and len(years) == 1 else None
+
+
+def merge(old: Mapping[str, str], new: Mapping[str, str], replace_year: str | None = None
+          ) -> dict[str, str]:
+    """The ledger after a batch: a cell hidden once stays hidden; ``replace_year`` drops the
+    old entries of that year first (a fresh decision the analyst asked for).
+
+    >>> merge({"g|year=1": "hidden", "g|year=2": "visible"}, {"g|year=1": "visible"})
+    {'g|year=1': 'hidden', 'g|year=2': 'visible'}
+    >>> merge({"g|year=1": "hidden"}, {"g|year=1": "visible"}, replace_year="1")
+    {'g|year=1': 'visible'}
+    """
+    out = {k: v for k, v in old.items() if replace_year is None or year_of(k) != replace_year}
+    for key, status in new.items():
+        if out.get(key) != HIDDEN:
+            out[key] = status
+    return out
+
+
+def read_ledger(path: Path, dataset: str) -> dict[str, str]:
+    """The ledger of ``dataset`` (its folder, resolved) in the file ``path``; empty when there
+    is none. A damaged file is an error: silently starting afresh would publish what earlier
+    batches hid."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        cells = data["datasets"].get(dataset, {})
+        return {str(k): str(v) for k, v in cells.items() if v in (VISIBLE, HIDDEN)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        from proforient.problems import InputError, Problem
+
+        raise InputError([Problem(str(path), None, None,
+                                  "журнал публикаций повреждён, а без него нельзя проверить, "
+                                  "что отчёт не откроет скрытое в прежних отчётах; "
+                                  "восстановите файл из резервной "
+                                  "копии")]) from exc
+
+
+def write_ledger(path: Path, dataset: str, cells: Mapping[str, str]) -> None:
+    """Store the ledger of ``dataset`` (the others' stay), atomically: a failed write leaves
+    the previous file whole."""
+    data: dict = {"version": 1, "datasets": {}}
+    if path.is_file():  # read_ledger has checked it: damaged, it would have stopped the run
+        data = json.loads(path.read_text(encoding="utf-8"))
+    data.setdefault("datasets", {})[dataset] = dict(sorted(cells.items()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

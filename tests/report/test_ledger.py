@@ -1,0 +1,63 @@
+"""The publication ledger: what one batch hid stays hidden in every later batch.
+
+On the generated district (many small rural schools, three years): next year's trend tables
+show last year's shares again, and a regenerated year shows its cells again. With the ledger of
+the earlier batch as given, no cell it hid is visible in the later one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from proforient.report.context import build_context
+from proforient.report.ledger import entries, merge
+from proforient.report.publication import prepare
+from tests.conftest import PARAMS
+from tests.generated import write_generated_district
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    return write_generated_district(tmp_path_factory.mktemp("generated") / "data", seed=7)
+
+
+@pytest.fixture(scope="module")
+def last_year(district):
+    return prepare(build_context(district, "2020-2021", PARAMS))
+
+
+def _visible(ctx, key: str) -> bool:
+    return any(key in p.values and p.visible(key) for p in ctx.publications.values())
+
+
+def test_next_year_shows_nothing_last_year_hid(district, last_year):
+    ledger = entries(last_year.publications.values())
+    hidden = {k for k, v in ledger.items() if v == "hidden"}
+    ctx = build_context(district, "2021-2022", PARAMS)
+    ctx.ledger = ledger
+    prepare(ctx)
+    # the trend rows of 2021-2022 print shares of 2020-2021: some of them were hidden then
+    repeated = {k for p in ctx.publications.values() for k in p.values if k in ledger}
+    assert repeated & hidden  # the test has something to check
+    assert not {k for k in repeated & hidden if _visible(ctx, k)}
+
+
+def test_regenerating_a_year_never_shows_more(district, last_year):
+    # a visible count of last year's batch recorded as hidden (as if an earlier decision had
+    # hidden it) stays hidden when the year is decided again; with a fresh decision it is back
+    before = entries(last_year.publications.values())
+    key = next(k for p in last_year.publications.values() for k in p.values
+               if not k.startswith("share:") and p.visible(k) and p.values[k] >= 3
+               and "org_id=" in k and "destination=" in k)
+    ledger = {**before, key: "hidden"}
+    again = build_context(district, "2020-2021", PARAMS)
+    again.ledger = ledger
+    prepare(again)
+    assert not _visible(again, key)
+    fresh = build_context(district, "2020-2021", PARAMS)
+    fresh.ledger = merge(ledger, {}, replace_year="2020-2021")
+    assert key not in fresh.ledger
+    prepare(fresh)
+    assert _visible(fresh, key)
