@@ -153,8 +153,8 @@ def cmd_alignment(args: argparse.Namespace) -> int:
     print(f"Выпускники {year}: {len(aligned)} строк → {args.output}")
     if unresolved:
         print(f"Не распознано специальностей: {unresolved} (строки с resolved_by = "
-              "unresolved; полный список названий — в _work/specialty-review.csv после "
-              "proforient report)")
+              "unresolved; полный список названий — в НЕ_ДЛЯ_ПУБЛИКАЦИИ/<год>/specialty-review.csv "
+              "рядом с папкой отчётов после proforient report)")
     print("Внимание: таблица содержит сведения о каждом выпускнике (персональные данные). "
           "Она только для аналитика: не публикуйте и не пересылайте её.", file=sys.stderr)
     return 0
@@ -245,13 +245,15 @@ def cmd_report(args: argparse.Namespace) -> int:
               "--executor dask", file=sys.stderr)
         return 2
     # Libraries log in English on the terminal (nbclient: "Kernel died while waiting for
-    # execute reply"); the user reads why in the Russian summary, the analyst in _work/.
+    # execute reply"); the user reads why in the Russian summary, the analyst in
+    # the analyst folder.
     if not logging.getLogger().handlers:
         logging.getLogger().addHandler(logging.NullHandler())
     try:
         result = run_report(args.data_dir, args.year, args.out, args.jobs, args.schools,
                             notebooks_dir=args.notebooks, executor=args.executor,
                             scheduler=args.scheduler, shared_dir=args.shared_dir,
+                            replace_publication=args.replace_publication,
                             say=lambda text: print(text, flush=True))
     except KeyboardInterrupt:
         print("Запуск остановлен (Ctrl+C): прежние отчёты не изменены, ядра Python "
@@ -326,6 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shared-dir", type=Path, metavar="DIR",
                    help="для Dask: папка, которую клиент и все воркеры видят по одному пути; "
                         "снимок данных кладётся туда, а не рассылается воркерам")
+    p.add_argument("--replace-publication", action="store_true",
+                   help="решить заново, что скрыть в отчётах этого года; без флага ячейки, "
+                        "скрытые в прежних отчётах этого года, остаются скрытыми (журнал "
+                        "публикаций в папке НЕ_ДЛЯ_ПУБЛИКАЦИИ)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("demo", help="пересоздать демонстрационные (синтетические) данные")

@@ -1,4 +1,5 @@
-"""What a batch leaves for the analyst only (``_work/``): the full list of typed specialty names
+"""What a batch leaves for the analyst only (the folder ``НЕ_ДЛЯ_ПУБЛИКАЦИИ/<год>/`` beside the
+reports): the full list of typed specialty names
 to review, and the advice the shared reports do not carry (file names, columns, commands)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from proforient.report.context import ReportContext
 
 __all__ = ["REVIEW_FILE", "write_analyst_files"]
 
-#: The full review list of typed specialty names, in ``_work/``.
+#: The full review list of typed specialty names, in the analyst folder.
 REVIEW_FILE = "specialty-review.csv"
 
 _REVIEW_HEADERS = {
@@ -34,7 +35,7 @@ def write_analyst_files(ctx: ReportContext, work: Path) -> list[str]:
     ctx : ReportContext
         The batch's context (its facts are computed if they were not yet).
     work : Path
-        The ``_work/`` folder of the run.
+        The run's folder of analyst files.
 
     Returns
     -------
@@ -48,7 +49,8 @@ def write_analyst_files(ctx: ReportContext, work: Path) -> list[str]:
         n = int(review["graduates"].sum())
         notes.append(
             f"Названий специальностей на проверку: {len(review)} (у {n} выпускников) — полный "
-            f"список в _work/{REVIEW_FILE}. Распознанные по смыслу названия добавьте в "
+            f"список в НЕ_ДЛЯ_ПУБЛИКАЦИИ/{ctx.year}/{REVIEW_FILE} рядом с папкой отчётов. "
+            "Распознанные по смыслу названия добавьте в "
             "parameters/specialty_aliases.csv (столбцы alias, code, comment) и запустите "
             "отчёты снова.")
     unknown = ctx.aligned[(ctx.aligned["year"] == ctx.year)]

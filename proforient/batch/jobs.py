@@ -7,8 +7,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-#: The analyst's folder of executed notebooks inside a report folder (not for sharing).
+#: The folder of executed notebooks inside a run's staging folder; when the run is published
+#: it moves out of the report folder, to :func:`analyst_dir`.
 WORK_DIR = "_work"
+#: The analyst's folder beside the report folders, named so nobody mistakes it for them.
+ANALYST_DIR = "НЕ_ДЛЯ_ПУБЛИКАЦИИ"
+
+
+def analyst_dir(out_dir: Path) -> Path:
+    """Where the analyst's files of the reports in ``out_dir`` go: executed notebooks, review
+    lists, the publication ledger — ``outputs/НЕ_ДЛЯ_ПУБЛИКАЦИИ/2021-2022/`` for
+    ``outputs/2021-2022/``: beside the report folder, never inside the folder the department
+    copies or uploads whole.
+
+    >>> analyst_dir(Path("/srv/outputs/2021-2022")).as_posix()
+    '/srv/outputs/НЕ_ДЛЯ_ПУБЛИКАЦИИ/2021-2022'
+    """
+    return out_dir.parent / ANALYST_DIR / out_dir.name
+
+
+def ledger_path(out_dir: Path) -> Path:
+    """The publication ledger of the report folders beside ``out_dir`` (every year's)."""
+    from proforient.report.ledger import LEDGER_FILE
+
+    return out_dir.parent / ANALYST_DIR / LEDGER_FILE
 
 #: Notebook file of each job kind.
 NOTEBOOKS = {"district": "district.ipynb", "graduates": "graduates.ipynb",
@@ -151,7 +173,8 @@ class BatchResult:
             else:
                 lines.append(f"  ошибка — {who}: {result.error}")
         if failed:
-            lines.append(f"Исполненные блокноты с ошибками: {self.out_dir / WORK_DIR}")
+            lines.append(f"Исполненные блокноты с ошибками (только для аналитика): "
+                         f"{analyst_dir(self.out_dir)}")
         if self.previous_kept is not None:
             lines.append(f"Ни один отчёт не сформирован, поэтому прежние отчёты в "
                          f"{self.previous_kept} оставлены без изменений.")

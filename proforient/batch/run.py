@@ -43,8 +43,12 @@ Output folder::
     graduates.html    the graduates report
     <org_id>.html     one per school
     manifest.json     what was run: version, dataset, year, times, each notebook's status
-    _work/            for the analyst, not for sharing: the executed notebooks (with warnings,
-                      stderr and tracebacks) and a README
+
+Analyst folder (:func:`~proforient.batch.jobs.analyst_dir`), *beside* the report folder, never
+inside it — the department copies or uploads the report folder whole::
+
+    ../НЕ_ДЛЯ_ПУБЛИКАЦИИ/<year>/   the executed notebooks (with warnings, stderr and
+                                  tracebacks), specialty-review.csv and a README
 
 A run restricted with ``schools`` *merges*: it reruns the district and graduates notebooks and the
 chosen schools, and keeps the other schools' reports (and their index entries) from the previous
@@ -87,6 +91,8 @@ from proforient.batch.jobs import (
     Job,
     JobResult,
     Outcome,
+    analyst_dir,
+    ledger_path,
     public_parameters,
 )
 from proforient.batch.outputs import (
@@ -112,7 +118,8 @@ from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
 from proforient.problems import InputError, Problem, os_error_reason
 from proforient.report.context import ReportContext, build_context, save_context
 from proforient.report.landing import landing
-from proforient.report.publication import prepare
+from proforient.report.ledger import entries, merge, read_ledger, write_ledger
+from proforient.report.publication import prepare, withheld_notes
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +265,7 @@ class _Plan:
     schools: list[str] | None
     started: datetime
     warnings: list[str] = field(default_factory=list)
+    replace_publication: bool = False
 
     @property
     def year(self) -> str:
@@ -275,6 +283,7 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
                progress: bool = True, executor: str | Any | None = None,
                scheduler: str | None = None,
                shared_dir: str | Path | None = None,
+               replace_publication: bool = False,
                say: Callable[[str], None] | None = None) -> BatchResult:
     """Execute the report notebooks, render them to HTML and write the index.
 
@@ -310,6 +319,10 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
     shared_dir : str or Path, optional
         Dask only: a folder every worker sees at the same path; the context snapshot is written
         there once instead of being sent to each worker.
+    replace_publication : bool
+        Decide this year's publication afresh: drop this year's entries of the publication
+        ledger (:mod:`proforient.report.ledger`) first. Without it, what an earlier run of this
+        year hid stays hidden; what runs of other years hid stays hidden in any case.
     say : callable, optional
         Receives, before the notebooks run, the Russian lines the user must see first: where
         the reports go, and what happens to the reports already there.
@@ -330,6 +343,7 @@ def run_report(data_dir: str | Path | None = None, year: str | None = None,
         Ctrl+C: the previous reports stay, nothing of this run is left.
     """
     plan = _plan(data_dir, year, out_dir, schools, notebooks_dir)
+    plan.replace_publication = replace_publication
     say = say or log.info
     default_out = out_dir is None
     say(f"Папка отчётов: {plan.out_dir}" + (" (по умолчанию: outputs/<год> в папке проекта; "
@@ -460,8 +474,13 @@ def _execute(plan: _Plan, runner, staging: Path, timeout: int, progress: bool,
         work = staging / WORK_DIR
         work.mkdir()
         (work / "README.txt").write_text(WORK_README, encoding="utf-8")
-        # the facts and every report's publication decision, once for the whole batch
+        # the facts and every report's publication decision, once for the whole batch, with
+        # what earlier batches published as given
+        ledger = read_ledger(ledger_path(plan.out_dir), plan.dataset_path)
+        context.ledger = merge(ledger, {}, replace_year=plan.year) \
+            if plan.replace_publication else ledger
         prepare(context)
+        plan.warnings += withheld_notes(context)
         plan.warnings += write_analyst_files(context, work)
         snapshot = save_context(context, private / "context.pickle")
         batch = BatchSetup(snapshot=snapshot, private=private, work=work,
@@ -504,7 +523,7 @@ def _merge_kept(plan: _Plan, results: list[JobResult], previous: dict | None,
     for result in kept + [r for r in results if r.reused]:
         if result.output:
             shutil.copy2(out_dir / result.output, staging / result.output)
-        executed = out_dir / WORK_DIR / f"{result.name}.ipynb"
+        executed = analyst_dir(out_dir) / f"{result.name}.ipynb"
         if not result.failed_rerun and executed.is_file():  # a failed rerun's is newer
             shutil.copy2(executed, staging / WORK_DIR / executed.name)
     order = {o: i for i, o in enumerate(plan.all_schools)}
@@ -551,10 +570,49 @@ def _publish(plan: _Plan, staging: Path, results: list[JobResult], previous: dic
                                  "удалите её вручную.")
         if failed_dir.exists():  # a stale failed run's
             remove_tree(failed_dir)
+        plan.warnings += _move_analyst_files(out_dir)
+        plan.warnings += _record_publication(plan)
         written, kept_previous = out_dir, None
     return BatchResult(out_dir=written, index=written / INDEX, manifest=written / MANIFEST,
                        year=plan.year, results=results, warnings=plan.warnings,
                        previous_kept=kept_previous, backup=backup)
+
+
+def _move_analyst_files(out_dir: Path) -> list[str]:
+    """Move the run's executed notebooks and review lists out of the published folder, to
+    :func:`analyst_dir` (replacing the previous run's). Should that fail, they are removed: the
+    published folder holds nothing that is not for publication. Returns warnings."""
+    work, target = out_dir / WORK_DIR, analyst_dir(out_dir)
+    if not work.is_dir():
+        return []
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.chmod(0o700)  # personal data: the analyst's account only
+        if target.exists():
+            swap(work, target)
+        else:
+            work.rename(target)
+        return []
+    except OSError as exc:
+        remove_tree(work)
+        return [f"Не удалось перенести файлы аналитика в {target}: {os_error_reason(exc)}; "
+                "исполненные блокноты этого запуска удалены из папки отчётов."]
+
+
+def _record_publication(plan: _Plan) -> list[str]:
+    """Add what this run published to the ledger (after the pages are in place)."""
+    path = ledger_path(plan.out_dir)
+    try:
+        old = read_ledger(path, plan.dataset_path)
+        new = entries(plan.context.publications.values())
+        write_ledger(path, plan.dataset_path, merge(
+            old, new, plan.year if plan.replace_publication else None))
+        return []
+    except (OSError, InputError) as exc:
+        reason = os_error_reason(exc) if isinstance(exc, OSError) else str(exc)
+        return [f"Не удалось записать журнал публикаций {path}: {reason}. Пока он не "
+                "записан, следующие отчёты могут показать то, что скрыто в этих: запустите "
+                "отчёты снова, когда причина устранена."]
 
 
 def _notebook_problems(notebooks_dir: Path, with_schools: bool) -> list[Problem]:

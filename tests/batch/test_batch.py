@@ -16,6 +16,7 @@ import nbformat
 import pytest
 
 from proforient.batch import kernel
+from proforient.batch.jobs import analyst_dir, ledger_path
 from proforient.batch.kernel import ensure_kernel
 from proforient.batch.run import _file_name_problems, run_report
 from proforient.batch.safety import (
@@ -130,8 +131,18 @@ def test_html_is_clean(full_run):
 
 @pytest.mark.slow
 def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
-    work = full_run.out_dir / "_work"
+    work = analyst_dir(full_run.out_dir)
     assert (work / "README.txt").is_file()
+    # beside the report folder, not inside the folder the department copies whole
+    assert work.parent.name == "НЕ_ДЛЯ_ПУБЛИКАЦИИ" and work.parent.parent == full_run.out_dir.parent
+    published = sorted(p.relative_to(full_run.out_dir).as_posix()
+                       for p in full_run.out_dir.rglob("*"))
+    assert all(p.endswith(".html") or p == "manifest.json" for p in published), published
+    # the publication ledger beside them: each printed cell's status, never a value
+    ledger = json.loads(ledger_path(full_run.out_dir).read_text(encoding="utf-8"))
+    dataset = json.loads(full_run.manifest.read_text(encoding="utf-8"))["dataset"]
+    statuses = ledger["datasets"][dataset]
+    assert set(statuses.values()) == {"hidden", "visible"}
     # the full list of typed names, the one typed for a single graduate too, stays here
     review = (work / "specialty-review.csv").read_text(encoding="utf-8")
     assert review.splitlines()[0].startswith("Как написано,Выпускников")
@@ -205,7 +216,7 @@ def test_privacy_net_and_timeout(tmp_path, timeout_for_the_sleeping_cell_only):
     for page in out.glob("*.html"):
         assert not any(g in page.read_text(encoding="utf-8") for g in GRADUATE_IDS)
     # the analyst still has the executed notebook
-    assert "g-secret-1" in (out / "_work" / "district.ipynb").read_text(encoding="utf-8")
+    assert "g-secret-1" in (analyst_dir(out) / "district.ipynb").read_text(encoding="utf-8")
 
 
 def test_graduate_id_pattern_whole_words_only():
@@ -303,7 +314,8 @@ def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
     result = run_report(data, out_dir=out, jobs=2, schools=["sch-a"], notebooks_dir=NOTEBOOKS,
                         progress=False)
     assert result.previous_kept is None and result.out_dir == out.resolve()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "notebooks", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "notebooks", "out",
+                                                          "НЕ_ДЛЯ_ПУБЛИКАЦИИ"]
 
 
 def test_unknown_schools_are_named(tmp_path, capsys):
@@ -398,8 +410,8 @@ def test_cli_subset_then_merge(tmp_path, capsys):
                                      "sch-b.html"}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "из предыдущего запуска" in index and 'data-org="sch-fail"' in index
-    assert (out / "_work" / "sch-a.ipynb").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
+    assert (analyst_dir(out) / "sch-a.ipynb").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out", "НЕ_ДЛЯ_ПУБЛИКАЦИИ"]
 
 
 # --------------------------------------------------------------------------------------------

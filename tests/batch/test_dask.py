@@ -24,6 +24,7 @@ import pytest
 
 from proforient.batch import dask_cluster
 from proforient.batch.dask_cluster import DaskExecutor, is_infrastructure_failure
+from proforient.batch.jobs import analyst_dir
 from proforient.batch.run import run_report
 from proforient.cli import main
 from proforient.problems import InputError
@@ -132,7 +133,7 @@ def test_failing_school_fails_in_both(runs):
                    if 'data-org="sch-fail"' in line)
         assert "ошибка" in row and "href" not in row
     # the analyst gets the failed notebook from the worker, with its traceback
-    executed = (dask.out_dir / "_work" / "sch-fail.ipynb").read_text(encoding="utf-8")
+    executed = (analyst_dir(dask.out_dir) / "sch-fail.ipynb").read_text(encoding="utf-8")
     assert "сбой для проверки" in executed and "шум для аналитика" in executed
 
 
@@ -188,7 +189,7 @@ def test_killed_worker_leaves_no_school_missing_or_twice(client, tmp_path):
     assert {p.name for p in out.glob("*.html")} == {
         "index.html", "district.html", "graduates.html",
         *(f"{s}.html" for s in schools if s != "sch-fail")}
-    assert {p.name for p in (out / "_work").glob("*.ipynb")} == {
+    assert {p.name for p in analyst_dir(out).glob("*.ipynb")} == {
         f"{n}.ipynb" for n in names}
     entries = [e["name"] for e in manifest(result)["notebooks"]]
     assert entries == names

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from proforient.batch import outputs, run
-from proforient.batch.jobs import Outcome
+from proforient.batch.jobs import Outcome, analyst_dir
 from proforient.batch.outputs import folder_lock, remove_tree, swap
 from proforient.batch.run import run_report
 from proforient.cli import main
@@ -162,7 +162,7 @@ def test_failed_district_reports_keep_the_previous_pages(tmp_path, capsys):
     assert "сформировано 1 из 3, с ошибками: 2" in stdout
     assert "опубликованным остаётся отчёт предыдущего запуска" in stdout
     # the analyst gets this run's notebook, not the previous one
-    assert "MemoryError" in (out / "_work" / "graduates.ipynb").read_text(encoding="utf-8")
+    assert "MemoryError" in (analyst_dir(out) / "graduates.ipynb").read_text(encoding="utf-8")
     assert hidden(tmp_path) == []
 
 
