@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from proforient.dataset.model import _LINE, COLUMNS
-from proforient.parameters.files import _in_russian as yaml_reason  # PyYAML's words in Russian
-from proforient.problems import Problem, os_error_reason, size_text
+from proforient.parameters.files import load_yaml
+from proforient.problems import InputError, Problem, os_error_reason, size_text
 
 # --------------------------------------------------------------------------------------------
 # Limits: a file far beyond any district's data is refused before it is read
@@ -227,8 +226,10 @@ MAX_META_BYTES = 1024 * 1024
 
 
 def read_meta(folder: Path, problems: list[Problem]) -> dict:
-    """Read the optional ``dataset.yaml``; a file that cannot be used is a warning (in
-    Russian, with the line when YAML names one) and the dataset goes on without it."""
+    """Read the optional ``dataset.yaml`` with the limits of every YAML file
+    (:func:`~proforient.parameters.files.load_yaml`: size, no anchors or aliases, depth); a file
+    that cannot be used is a warning (in Russian, with the line when there is one) and the
+    dataset goes on without it. ``validate`` and ``report`` both read it here."""
     path = folder / "dataset.yaml"
     if not path.exists():
         return {}
@@ -239,24 +240,10 @@ def read_meta(folder: Path, problems: list[Problem]) -> dict:
         return {}
 
     try:
-        if path.stat().st_size > MAX_META_BYTES:
-            return unused(None, f"файл больше {size_text(MAX_META_BYTES)}: это не описание "
-                                "набора данных")
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return unused(None, "файл не в кодировке UTF-8: сохраните его как UTF-8")
-    except OSError as exc:
-        return unused(None, f"файл не читается: {os_error_reason(exc)}")
-    try:
-        meta = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return unused(None if mark is None else mark.line + 1,
-                      f"файл не читается как YAML: {yaml_reason(exc)}")
-    except (ValueError, TypeError, OverflowError, RecursionError):
-        # PyYAML builds dates and numbers itself: «2021-02-30» raises a bare ValueError
-        return unused(None, "в файле значение, которое не читается (например, несуществующая "
-                            "дата вроде 2021-02-30): возьмите его в кавычки")
+        meta = load_yaml(path, limit=MAX_META_BYTES)
+    except InputError as exc:
+        (problem,) = exc.problems
+        return unused(problem.line, problem.message)
     if meta is None:
         return {}
     if not isinstance(meta, dict):
