@@ -56,8 +56,50 @@ def _rows_problem(name: str, rows: int) -> Problem | None:
 # Reading files
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes look like UTF-16 without a BOM: a CSV's
+    header and digits are Latin, so every other byte is NUL (odd ones little-endian)."""
+    sample = raw[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd >= pairs * 0.3 and even <= pairs * 0.02:
+        return "utf-16-le"
+    if even >= pairs * 0.3 and odd <= pairs * 0.02:
+        return "utf-16-be"
+    return None
+
+
+_SAVE_AS_UTF8 = "сохраните его как «CSV UTF-8 (разделитель — запятая)»"
+
+
 def _decode(raw: bytes, name: str, problems: list[Problem]) -> bytes | None:
-    """Return the file's bytes as UTF-8 without BOM, or ``None`` when they cannot be read."""
+    """Return the file's bytes as UTF-8 without BOM, or ``None`` when they cannot be read.
+
+    UTF-8 (with or without BOM), UTF-16 (Excel's «Юникод-текст», with a BOM or recognised by
+    its NUL bytes) and Windows-1251 are read, the last two with a warning; a file with NUL bytes
+    that is not UTF-16 is refused as not a text file (its bytes are never printed)."""
+    utf16 = ("utf-16-le" if raw.startswith(b"\xff\xfe") else
+             "utf-16-be" if raw.startswith(b"\xfe\xff") else _utf16_without_bom(raw))
+    if utf16 is not None:
+        body = raw[2:] if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw
+        try:
+            text = body.decode(utf16)
+        except UnicodeDecodeError:
+            problems.append(Problem(name, None, None, "файл похож на «Юникод-текст» (UTF-16), "
+                                                      f"но повреждён; {_SAVE_AS_UTF8}"))
+            return None
+        if "\x00" not in text:
+            problems.append(Problem(name, None, None,
+                                    "файл в кодировке UTF-16 («Юникод-текст» Excel); прочитан, "
+                                    "но лучше сохранять как «CSV UTF-8»", "warning"))
+            return text.lstrip("\ufeff").encode("utf-8")
+    if b"\x00" in raw:
+        problems.append(Problem(name, None, None, "в файле нулевые байты: это не текстовый файл "
+                                                  f"CSV (или он повреждён); {_SAVE_AS_UTF8}"))
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -69,8 +111,7 @@ def _decode(raw: bytes, name: str, problems: list[Problem]) -> bytes | None:
         text = raw.decode("cp1251")
     except UnicodeDecodeError:
         problems.append(Problem(name, None, None,
-                                "файл не в кодировке UTF-8 и не читается; сохраните его как "
-                                "«CSV UTF-8 (разделитель — запятая)»"))
+                                f"файл не в кодировке UTF-8 и не читается; {_SAVE_AS_UTF8}"))
         return None
     problems.append(Problem(name, None, None,
                             "файл в кодировке Windows-1251 (старый Excel); прочитан, но лучше "
@@ -117,7 +158,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(too_long)
         return None
     header = data.split(b"\n", 1)[0]
-    sep = ";" if header.count(b";") > header.count(b",") else ","
+    # «;» from a Russian Excel's CSV, a tab from its «Юникод-текст», «,» otherwise
+    sep = max((",", ";", "\t"), key=lambda c: header.count(c.encode()))
     try:
         # every column as text, exactly as typed: parsing straight into categoricals let pandas
         # infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf

@@ -385,9 +385,9 @@ def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbo
         if not scan.readable:
             raise zipfile.BadZipFile
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken or foreign file
-        book.error(None, None, f"книга не открывается ({type(exc).__name__}): файл повреждён "
-                               "или это не книга Excel .xlsx")
+    except Exception:  # openpyxl raises many types for a broken or foreign file
+        # what the file is (empty, password-protected, not a book), not Python's name for it
+        book.error(None, None, f"книга не открывается: {scanning.unreadable_reason(path)}")
         return book
     try:
         # a sheet the look did not find (a part named unusually) is read up to the limit

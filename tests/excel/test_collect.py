@@ -427,6 +427,43 @@ def test_not_a_workbook_and_empty_workbook(small):
     assert not result.changed
 
 
+def _zip(path, members):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in members:
+            archive.writestr(name, "<x/>")
+    return path.read_bytes()
+
+
+def test_a_file_that_is_not_a_workbook_is_named_for_what_it_is(small, capsys, tmp_path):
+    """Issue 20: «(BadZipFile)» said nothing; the message says what the file is."""
+    data, books = small
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    files = {
+        "пустая.xlsx": (b"", "файл пуст (0 байт)"),
+        "с паролем.xlsx": (ole + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 50
+                           + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000,
+                           "книга защищена паролем"),
+        "старая.xlsx": (ole + b"\x00" * 2000, "это книга старого формата Excel 97–2003 (.xls)"),
+        "документ.xlsx": (_zip(tmp_path / "w.zip", ["word/document.xml"]),
+                          "это не книга Excel: архив ZIP без листов книги (это документ Word)"),
+        "обрезанная.xlsx": ((books / SCH_A).read_bytes()[:3000], "файл повреждён: архив книги "
+                                                                 "не читается"),
+        "таблица.xlsx": ("org_id;name\nsch-a;Альфа\n".encode("cp1251"),
+                         "это не книга Excel, а текстовый файл"),
+        "мусор.xlsx": (bytes(range(256)) * 4, "это не книга Excel .xlsx (неизвестный формат"),
+    }
+    for name, (content, _) in files.items():
+        (books / name).write_bytes(content)
+    code = main(["collect", str(books), "--out", str(data), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    for name, (_, reason) in files.items():
+        assert f"{name}: ошибка: книга не открывается: {reason}" in err
+    assert "BadZipFile" not in err and "Error" not in err and "Traceback" not in err
+
+
 # --------------------------------------------------------------------------------------------
 # The dataset around the collected rows
 
