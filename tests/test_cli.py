@@ -104,6 +104,33 @@ def test_usage_errors_exit_2(tiny, capsys, argv):
     assert "ошибка" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["report", "--jobs", "x"], "proforient report: ошибка: --jobs: «x»: нужно целое число"),
+    (["report", "--jobs"], "proforient report: ошибка: --jobs: нужно одно значение"),
+    (["demo", "--seed", "x"], "proforient demo: ошибка: --seed: «x»: нужно целое число"),
+    (["report", "--executor", "foo"], "--executor: неизвестное значение 'foo' (допустимо:"),
+    (["report", "--s", "x"], "неоднозначный параметр --s: подходят --schools, --scheduler"),
+    (["collect", "DIR", "--out", "DIR", "--dry-run=yes"],
+     "--dry-run: значение 'yes' не нужно: это флаг без значения"),
+    (["validate", "DIR", "DIR"], "неизвестные аргументы:"),
+    (["indicators"], "не указаны обязательные аргументы: DATA_DIR"),
+])
+def test_usage_errors_are_russian(tmp_path, capsys, argv, expected):
+    """Issue 20: «argument --jobs: …», «ambiguous option», «ignored explicit argument» were
+    English; the line of the error has no English word but the command's own names."""
+    import re
+
+    with pytest.raises(SystemExit) as info:
+        main([str(tmp_path) if a == "DIR" else a for a in argv])
+    assert info.value.code == 2
+    *_, line = capsys.readouterr().err.rstrip("\n").splitlines()
+    assert expected in line
+    words = re.sub(r"--[a-z-]+|'[^']*'|«[^»]*»|\b[A-Z_]{2,}\b", "",
+                   line.replace(str(tmp_path), "").replace(f"proforient {argv[0]}", "")
+                   .replace("proforient:", ""))
+    assert re.findall(r"[A-Za-z]{2,}", words) == []
+
+
 def test_xlsx_has_russian_sheet_and_no_formulas(tmp_path, capsys):
     hostile = TINY_ORGANIZATIONS.replace("МБОУ Альфа СОШ", '"=HYPERLINK(""http://x"",""a"")"')
     folder = write_dataset(tmp_path / "d", organizations=hostile, measures=TINY_MEASURES)
