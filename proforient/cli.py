@@ -207,7 +207,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from proforient.excel.collect import collect
     from proforient.parameters import load_parameters
 
-    result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run)
+    result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run,
+                     allow_other_year=args.allow_other_year)
     _print_problems(result.problems)
     for line in result.report_lines():
         print(line)
@@ -382,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="папка набора данных (в ней должен быть organizations.csv)")
     p.add_argument("--dry-run", action="store_true",
                    help="только проверить книги и показать, что изменится; ничего не записывать")
+    p.add_argument("--allow-other-year", action="store_true",
+                   help="принять книгу, учебный год которой ещё не наступил или отличается от "
+                        "года остальных книг папки (без этого флага такая книга не принимается)")
     p.set_defaults(func=cmd_collect)
     return parser
 
