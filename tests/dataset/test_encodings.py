@@ -60,3 +60,18 @@ def test_nul_bytes_are_refused_by_name_and_never_printed(folder, capsys, content
     assert code == 1 and "organizations.csv: ошибка: в файле нулевые байты" in err
     assert "\x00" not in out + err and "Traceback" not in err
     assert "нет обязательного столбца" not in err
+
+
+def test_control_characters_of_a_value_are_shown_not_sent(tmp_path, capsys):
+    """A NUL or an escape sequence inside a Parquet value reaches the message as U+0000."""
+    import pandas as pd
+
+    folder = write_dataset(tmp_path / "d", measures=TINY_MEASURES)
+    orgs = pd.read_csv(__import__("io").StringIO(TINY_ORGANIZATIONS), dtype=str).fillna("")
+    orgs.loc[len(orgs)] = ["bad\x00\x1b[2J", "Школа", "school", ""]
+    orgs.loc[len(orgs)] = ["sch-z", "Школа", "зоопарк\x00\x07", ""]
+    orgs.to_parquet(folder / "organizations.parquet")
+    code, out, err = run(capsys, "validate", folder)
+    assert code == 1
+    assert "\x00" not in err + out and "\x1b" not in err + out and "\x07" not in err + out
+    assert "U+0000" in err
