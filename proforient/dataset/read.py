@@ -72,6 +72,20 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
+def utf16_encoding(raw: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when ``raw`` is UTF-16 text (by its BOM, or by the NUL bytes
+    of its Latin header), else ``None``.
+
+    >>> utf16_encoding("year,org_id".encode("utf-16")), utf16_encoding(b"year,org_id")
+    ('utf-16-le', None)
+    """
+    if raw.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if raw.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    return _utf16_without_bom(raw)
+
+
 _SAVE_AS_UTF8 = "сохраните его как «CSV UTF-8 (разделитель — запятая)»"
 
 
@@ -81,8 +95,7 @@ def _decode(raw: bytes, name: str, problems: list[Problem]) -> bytes | None:
     UTF-8 (with or without BOM), UTF-16 (Excel's «Юникод-текст», with a BOM or recognised by
     its NUL bytes) and Windows-1251 are read, the last two with a warning; a file with NUL bytes
     that is not UTF-16 is refused as not a text file (its bytes are never printed)."""
-    utf16 = ("utf-16-le" if raw.startswith(b"\xff\xfe") else
-             "utf-16-be" if raw.startswith(b"\xfe\xff") else _utf16_without_bom(raw))
+    utf16 = utf16_encoding(raw)
     if utf16 is not None:
         body = raw[2:] if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw
         try:

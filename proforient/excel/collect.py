@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from proforient.dataset import Dataset
-from proforient.dataset.read import table_size_problem
+from proforient.dataset.read import table_size_problem, utf16_encoding
 from proforient.excel.checks import (
     check_against_dataset,
     check_tables,
@@ -205,6 +205,12 @@ def _existing(data_dir: Path, orgs_file: Path, sentinel_org: str,
         except OSError as exc:
             raise InputError([Problem(path.name, None, None,
                                       f"файл не читается: {os_error_reason(exc)}")]) from None
+        if raw[stem] is not None and utf16_encoding(raw[stem]) is not None:
+            # validate reads it; the rows kept byte for byte could not be written back
+            raise InputError([Problem(path.name, None, None,
+                                      "файл в кодировке UTF-16 («Юникод-текст»): collect "
+                                      "дописывает только CSV в UTF-8 или Windows-1251; "
+                                      "сохраните его как «CSV UTF-8» и запустите снова")])
     dataset, problems = check_tables(orgs_file, raw["measures"], raw["graduates"],
                                       sentinel_org, rules)
     structural = [p for p in errors_of(problems) if p.line in (None, 1)]

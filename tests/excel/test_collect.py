@@ -462,6 +462,20 @@ def test_rewriting_an_earlier_year_is_said_before_it_is_done(small, capsys):
     assert "прежние версии файлов сохраняются в папке _backup" in err
 
 
+def test_a_utf16_table_of_the_dataset_is_not_rewritten(small, capsys):
+    """validate reads a UTF-16 measures.csv; collect, which keeps the other rows byte for byte,
+    refuses to rewrite it and says why."""
+    data, books = small
+    edit(books / SCH_A, set_measure("class_hours", None, 9))
+    text = (data / "measures.csv").read_text(encoding="utf-8")
+    (data / "measures.csv").write_bytes(text.encode("utf-16"))
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert "measures.csv: ошибка: файл в кодировке UTF-16 («Юникод-текст»)" in err
+    assert snapshot(data) == before and "Traceback" not in err
+
+
 def test_problem_fields_are_machine_readable(small):
     data, books = small
     cell = edit(books / SCH_A, set_measure("students", 6, "много"))
