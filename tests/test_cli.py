@@ -131,6 +131,19 @@ def test_usage_errors_are_russian(tmp_path, capsys, argv, expected):
     assert re.findall(r"[A-Za-z]{2,}", words) == []
 
 
+@pytest.mark.parametrize("argv", [["demo", "--out", "/"],
+                                  ["template", "DATA", "--year", "2021-2022", "--out", "/"]])
+def test_the_root_of_a_disk_is_no_output_folder(tiny, capsys, argv):
+    """Issue 20: «--out /» was told «нет диска или папки «/»»."""
+    from proforient.paths import output_problem
+
+    code, out, err = run(capsys, *[str(tiny) if a == "DATA" else a for a in argv])
+    assert code == 1
+    assert "/: ошибка: «/» — корень диска: укажите папку внутри него, например «/proforient»" in err
+    assert "нет диска" not in err and "Traceback" not in err
+    assert output_problem("/", folder=False).startswith("«/» — корень диска: укажите файл")
+
+
 def test_xlsx_has_russian_sheet_and_no_formulas(tmp_path, capsys):
     hostile = TINY_ORGANIZATIONS.replace("МБОУ Альфа СОШ", '"=HYPERLINK(""http://x"",""a"")"')
     folder = write_dataset(tmp_path / "d", organizations=hostile, measures=TINY_MEASURES)
