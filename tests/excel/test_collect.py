@@ -476,6 +476,18 @@ def test_a_utf16_table_of_the_dataset_is_not_rewritten(small, capsys):
     assert snapshot(data) == before and "Traceback" not in err
 
 
+@pytest.mark.parametrize("value", [1e-320, -3e-9])
+def test_a_number_next_to_zero_is_named_briefly(small, capsys, value):
+    """Issue 20: 1e-320 in a cell came back as a 320-digit number in the message."""
+    data, books = small
+    cell = edit(books / SCH_A, set_measure("class_hours", None, value))
+    code, out, err = run_cli(capsys, "collect", books, "--out", data, "--dry-run")
+    assert code == 1
+    assert (f"{SCH_A}, лист «Показатели», ячейка {cell}: ошибка: число {value:g} — почти ноль, "
+            "но не ноль") in err
+    assert "0000000000" not in err
+
+
 def test_problem_fields_are_machine_readable(small):
     data, books = small
     cell = edit(books / SCH_A, set_measure("students", 6, "много"))
