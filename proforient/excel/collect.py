@@ -385,8 +385,9 @@ def _check_years(books: list[Workbook], today: dt.date, allow_other_year: bool) 
                                          f"{now}): похоже на опечатку; {outcome}", severity)
         elif book.year != usual:
             book.error(SHEET_INFO, cell, f"учебный год {book.year}, а в остальных книгах папки — "
-                                         f"{usual} (книг: {counts[usual]}): книга другого года "
-                                         f"заменила бы данные не того года; {outcome}", severity)
+                                         f"{usual} (книг: {counts[usual]}): книга другого года в "
+                                         "этой папке — обычно опечатка или старая книга; "
+                                         f"{outcome}", severity)
 
 
 def _earlier_year_warnings(result: CollectResult, good: list[Workbook],
