@@ -20,28 +20,52 @@ from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, output_p
 from proforient.problems import InputError, Problem, capped_lines, errors_of
 from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
 
-# argparse's own words, in Russian: every message a user reads is Russian.
+# argparse's own words, in Russian: every message a user reads is Russian. argparse looks each
+# message up by its English text through gettext (module-level ``_`` and ``ngettext``), which is
+# where the translation goes; the rest of the text (option names, values) is argparse's format.
 _ARGPARSE_RU = {
     "usage: ": "использование: ",
     "positional arguments": "аргументы",
     "options": "параметры",
     "show this help message and exit": "показать эту справку и выйти",
+    "show program's version number and exit": "показать версию и выйти",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
     "the following arguments are required: %s": "не указаны обязательные аргументы: %s",
+    "one of the arguments %s is required": "нужен один из аргументов: %s",
     "unrecognized arguments: %s": "неизвестные аргументы: %s",
     "invalid choice: %(value)r (choose from %(choices)s)":
         "неизвестное значение %(value)r (допустимо: %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "неизвестная команда %(parser_name)r (допустимо: %(choices)s)",
     "expected one argument": "нужно одно значение",
+    "expected at most one argument": "нужно не больше одного значения",
+    "expected at least one argument": "нужно хотя бы одно значение",
+    "expected %s argument": "нужно значений: %s",
+    "expected %s arguments": "нужно значений: %s",
     "invalid %(type)s value: %(value)r": "неверное значение %(value)r",
+    "ignored explicit argument %r": "значение %r не нужно: это флаг без значения",
+    "not allowed with argument %s": "нельзя вместе с %s",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "неоднозначный параметр %(option)s: подходят %(matches)s; напишите его полностью",
+    "unexpected option string: %s": "неожиданный параметр: %s",
+    "can't open '%(filename)s': %(error)s": "не открывается «%(filename)s»: %(error)s",
     "%(prog)s: error: %(message)s\n": "%(prog)s: ошибка: %(message)s\n",
 }
 _original_gettext = argparse._
+_original_ngettext = argparse.ngettext
 
 
 def _ru(text: str) -> str:
     return _ARGPARSE_RU.get(text, _original_gettext(text))
 
 
-argparse._ = _ru  # argparse looks its messages up through this module-level name
+def _ru_plural(singular: str, plural: str, n: int) -> str:
+    text = singular if n == 1 else plural
+    return _ARGPARSE_RU.get(text, _original_ngettext(singular, plural, n))
+
+
+argparse._ = _ru  # argparse looks its messages up through these module-level names
+argparse.ngettext = _ru_plural
 
 
 class _Parser(argparse.ArgumentParser):
@@ -183,11 +207,19 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from proforient.excel.collect import collect
     from proforient.parameters import load_parameters
 
-    result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run)
+    result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run,
+                     allow_other_year=args.allow_other_year)
     _print_problems(result.problems)
     for line in result.report_lines():
         print(line)
     return 0 if result.ok else 1
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}»: нужно целое число") from None
 
 
 def _positive(text: str) -> int:
@@ -337,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="пересоздать демонстрационные (синтетические) данные")
     p.add_argument("--out", type=Path, default=DEMO_DATA_DIR, metavar="DIR",
                    help="куда записать (по умолчанию data/demo)")
-    p.add_argument("--seed", type=int, help="зерно генератора случайных чисел")
+    p.add_argument("--seed", type=_integer, help="зерно генератора случайных чисел")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("template", help="сделать книги Excel для сбора данных от организаций")
@@ -357,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="папка набора данных (в ней должен быть organizations.csv)")
     p.add_argument("--dry-run", action="store_true",
                    help="только проверить книги и показать, что изменится; ничего не записывать")
+    p.add_argument("--allow-other-year", action="store_true",
+                   help="принять книгу, учебный год которой ещё не наступил или отличается от "
+                        "года остальных книг папки (без этого флага такая книга не принимается)")
     p.set_defaults(func=cmd_collect)
     return parser
 

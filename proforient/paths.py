@@ -49,6 +49,9 @@ def output_problem(path: str | Path, *, folder: bool) -> str | None:
     if system is not None and os.name == "posix":
         return f"системная папка {system}: в ней нельзя хранить файлы, укажите другую папку"
     what = "папку" if folder else "файл"
+    if path == Path(path.anchor):  # «/», «C:\\»: no parent to check, and not a place to fill
+        return (f"«{path}» — корень диска: укажите {what} внутри него, например "
+                f"«{path / ('proforient' if folder else 'proforient.csv')}»")
     if path.exists():
         if folder != path.is_dir():
             return "это файл, а нужна папка" if folder else "это папка, а нужен файл"

@@ -125,10 +125,24 @@ def problem_kind(problem: Problem) -> tuple:
     return (problem.file, sheet, column, problem.severity, pattern)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters written as ``U+0000``: a value quoted from a file never
+    puts a NUL byte or a terminal escape sequence on the screen.
+
+    >>> printable("sch\x00-1\x1b[2J")
+    'schU+0000-1U+001B[2J'
+    """
+    return _CONTROL.sub(lambda m: f"U+{ord(m.group()):04X}", text)
+
+
 def capped_lines(problems: Sequence[Problem], per_kind: int | None = None) -> list[str]:
     """The lines to print for ``problems``: at most ``per_kind`` of each kind (see
     :func:`problem_kind`), in their order; where a kind goes beyond, one line says how many more
-    there are («… и ещё 30 таких же ошибок в файле measures.csv (столбец «value»)»).
+    there are («… и ещё 30 таких же ошибок в файле measures.csv (столбец «value»)»). Control
+    characters quoted from the files are shown as ``U+0000`` (:func:`printable`).
 
     Parameters
     ----------
@@ -149,9 +163,9 @@ def capped_lines(problems: Sequence[Problem], per_kind: int | None = None) -> li
     for problem, kind in zip(problems, kinds, strict=True):
         seen[kind] += 1
         if seen[kind] <= per_kind:
-            lines.append(str(problem))
+            lines.append(printable(str(problem)))
         elif seen[kind] == per_kind + 1:
-            lines.append(_more_line(problem, kind, totals[kind] - per_kind))
+            lines.append(printable(_more_line(problem, kind, totals[kind] - per_kind)))
     return lines
 
 

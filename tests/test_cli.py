@@ -104,6 +104,46 @@ def test_usage_errors_exit_2(tiny, capsys, argv):
     assert "ошибка" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["report", "--jobs", "x"], "proforient report: ошибка: --jobs: «x»: нужно целое число"),
+    (["report", "--jobs"], "proforient report: ошибка: --jobs: нужно одно значение"),
+    (["demo", "--seed", "x"], "proforient demo: ошибка: --seed: «x»: нужно целое число"),
+    (["report", "--executor", "foo"], "--executor: неизвестное значение 'foo' (допустимо:"),
+    (["report", "--s", "x"], "неоднозначный параметр --s: подходят --schools, --scheduler"),
+    (["collect", "DIR", "--out", "DIR", "--dry-run=yes"],
+     "--dry-run: значение 'yes' не нужно: это флаг без значения"),
+    (["validate", "DIR", "DIR"], "неизвестные аргументы:"),
+    (["indicators"], "не указаны обязательные аргументы: DATA_DIR"),
+])
+def test_usage_errors_are_russian(tmp_path, capsys, argv, expected):
+    """Issue 20: «argument --jobs: …», «ambiguous option», «ignored explicit argument» were
+    English; the line of the error has no English word but the command's own names."""
+    import re
+
+    with pytest.raises(SystemExit) as info:
+        main([str(tmp_path) if a == "DIR" else a for a in argv])
+    assert info.value.code == 2
+    *_, line = capsys.readouterr().err.rstrip("\n").splitlines()
+    assert expected in line
+    words = re.sub(r"--[a-z-]+|'[^']*'|«[^»]*»|\b[A-Z_]{2,}\b", "",
+                   line.replace(str(tmp_path), "").replace(f"proforient {argv[0]}", "")
+                   .replace("proforient:", ""))
+    assert re.findall(r"[A-Za-z]{2,}", words) == []
+
+
+@pytest.mark.parametrize("argv", [["demo", "--out", "/"],
+                                  ["template", "DATA", "--year", "2021-2022", "--out", "/"]])
+def test_the_root_of_a_disk_is_no_output_folder(tiny, capsys, argv):
+    """Issue 20: «--out /» was told «нет диска или папки «/»»."""
+    from proforient.paths import output_problem
+
+    code, out, err = run(capsys, *[str(tiny) if a == "DATA" else a for a in argv])
+    assert code == 1
+    assert "/: ошибка: «/» — корень диска: укажите папку внутри него, например «/proforient»" in err
+    assert "нет диска" not in err and "Traceback" not in err
+    assert output_problem("/", folder=False).startswith("«/» — корень диска: укажите файл")
+
+
 def test_xlsx_has_russian_sheet_and_no_formulas(tmp_path, capsys):
     hostile = TINY_ORGANIZATIONS.replace("МБОУ Альфа СОШ", '"=HYPERLINK(""http://x"",""a"")"')
     folder = write_dataset(tmp_path / "d", organizations=hostile, measures=TINY_MEASURES)

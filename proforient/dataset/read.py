@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from proforient.dataset.model import _LINE, COLUMNS
-from proforient.parameters.files import _in_russian as yaml_reason  # PyYAML's words in Russian
-from proforient.problems import Problem, os_error_reason, size_text
+from proforient.parameters.files import load_yaml
+from proforient.problems import InputError, Problem, os_error_reason, size_text
 
 # --------------------------------------------------------------------------------------------
 # Limits: a file far beyond any district's data is refused before it is read
@@ -57,8 +56,63 @@ def _rows_problem(name: str, rows: int) -> Problem | None:
 # Reading files
 
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes look like UTF-16 without a BOM: a CSV's
+    header and digits are Latin, so every other byte is NUL (odd ones little-endian)."""
+    sample = raw[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd >= pairs * 0.3 and even <= pairs * 0.02:
+        return "utf-16-le"
+    if even >= pairs * 0.3 and odd <= pairs * 0.02:
+        return "utf-16-be"
+    return None
+
+
+def utf16_encoding(raw: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when ``raw`` is UTF-16 text (by its BOM, or by the NUL bytes
+    of its Latin header), else ``None``.
+
+    >>> utf16_encoding("year,org_id".encode("utf-16")), utf16_encoding(b"year,org_id")
+    ('utf-16-le', None)
+    """
+    if raw.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if raw.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    return _utf16_without_bom(raw)
+
+
+_SAVE_AS_UTF8 = "сохраните его как «CSV UTF-8 (разделитель — запятая)»"
+
+
 def _decode(raw: bytes, name: str, problems: list[Problem]) -> bytes | None:
-    """Return the file's bytes as UTF-8 without BOM, or ``None`` when they cannot be read."""
+    """Return the file's bytes as UTF-8 without BOM, or ``None`` when they cannot be read.
+
+    UTF-8 (with or without BOM), UTF-16 (Excel's «Юникод-текст», with a BOM or recognised by
+    its NUL bytes) and Windows-1251 are read, the last two with a warning; a file with NUL bytes
+    that is not UTF-16 is refused as not a text file (its bytes are never printed)."""
+    utf16 = utf16_encoding(raw)
+    if utf16 is not None:
+        body = raw[2:] if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw
+        try:
+            text = body.decode(utf16)
+        except UnicodeDecodeError:
+            problems.append(Problem(name, None, None, "файл похож на «Юникод-текст» (UTF-16), "
+                                                      f"но повреждён; {_SAVE_AS_UTF8}"))
+            return None
+        if "\x00" not in text:
+            problems.append(Problem(name, None, None,
+                                    "файл в кодировке UTF-16 («Юникод-текст» Excel); прочитан, "
+                                    "но лучше сохранять как «CSV UTF-8»", "warning"))
+            return text.lstrip("\ufeff").encode("utf-8")
+    if b"\x00" in raw:
+        problems.append(Problem(name, None, None, "в файле нулевые байты: это не текстовый файл "
+                                                  f"CSV (или он повреждён); {_SAVE_AS_UTF8}"))
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -70,8 +124,7 @@ def _decode(raw: bytes, name: str, problems: list[Problem]) -> bytes | None:
         text = raw.decode("cp1251")
     except UnicodeDecodeError:
         problems.append(Problem(name, None, None,
-                                "файл не в кодировке UTF-8 и не читается; сохраните его как "
-                                "«CSV UTF-8 (разделитель — запятая)»"))
+                                f"файл не в кодировке UTF-8 и не читается; {_SAVE_AS_UTF8}"))
         return None
     problems.append(Problem(name, None, None,
                             "файл в кодировке Windows-1251 (старый Excel); прочитан, но лучше "
@@ -118,7 +171,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(too_long)
         return None
     header = data.split(b"\n", 1)[0]
-    sep = ";" if header.count(b";") > header.count(b",") else ","
+    # «;» from a Russian Excel's CSV, a tab from its «Юникод-текст», «,» otherwise
+    sep = max((",", ";", "\t"), key=lambda c: header.count(c.encode()))
     try:
         # every column as text, exactly as typed: parsing straight into categoricals let pandas
         # infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf
@@ -227,8 +281,10 @@ MAX_META_BYTES = 1024 * 1024
 
 
 def read_meta(folder: Path, problems: list[Problem]) -> dict:
-    """Read the optional ``dataset.yaml``; a file that cannot be used is a warning (in
-    Russian, with the line when YAML names one) and the dataset goes on without it."""
+    """Read the optional ``dataset.yaml`` with the limits of every YAML file
+    (:func:`~proforient.parameters.files.load_yaml`: size, no anchors or aliases, depth); a file
+    that cannot be used is a warning (in Russian, with the line when there is one) and the
+    dataset goes on without it. ``validate`` and ``report`` both read it here."""
     path = folder / "dataset.yaml"
     if not path.exists():
         return {}
@@ -239,24 +295,10 @@ def read_meta(folder: Path, problems: list[Problem]) -> dict:
         return {}
 
     try:
-        if path.stat().st_size > MAX_META_BYTES:
-            return unused(None, f"файл больше {size_text(MAX_META_BYTES)}: это не описание "
-                                "набора данных")
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return unused(None, "файл не в кодировке UTF-8: сохраните его как UTF-8")
-    except OSError as exc:
-        return unused(None, f"файл не читается: {os_error_reason(exc)}")
-    try:
-        meta = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return unused(None if mark is None else mark.line + 1,
-                      f"файл не читается как YAML: {yaml_reason(exc)}")
-    except (ValueError, TypeError, OverflowError, RecursionError):
-        # PyYAML builds dates and numbers itself: «2021-02-30» raises a bare ValueError
-        return unused(None, "в файле значение, которое не читается (например, несуществующая "
-                            "дата вроде 2021-02-30): возьмите его в кавычки")
+        meta = load_yaml(path, limit=MAX_META_BYTES)
+    except InputError as exc:
+        (problem,) = exc.problems
+        return unused(problem.line, problem.message)
     if meta is None:
         return {}
     if not isinstance(meta, dict):

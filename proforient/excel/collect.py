@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from proforient.dataset import Dataset
-from proforient.dataset.read import table_size_problem
+from proforient.dataset.read import table_size_problem, utf16_encoding
 from proforient.excel.checks import (
     check_against_dataset,
     check_tables,
@@ -205,6 +205,12 @@ def _existing(data_dir: Path, orgs_file: Path, sentinel_org: str,
         except OSError as exc:
             raise InputError([Problem(path.name, None, None,
                                       f"файл не читается: {os_error_reason(exc)}")]) from None
+        if raw[stem] is not None and utf16_encoding(raw[stem]) is not None:
+            # validate reads it; the rows kept byte for byte could not be written back
+            raise InputError([Problem(path.name, None, None,
+                                      "файл в кодировке UTF-16 («Юникод-текст»): collect "
+                                      "дописывает только CSV в UTF-8 или Windows-1251; "
+                                      "сохраните его как «CSV UTF-8» и запустите снова")])
     dataset, problems = check_tables(orgs_file, raw["measures"], raw["graduates"],
                                       sentinel_org, rules)
     structural = [p for p in errors_of(problems) if p.line in (None, 1)]
@@ -218,7 +224,8 @@ def _existing(data_dir: Path, orgs_file: Path, sentinel_org: str,
 
 
 def collect(in_dir: str | Path, data_dir: str | Path, *, rules: Rules,
-            dry_run: bool = False, now: dt.datetime | None = None) -> CollectResult:
+            dry_run: bool = False, now: dt.datetime | None = None,
+            allow_other_year: bool = False) -> CollectResult:
     """Collect the filled workbooks of ``in_dir`` into the dataset ``data_dir``.
 
     Parameters
@@ -233,7 +240,12 @@ def collect(in_dir: str | Path, data_dir: str | Path, *, rules: Rules,
     dry_run : bool, default False
         Check and report what would change, write nothing.
     now : datetime, optional
-        Time stamp of the backup folder (default: now).
+        Time stamp of the backup folder, and the day that tells which years lie in the future
+        (default: now).
+    allow_other_year : bool, default False
+        Take a workbook whose year lies in the future or differs from the year of most
+        workbooks of the folder (with a warning); by default it is refused. A workbook that
+        rewrites a year earlier than the latest one in the data is always named in a warning.
 
     Returns
     -------
@@ -286,6 +298,9 @@ def collect(in_dir: str | Path, data_dir: str | Path, *, rules: Rules,
                 book.error(SHEET_INFO, info_org,
                            f"для {org_id} за {year} есть ещё книга {others}: какая верна, "
                            "неизвестно — оставьте в папке одну и запустите снова")
+    now = now or dt.datetime.now()
+    _check_years([b for b in books if b.identified and not b.duplicate and not b.empty],
+                 now.date(), allow_other_year)
     for book in books:
         if not book.failed and book.empty:
             book.error(None, None, "книга пуста: ничего не заполнено, данные организации не "
@@ -327,11 +342,78 @@ def collect(in_dir: str | Path, data_dir: str | Path, *, rules: Rules,
         result.collected.append(CollectedWorkbook(
             book.file, book.org_id, book.year, len(book.measures),
             None if book.graduates is None else len(book.graduates), changed))
+    _earlier_year_warnings(result, good, existing)
     if dry_run:
         return result
-    result.written, result.backup_dir = write_tables(data_dir, raw, blocks,
-                                                    now or dt.datetime.now())
+    result.written, result.backup_dir = write_tables(data_dir, raw, blocks, now)
     return result
+
+
+def current_academic_year(today: dt.date) -> str:
+    """The academic year under way on ``today`` (it starts on 1 September).
+
+    >>> current_academic_year(dt.date(2022, 5, 31)), current_academic_year(dt.date(2022, 9, 1))
+    ('2021-2022', '2022-2023')
+    """
+    start = today.year if today.month >= 9 else today.year - 1
+    return f"{start}-{start + 1}"
+
+
+#: The flag that lets collect take a workbook of another year than the rest, or of a year to come.
+ALLOW_OTHER_YEAR = "--allow-other-year"
+
+
+def _check_years(books: list[Workbook], today: dt.date, allow_other_year: bool) -> None:
+    """Refuse (or, with ``allow_other_year``, warn about) a workbook whose «Сведения» year lies
+    in the future or differs from the year of most workbooks of the folder: a mistyped year
+    adds a year with one school, which becomes every command's default year, and an old
+    workbook overwrites history."""
+    cell = f"{INFO_VALUE_COLUMN}{INFO_ROWS['year'][0]}"
+    severity = "warning" if allow_other_year else "error"
+    outcome = (f"книга принята, потому что задан {ALLOW_OTHER_YEAR}" if allow_other_year else
+               f"книга не принята: исправьте год в листе «{SHEET_INFO}» или, если он верен, "
+               f"запустите collect с {ALLOW_OTHER_YEAR}")
+    counts: dict[str, int] = {}
+    for book in books:
+        counts[book.year] = counts.get(book.year, 0) + 1
+    # the folder's year: the most common one (the later one of a tie)
+    usual = max(counts, key=lambda year: (counts[year], year)) if counts else None
+    now = current_academic_year(today)
+    for book in books:
+        if book.year > now:
+            book.error(SHEET_INFO, cell, f"учебный год {book.year} ещё не наступил (сейчас идёт "
+                                         f"{now}): похоже на опечатку; {outcome}", severity)
+        elif book.year != usual:
+            book.error(SHEET_INFO, cell, f"учебный год {book.year}, а в остальных книгах папки — "
+                                         f"{usual} (книг: {counts[usual]}): книга другого года в "
+                                         "этой папке — обычно опечатка или старая книга; "
+                                         f"{outcome}", severity)
+
+
+def _earlier_year_warnings(result: CollectResult, good: list[Workbook],
+                           existing: Dataset) -> None:
+    """Say, before the summary, which replacements rewrite a year earlier than the latest one in
+    the data (history already collected), per workbook."""
+    years = set(existing.measures["year"]) | set(existing.graduates["year"])
+    latest = max(years, default=None)
+    if latest is None:
+        return
+    cell = f"{INFO_VALUE_COLUMN}{INFO_ROWS['year'][0]}"
+    books = {(b.org_id, b.year): b for b in good}
+    verb = "будут заменены" if result.dry_run else "заменены"
+    for (org_id, year), book in books.items():
+        rewritten = [r for r in result.replaced
+                     if (r.org_id, r.year) == (org_id, year) and r.rows_before > 0]
+        if year >= latest or not rewritten:
+            continue
+        tables = " и ".join(f"{r.file} (было строк {r.rows_before})" for r in rewritten)
+        backup = ("" if result.dry_run else
+                  "; прежние версии файлов сохраняются в папке _backup набора данных")
+        result.problems.append(WorkbookProblem(
+            book.file, INFO_ROWS["year"][0], cell,
+            f"книга за {year} — более ранний год, чем последний в данных ({latest}): уже "
+            f"собранные данные {org_id} за {year} {verb}: {tables}{backup}", "warning",
+            SHEET_INFO))
 
 
 def _first_org(orgs_file: Path) -> str:

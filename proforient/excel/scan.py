@@ -207,3 +207,60 @@ def _scan_sheet(stream) -> SheetScan:
         elif tag == "sheetData":
             break  # the rest of the sheet (merged cells, validations) holds no values
     return scan
+
+
+# --------------------------------------------------------------------------------------------
+# What a file that does not open as a workbook is
+
+#: The first bytes of an OLE2 (Compound File) container: an old .xls book, or an .xlsx book
+#: saved with a password (Excel encrypts the whole book into such a container).
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The name of the stream that holds an encrypted .xlsx inside its container (UTF-16 in CFB).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def unreadable_reason(path: Path) -> str:
+    """Why ``path`` does not open as an .xlsx book, said as what the file is: empty,
+    password-protected, an old .xls book, another kind of archive, a text file, a damaged book.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     empty = Path(folder) / "пустая.xlsx"
+    ...     _ = empty.write_bytes(b"")
+    ...     unreadable_reason(empty)
+    'файл пуст (0 байт): книга не сохранилась или скопирована не до конца; возьмите её ещё раз'
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(MAX_WORKBOOK_BYTES)  # a container names its streams anywhere
+    except OSError:
+        return "файл не читается: повреждён или это не книга Excel .xlsx"
+    if not head:
+        return ("файл пуст (0 байт): книга не сохранилась или скопирована не до конца; возьмите "
+                "её ещё раз")
+    if head.startswith(OLE2_MAGIC):
+        if _ENCRYPTED_PACKAGE in head:
+            return ("книга защищена паролем: откройте её в Excel, снимите пароль (Файл → "
+                    "Сведения → Защитить книгу → Зашифровать с использованием пароля, очистите "
+                    "поле) и сохраните снова")
+        return ("это книга старого формата Excel 97–2003 (.xls), переименованная в .xlsx: "
+                "откройте её в Excel и сохраните как «Книга Excel (*.xlsx)»")
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return ("файл повреждён: архив книги не читается (скопирован не до конца?); "
+                    "сохраните книгу снова или возьмите её ещё раз")
+        if "xl/workbook.xml" not in names:
+            other = (" (это документ Word)" if "word/document.xml" in names else
+                     " (это книга LibreOffice .ods)" if "content.xml" in names else "")
+            return (f"это не книга Excel: архив ZIP без листов книги{other}; нужен заполненный "
+                    "шаблон .xlsx")
+        return ("книга повреждена: её части не читаются; откройте её в Excel и сохраните снова "
+                "или возьмите чистый шаблон")
+    sample = head[:4096]
+    if not any(byte < 0x20 and byte not in b"\t\r\n" for byte in sample):
+        return ("это не книга Excel, а текстовый файл (например, CSV или веб-страница), "
+                    "переименованный в .xlsx: нужен заполненный шаблон .xlsx")
+    return "это не книга Excel .xlsx (неизвестный формат файла): нужен заполненный шаблон .xlsx"

@@ -152,6 +152,9 @@ def _text(value) -> str | None:
 #: Beyond this a number cell is refused outright (the dataset's bound is far lower; this only
 #: keeps 1e308 from being written out as 309 digits).
 _HUGE = 1e15
+#: A number cell closer to zero than this (and not zero) is refused: no count or share is so
+#: small, and 1e-320 written out in plain digits is 320 characters long.
+_TINY = 1e-6
 
 
 def _number_text(value) -> tuple[str | None, str | None]:
@@ -170,6 +173,9 @@ def _number_text(value) -> tuple[str | None, str | None]:
     if isinstance(value, int | float):
         if not math.isfinite(value) or abs(value) > _HUGE:
             return None, f"число {value:g} слишком большое: проверьте, нет ли лишних цифр"
+        if value and abs(value) < _TINY:  # 1e-320 would be written out as 320 digits
+            return None, (f"число {value:g} — почти ноль, но не ноль: в данных таких дробей не "
+                          "бывает; введите 0 или верное число")
         if float(value).is_integer():
             return str(int(value)), None
         return format(Decimal(repr(float(value))), "f"), None  # 1e-05 → 0.00001
@@ -385,9 +391,9 @@ def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbo
         if not scan.readable:
             raise zipfile.BadZipFile
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken or foreign file
-        book.error(None, None, f"книга не открывается ({type(exc).__name__}): файл повреждён "
-                               "или это не книга Excel .xlsx")
+    except Exception:  # openpyxl raises many types for a broken or foreign file
+        # what the file is (empty, password-protected, not a book), not Python's name for it
+        book.error(None, None, f"книга не открывается: {scanning.unreadable_reason(path)}")
         return book
     try:
         # a sheet the look did not find (a part named unusually) is read up to the limit

@@ -1,4 +1,11 @@
-"""Reading the district's parameter files (YAML) with Russian messages that name the line."""
+"""Reading the district's YAML files (``parameters/*.yaml``, ``dataset.yaml``) with limits and
+Russian messages that name the file and the line.
+
+Every YAML file goes through :func:`load_yaml`: a file over :data:`MAX_YAML_BYTES` is refused
+before it is read, anchors and aliases («&имя», «*имя») are refused before they are expanded
+(600 bytes of aliases grow into gigabytes when a report copies the data), and so is nesting deeper
+than :data:`MAX_YAML_DEPTH`. None of the district's files needs any of these.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from proforient.problems import InputError, Problem, os_error_reason
+from proforient.problems import InputError, Problem, os_error_reason, size_text
+
+#: The largest YAML file read: the district's biggest parameter file is tens of kilobytes.
+MAX_YAML_BYTES = 1024 * 1024
+
+#: The deepest nesting of lists and mappings read (the roadmap needs four or five levels).
+MAX_YAML_DEPTH = 32
 
 #: PyYAML's own words for the usual mistakes, said the way a district's analyst reads them.
 _YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
@@ -22,6 +35,9 @@ _YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
     ("while scanning", "незакрытая кавычка или недопустимый символ"),
 )
 
+_ALIASES = ("ссылки YAML («&имя» и «*имя») не допускаются; если «&» или «*» — часть значения, "
+            "возьмите значение в кавычки")
+
 
 def _in_russian(exc: yaml.YAMLError) -> str:
     text = f"{getattr(exc, 'context', '') or ''} {getattr(exc, 'problem', '') or ''}"
@@ -31,8 +47,103 @@ def _in_russian(exc: yaml.YAMLError) -> str:
     return "ошибка в разметке YAML (отступы, двоеточия, кавычки)"
 
 
+class _Refused(Exception):
+    """A limit of :class:`_LimitedLoader` was hit (the line as an editor shows it)."""
+
+    def __init__(self, line: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without anchors and aliases and with a depth limit: each node is
+    checked before it is composed, so nothing is expanded or recursed into first."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(line, _ALIASES)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _Refused(line, f"вложенность глубже {MAX_YAML_DEPTH} уровней: это не файл "
+                                 "параметров")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_yaml(path: Path, *, what: str = "файл", limit: int | None = None) -> object:
+    """Read one YAML document with limits; every failure is an :class:`InputError` in Russian.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    what : str
+        How the message calls the file when it is missing («файл дорожной карты»).
+    limit : int, optional
+        The largest size read, in bytes (default :data:`MAX_YAML_BYTES`).
+
+    Returns
+    -------
+    object
+        What the file holds (``None`` for an empty file).
+
+    Raises
+    ------
+    InputError
+        With one problem naming the file (and the line when there is one): the file is missing
+        or unreadable, bigger than ``limit``, not UTF-8, not valid YAML (PyYAML's English is not
+        shown), uses anchors or aliases, is nested too deep, or holds a value PyYAML cannot build
+        (a date such as 2021-02-30).
+    """
+    name = path.name
+    limit = MAX_YAML_BYTES if limit is None else limit
+
+    def refuse(line: int | None, reason: str) -> InputError:
+        return InputError([Problem(name, line, None, reason)])
+
+    try:
+        with path.open("rb") as file:  # at most limit + 1 bytes: a huge file is never read whole
+            raw = file.read(limit + 1)
+    except FileNotFoundError:
+        raise refuse(None, f"{what} не найден") from None
+    except OSError as exc:
+        raise refuse(None, f"файл не читается: {os_error_reason(exc)}") from None
+    if len(raw) > limit:
+        raise refuse(None, f"файл больше {size_text(limit)}: проверьте, тот ли это файл "
+                           "(такой файл занимает несколько килобайт)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refuse(None, "файл не в кодировке UTF-8: сохраните его как UTF-8") from None
+    loader = _LimitedLoader(text)
+    try:
+        return loader.get_single_data()
+    except _Refused as exc:
+        raise refuse(exc.line, exc.reason) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        raise refuse(line, f"файл не читается как YAML: {_in_russian(exc)}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        # PyYAML builds dates and numbers itself: «2021-02-30» raises a bare ValueError
+        raise refuse(None, "в файле значение, которое не читается (например, несуществующая "
+                           "дата вроде 2021-02-30): возьмите его в кавычки") from None
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, *, what: str = "файл") -> dict:
-    """Read a YAML mapping; every failure is an :class:`InputError` in Russian.
+    """Read a YAML mapping through :func:`load_yaml`; every failure is an :class:`InputError`
+    in Russian.
 
     Parameters
     ----------
@@ -49,27 +160,10 @@ def read_yaml(path: Path, *, what: str = "файл") -> dict:
     Raises
     ------
     InputError
-        The file is missing or unreadable, is not UTF-8, is not valid YAML (the line is named,
-        PyYAML's English explanation is not shown), or is not a mapping.
+        Every failure of :func:`load_yaml`, or the file is not a mapping.
     """
-    name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(name, None, None, f"{what} не найден")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(name, None, None, "файл не в кодировке UTF-8: сохраните его "
-                                                    "как UTF-8")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, None, None, f"файл не читается ({os_error_reason(exc)})")]
-                         ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        raise InputError([Problem(name, line, None,
-                                  f"файл не читается как YAML: {_in_russian(exc)}")]) from None
+    data = load_yaml(path, what=what)
     if not isinstance(data, dict):
-        raise InputError([Problem(name, None, None, "ожидался словарь YAML (ключ: значение)")])
+        raise InputError([Problem(path.name, None, None,
+                                  "ожидался словарь YAML (ключ: значение)")])
     return data

@@ -395,6 +395,99 @@ def test_duplicate_workbook_for_the_same_org(small, capsys):
     assert "sch-b, 2021-2022, показатели: изменено 1" in out
 
 
+def _set_year(year):
+    def change(wb):
+        wb[SHEET_INFO]["B6"] = year
+    return change
+
+
+def test_a_workbook_of_a_year_to_come_is_refused(small, capsys):
+    """Issue 20: a mistyped «Сведения» year (2031-2032) added a year with one school, which
+    became the default year of every command."""
+    data, books = small
+    edit(books / SCH_A, _set_year("2031-2032"))
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert (f"{SCH_A}, лист «Сведения», ячейка B6: ошибка: учебный год 2031-2032 ещё не "
+            "наступил") in err
+    assert "запустите collect с --allow-other-year" in err
+    assert SCH_A in out and "Traceback" not in err
+    assert snapshot(data) == before
+    code, out, err = run_cli(capsys, "collect", books, "--out", data, "--allow-other-year")
+    assert code == 0
+    assert (f"{SCH_A}, лист «Сведения», ячейка B6: предупреждение: учебный год 2031-2032 ещё "
+            "не наступил") in err
+    assert "2031-2032" in set(pd.read_csv(data / "measures.csv")["year"])
+
+
+def test_the_year_to_come_is_judged_by_the_day(small):
+    import datetime as dt
+
+    data, books = small
+    result = collect(books, data, dry_run=True, now=dt.datetime(2021, 8, 31))
+    assert not result.collected and result.failed
+    assert all("учебный год 2021-2022 ещё не наступил (сейчас идёт 2020-2021)" in p.message
+               for p in result.problems if p.severity == "error")
+    assert collect(books, data, dry_run=True, now=dt.datetime(2021, 9, 1)).ok
+
+
+def test_a_workbook_of_another_year_than_the_others_is_refused(small, capsys):
+    """Issue 20: a 2020-2021 workbook among 2021-2022 ones overwrote history silently."""
+    data, books = small
+    edit(books / SCH_B, _set_year("2020-2021"))
+    edit(books / SCH_A, set_measure("class_hours", None, 9))
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert (f"{SCH_B}, лист «Сведения», ячейка B6: ошибка: учебный год 2020-2021, а в "
+            "остальных книгах папки — 2021-2022 (книг: ") in err
+    assert "sch-a, 2021-2022, показатели: изменено 1" in out  # the others are collected
+    assert "sch-b, 2020-2021" not in out
+
+
+def test_rewriting_an_earlier_year_is_said_before_it_is_done(small, capsys):
+    data, books = small
+    for book in books.iterdir():
+        if book.name != SCH_A:
+            book.unlink()
+    edit(books / SCH_A, _set_year("2020-2021"))
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data, "--dry-run")
+    warning = (f"{SCH_A}, лист «Сведения», ячейка B6: предупреждение: книга за 2020-2021 — более "
+               "ранний год, чем последний в данных (2021-2022): уже собранные данные sch-a за "
+               "2020-2021 будут заменены: measures.csv (было строк ")
+    assert code == 0 and warning in err and snapshot(data) == before
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 0 and warning.replace("будут заменены", "заменены") in err
+    assert "прежние версии файлов сохраняются в папке _backup" in err
+
+
+def test_a_utf16_table_of_the_dataset_is_not_rewritten(small, capsys):
+    """validate reads a UTF-16 measures.csv; collect, which keeps the other rows byte for byte,
+    refuses to rewrite it and says why."""
+    data, books = small
+    edit(books / SCH_A, set_measure("class_hours", None, 9))
+    text = (data / "measures.csv").read_text(encoding="utf-8")
+    (data / "measures.csv").write_bytes(text.encode("utf-16"))
+    before = snapshot(data)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 1
+    assert "measures.csv: ошибка: файл в кодировке UTF-16 («Юникод-текст»)" in err
+    assert snapshot(data) == before and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", [1e-320, -3e-9])
+def test_a_number_next_to_zero_is_named_briefly(small, capsys, value):
+    """Issue 20: 1e-320 in a cell came back as a 320-digit number in the message."""
+    data, books = small
+    cell = edit(books / SCH_A, set_measure("class_hours", None, value))
+    code, out, err = run_cli(capsys, "collect", books, "--out", data, "--dry-run")
+    assert code == 1
+    assert (f"{SCH_A}, лист «Показатели», ячейка {cell}: ошибка: число {value:g} — почти ноль, "
+            "но не ноль") in err
+    assert "0000000000" not in err
+
+
 def test_problem_fields_are_machine_readable(small):
     data, books = small
     cell = edit(books / SCH_A, set_measure("students", 6, "много"))
@@ -425,6 +518,43 @@ def test_not_a_workbook_and_empty_workbook(small):
     assert "битый.xlsx: ошибка: книга не открывается" in text
     assert "книга пуста" in text
     assert not result.changed
+
+
+def _zip(path, members):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in members:
+            archive.writestr(name, "<x/>")
+    return path.read_bytes()
+
+
+def test_a_file_that_is_not_a_workbook_is_named_for_what_it_is(small, capsys, tmp_path):
+    """Issue 20: «(BadZipFile)» said nothing; the message says what the file is."""
+    data, books = small
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    files = {
+        "пустая.xlsx": (b"", "файл пуст (0 байт)"),
+        "с паролем.xlsx": (ole + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 50
+                           + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 2000,
+                           "книга защищена паролем"),
+        "старая.xlsx": (ole + b"\x00" * 2000, "это книга старого формата Excel 97–2003 (.xls)"),
+        "документ.xlsx": (_zip(tmp_path / "w.zip", ["word/document.xml"]),
+                          "это не книга Excel: архив ZIP без листов книги (это документ Word)"),
+        "обрезанная.xlsx": ((books / SCH_A).read_bytes()[:3000], "файл повреждён: архив книги "
+                                                                 "не читается"),
+        "таблица.xlsx": ("org_id;name\nsch-a;Альфа\n".encode("cp1251"),
+                         "это не книга Excel, а текстовый файл"),
+        "мусор.xlsx": (bytes(range(256)) * 4, "это не книга Excel .xlsx (неизвестный формат"),
+    }
+    for name, (content, _) in files.items():
+        (books / name).write_bytes(content)
+    code = main(["collect", str(books), "--out", str(data), "--dry-run"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    for name, (_, reason) in files.items():
+        assert f"{name}: ошибка: книга не открывается: {reason}" in err
+    assert "BadZipFile" not in err and "Error" not in err and "Traceback" not in err
 
 
 # --------------------------------------------------------------------------------------------
