@@ -85,6 +85,7 @@ HEADERS: dict[str, str] = {
     "profile": "Профиль",
     "by_profile": "По профилю",
     "location": "Где учатся",
+    "label": "Описание",
     "reason": "Группа выпускников",
     "included": "Учтены",
     # organisations
@@ -180,6 +181,8 @@ def russian(frame: pd.DataFrame | Analysis, *, numbers: bool = False) -> pd.Data
     headers = {}
     for col in out.columns:
         header = "Вид организации" if col == "kind" and org_kinds else HEADERS.get(col, col)
+        if col.endswith("_label") and col not in HEADERS:  # a label without its code column
+            header = HEADERS.get(col.removesuffix("_label"), col)
         values = out[col]
         if col in _FRACTIONS or col.endswith("_share") or col in _BY_KIND:
             rows = (fraction_rows if col in _BY_KIND and fraction_rows is not None

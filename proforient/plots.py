@@ -78,7 +78,7 @@ def funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, labels: bool = True)
     ax : Axes, optional
         Where to draw; default a new figure.
     labels : bool, default True
-        Name the schools outside the 95 % limits.
+        Name the schools below the 95 % limits (the ones to look at).
     """
     _one_indicator(funnel)
     ax = ax or plt.subplots(figsize=(7, 4))[1]
@@ -106,11 +106,13 @@ def funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, labels: bool = True)
                                               if POSITION_LABELS[p] in order],
                     edgecolor="black", s=40, zorder=3, ax=ax)
     if labels:
-        outside = funnel[funnel["position"] != "inside"]
-        for _, row in outside.iterrows():
+        below = funnel[funnel["position"].isin(["far_below", "below"])]
+        for _, row in below.iterrows():
             ax.annotate(str(row["org_name"]), (row["denominator"], row["share"]),
                         textcoords="offset points", xytext=(4, 3), fontsize=8)
     ax.set_xlim(0, top)
+    seen = [*funnel["share"].dropna(), p0, *([float(target)] if pd.notna(target) else [])]
+    ax.set_ylim(max(min(seen) - 0.1, -0.01), min(max(seen) + 0.05, 1.02))
     _percent(ax, "y")
     ax.set(xlabel=HEADERS["denominator"] + " (размер школы)", ylabel=HEADERS["share"],
            title=_title(funnel))

@@ -85,3 +85,9 @@ def test_csv_of_an_analysis_and_formulas_neutralised(tmp_path: Path):
                         pd.DataFrame({"included": [True], "graduates": [3]}))
     text = to_excel_csv(analysis, tmp_path / "a.csv").read_text("utf-8-sig")
     assert text.splitlines()[1] == "'=HYPERLINK(1);3"
+
+
+def test_a_label_column_without_its_code_takes_the_codes_header(small: District):
+    table = small.supply_demand("2021-2022").table[["territory_label", "ugs_name", "gap"]]
+    assert list(russian(table).columns) == ["Территория", "Укрупнённая группа специальностей",
+                                            "Разрыв (вакансии минус поступившие)"]
