@@ -37,10 +37,10 @@ reports of ``proforient report`` are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -66,6 +66,9 @@ from proforient.vocab import (
     STATUSES,
     TERRITORIES,
 )
+
+if TYPE_CHECKING:
+    from proforient.batch.jobs import BatchResult
 
 __all__ = ["GRADUATE_COLUMNS", "District", "open_district", "russian", "to_excel_csv"]
 
@@ -663,6 +666,54 @@ class District:
         if org_id is not None:
             rows = rows[(rows["org_id"] == self._org(org_id)).fillna(False).to_numpy()]
         return rows.reset_index(drop=True)
+
+    # -- reports -------------------------------------------------------------------------
+
+    def run_reports(self, schools: Sequence[str] | None = None, year: str | None = None,
+                    out_dir: str | Path | None = None, jobs: int | None = None,
+                    progress: bool = True) -> BatchResult:
+        """Build the reports of this district's data from a notebook cell (``proforient
+        report``).
+
+        Parameters
+        ----------
+        schools : sequence of str, optional
+            Only these schools (``org_id``: ``["sch-01", "sch-02"]``), with the district's and
+            the graduates' reports; the other schools' reports of the previous run are kept.
+            Default every school.
+        year : str, optional
+            Default the latest year.
+        out_dir : str or Path, optional
+            Default ``outputs/<year>/`` of the project folder, as ``proforient report``.
+        jobs : int, optional
+            Notebooks run at once; default one per core.
+        progress : bool, default True
+            Show the progress bar.
+
+        Returns
+        -------
+        BatchResult
+            Its summary is printed; ``.index`` is the contents page, ``.failed`` the reports
+            that failed.
+
+        Raises
+        ------
+        ValueError
+            For a year or a school the data do not have (before anything runs).
+        InputError
+            As ``proforient report`` (an output folder that cannot be used…).
+        """
+        from proforient.batch.run import run_report
+
+        year = self._one_year(year)
+        if schools is not None:
+            if isinstance(schools, str):
+                schools = [s.strip() for s in schools.split(",") if s.strip()]
+            schools = [self._org(s) for s in schools]
+        result = run_report(self.dataset.path, year, out_dir, jobs, schools, progress=progress,
+                            say=print)
+        print(result.summary())
+        return result
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -306,3 +306,15 @@ def test_in_demand_groups_nobody_chose(demo: District):
     assert len(unchosen) == len(expected) > 0
     assert (unchosen["graduates_on_list"] == 0).all()
     assert set(unchosen["ugs_code"]) == set(expected["ugs_code"])
+
+
+@pytest.mark.slow
+def test_reports_for_two_schools_from_a_cell(small: District, tmp_path: Path, capsys):
+    result = small.run_reports(["sch-a", "sch-b"], out_dir=tmp_path / "out", jobs=2,
+                               progress=False)
+    assert not result.failed
+    assert sorted(r.name for r in result.run) == ["district", "graduates", "sch-a", "sch-b"]
+    assert all((result.out_dir / r.output).is_file() for r in result.run)
+    assert "сформировано 4 из 4" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="sch-zz"):
+        small.run_reports("sch-a, sch-zz", out_dir=tmp_path / "other")
