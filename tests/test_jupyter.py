@@ -132,3 +132,67 @@ def test_run_all_and_save_leaves_the_explore_notebook_as_committed(project: Path
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     _save(project, "notebooks/explore.ipynb", nb)
     assert (project / "notebooks" / "explore.ipynb").read_bytes() == committed
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_a_real_jupyter_server_saves_the_template_clean_and_a_copy_as_it_is(tmp_path: Path):
+    """JupyterLab's save, through a real Jupyter server started with the repository's config:
+    Run All of explore.ipynb (kernel in notebooks/) and save leave the file as committed; a
+    copy in notebooks/work/ keeps its outputs."""
+    import json
+    import time
+    import urllib.request
+
+    import nbclient
+
+    template = NOTEBOOKS_DIR / "explore.ipynb"
+    committed = template.read_bytes()
+    nb = nbformat.reads(committed.decode("utf-8"), as_version=4)
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=600,
+                            resources={"metadata": {"path": str(NOTEBOOKS_DIR)}}).execute()
+    port, token = _free_port(), "proforient-test"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
+         "--allow-root", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+         f"--config={ROOT / 'jupyter_server_config.py'}"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=(tmp_path / "server.log").open("w"))
+    copy = NOTEBOOKS_DIR / "work" / f"test-{tmp_path.name}.ipynb"
+
+    def put(path: str) -> None:
+        body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/contents/{urllib.request.quote(path)}", data=body,
+            method="PUT", headers={"Authorization": f"token {token}",
+                                   "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status in (200, 201)
+
+    try:
+        for _ in range(120):
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}",
+                                       timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        put("notebooks/explore.ipynb")
+        saved = template.read_bytes()
+        copy.parent.mkdir(exist_ok=True)
+        put(f"notebooks/work/{copy.name}")
+        mine = nbformat.read(copy, as_version=4)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        template.write_bytes(committed)
+        copy.unlink(missing_ok=True)
+    assert saved == committed, (tmp_path / "server.log").read_text()
+    assert sum(len(c.get("outputs", [])) for c in mine.cells) > 5
