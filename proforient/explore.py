@@ -56,7 +56,6 @@ from proforient.pipeline import Results, run
 from proforient.report.facts.destinations import destinations
 from proforient.report.facts.funnels import funnels
 from proforient.report.facts.orgs import organisations
-from proforient.report.facts.scorecard import scorecard
 from proforient.report.facts.trends import trends
 from proforient.vocab import (
     ADMITTED_DESTINATIONS,
@@ -366,15 +365,26 @@ class District:
         indicator_id = self._school_share(indicator_id, year)
 
         def compute() -> pd.DataFrame:
-            orgs = organisations(self.results, year)
-            card = scorecard(self.results.indicators,
-                             self.params.roadmaps.definitions_for(year), orgs, year)
-            positions = funnels(card, orgs.loc[orgs["kind"] == "school", "org_id"])
+            orgs = self.organizations(year)
+            positions = funnels(self._funnel_card(year),
+                                orgs.loc[orgs["kind"] == "school", "org_id"])
             return self._readable(positions.assign(year=year)).drop(columns="year")
 
         table = self._once(("funnels", year), compute, copy=False)
         return (table[table["indicator_id"] == indicator_id]
                 .sort_values("share", kind="stable").reset_index(drop=True))
+
+    def _funnel_card(self, year: str) -> pd.DataFrame:
+        """The columns of the reports' scorecard that :func:`~proforient.report.facts.funnels.
+        funnels` reads — each organisation's counts, value and target of ``year`` and the
+        district's value — taken from the indicator table as the scorecard takes them, without
+        the peer comparisons the scorecard also computes (seconds, and no part of a funnel)."""
+        rows = self.results.indicators
+        rows = rows[rows["year"] == year]
+        district = rows[rows["scope"] == "district"].set_index("indicator_id")["value"]
+        card = rows[rows["scope"] == "org"]
+        return card.assign(org_id=card["org_id"].astype(str),
+                           district_value=card["indicator_id"].map(district))
 
     def lagging(self, indicator_id: str, year: str | None = None) -> pd.DataFrame:
         """The schools below the funnel's lower limits and how their share changed.

@@ -268,14 +268,14 @@ def test_calls_are_computed_once_per_district_and_hand_out_copies(small: Distric
     import proforient.explore as explore
 
     calls = []
-    real = explore.scorecard
-    monkeypatch.setattr(explore, "scorecard", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = explore.funnels
+    monkeypatch.setattr(explore, "funnels", lambda *a, **k: calls.append(1) or real(*a, **k))
     fresh = District(small.results)
     first = fresh.funnel("diagnostics_share")
     first.loc[:, "share"] = -1.0  # the caller's frame is the caller's
     again = fresh.funnel("diagnostics_share")
     fresh.funnel("proektoria_share")
-    assert len(calls) == 1  # one scorecard for the year, whatever the indicator
+    assert len(calls) == 1  # every funnel of the year at once, whatever the indicator
     assert (again["share"] >= 0).all()
     trend = fresh.trends()
     trend.loc[:, "value"] = -1.0
@@ -318,3 +318,23 @@ def test_reports_for_two_schools_from_a_cell(small: District, tmp_path: Path, ca
     assert "сформировано 4 из 4" in capsys.readouterr().out
     with pytest.raises(ValueError, match="sch-zz"):
         small.run_reports("sch-a, sch-zz", out_dir=tmp_path / "other")
+
+
+def test_the_funnel_is_the_reports_funnel(demo: District):
+    from proforient.report.facts.funnels import funnels
+    from proforient.report.facts.orgs import organisations
+    from proforient.report.facts.scorecard import scorecard
+
+    year = demo.latest_year
+    orgs = organisations(demo.results, year)
+    card = scorecard(demo.results.indicators, demo.params.roadmaps.definitions_for(year), orgs,
+                     year)
+    reports = funnels(card, orgs.loc[orgs["kind"] == "school", "org_id"])
+    for indicator in reports["indicator_id"].unique():
+        mine = demo.funnel(indicator).set_index("org_id")
+        theirs = reports[reports["indicator_id"] == indicator].set_index("org_id")
+        assert set(mine.index) == set(theirs.index)
+        pd.testing.assert_frame_equal(
+            mine.loc[theirs.index, ["numerator", "denominator", "share", "p0", "target",
+                                    "position"]],
+            theirs[["numerator", "denominator", "share", "p0", "target", "position"]])
