@@ -22,8 +22,8 @@ report ≤ 500 KB, (b)/(a) ≥ 3.
 
 Run: ``.venv/bin/python benchmarks/bench_report.py`` (``--skip-naive`` leaves (b) out: it takes
 minutes); ``.venv/bin/python benchmarks/bench_report.py floor --out DIR`` runs (c) alone, as a
-command to pair with ``farm-bench --vs``. Needs seaborn for the floor (``pip install
-seaborn``; the project itself does not use it).
+command to pair with ``farm-bench --vs``. The floor imports seaborn, a dependency of the
+project (the analyst's quick plots, :mod:`proforient.plots`).
 """
 
 from __future__ import annotations

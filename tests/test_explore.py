@@ -203,3 +203,138 @@ def test_specialty_review_groups_the_unresolved_names(small: District):
     review = small.specialty_review()
     assert review["graduates"].sum() == 2  # the formula and the «<b>жирный</b> колледж»
     assert set(review["resolved_by"]) == {"unresolved"}
+
+
+# --------------------------------------------------------------------------------------------
+# the analyst's questions, names and errors (issue 19)
+
+
+def test_grade_11_admissions_by_profile_per_school_without_personal_rows(small: District):
+    # sch-a grade 11: 4 ВО 09.03.01 + 1 СПО «Технология машиностроения» by the technological
+    # profile, 1 СПО unresolved (in the denominator, not the numerator)
+    table = small.admissions_by_profile("2021-2022", grade=11)
+    assert list(table.columns) == ["year", "org_id", "org_name", "grade", "graduates",
+                                   "admitted", "admitted_checked", "admitted_by_profile",
+                                   "admitted_by_profile_share"]
+    assert table["org_id"].tolist() == ["sch-a"]  # the only school with grade-11 graduates
+    row = table.iloc[0]
+    assert (row["grade"], row["graduates"], row["admitted"], row["admitted_checked"],
+            row["admitted_by_profile"]) == (11, 6, 6, 6, 5)
+    assert row["admitted_by_profile_share"] == pytest.approx(5 / 6)
+
+
+def test_the_two_grades_add_up_to_the_indicator_tables_counts(small: District):
+    both = small.graduates_by_school("2021-2022").set_index("org_id")
+    nine = small.graduates_by_school("2021-2022", grade=9).set_index("org_id")
+    eleven = small.graduates_by_school("2021-2022", grade=11).set_index("org_id")
+    counts = ["graduates", "admitted", "admitted_checked", "admitted_by_profile",
+              "grade11_checked", "ege_match", "in_demand"]
+    total = nine[counts].add(eleven[counts], fill_value=0).astype("int64")
+    pd.testing.assert_frame_equal(total.sort_index(), both[counts].astype("int64").sort_index(),
+                                  check_names=False)
+    assert nine.loc["sch-a", "admitted_by_profile_share"] == 1.0  # 2 СПО 15.02.16 of 2
+    with pytest.raises(ValueError, match="только 9 и 11"):
+        small.graduates_by_school(grade=10)
+
+
+def test_lagging_schools_with_their_change(small: District):
+    lagging = small.lagging("diagnostics_share")
+    assert lagging["org_id"].tolist() == ["sch-d"]
+    row = lagging.iloc[0]
+    assert row["position"] == "far_below" and row["share"] == pytest.approx(10 / 200)
+    assert {"prev_year", "prev_value", "change", "p_value", "significant"} <= set(lagging)
+
+
+def test_funnel_of_a_count_or_a_preschool_share_is_refused_by_name(small: District):
+    with pytest.raises(ValueError, match=r"«class_hours» не доля школ \(количество.*"
+                                         r"diagnostics_share"):
+        small.funnel("class_hours")
+    with pytest.raises(ValueError, match="preschool_clubs_share.*не доля школ"):
+        small.funnel("preschool_clubs_share")
+
+
+def test_an_unknown_school_lists_the_codes_there_are(tiny_district: District):
+    with pytest.raises(ValueError, match=r"«sch-zz».*есть: dou-1, nosh, sch-a, sch-b, sch-c, uo"):
+        tiny_district.school_trend("sch-zz")
+
+
+def test_organizations_is_named_after_the_file_and_the_old_name_still_works(
+        tiny_district: District):
+    assert District.organisations is District.organizations
+    pd.testing.assert_frame_equal(tiny_district.organizations(), tiny_district.organisations())
+
+
+def test_calls_are_computed_once_per_district_and_hand_out_copies(small: District, monkeypatch):
+    import proforient.explore as explore
+
+    calls = []
+    real = explore.funnels
+    monkeypatch.setattr(explore, "funnels", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fresh = District(small.results)
+    first = fresh.funnel("diagnostics_share")
+    first.loc[:, "share"] = -1.0  # the caller's frame is the caller's
+    again = fresh.funnel("diagnostics_share")
+    fresh.funnel("proektoria_share")
+    assert len(calls) == 1  # every funnel of the year at once, whatever the indicator
+    assert (again["share"] >= 0).all()
+    trend = fresh.trends()
+    trend.loc[:, "value"] = -1.0
+    assert (fresh.trends()["value"].dropna() >= 0).all()
+    analysis = fresh.supply_demand()
+    analysis.table.loc[:, "gap"] = -999
+    assert (fresh.supply_demand().table["gap"] != -999).all()
+
+
+def test_an_analysis_shows_as_a_short_line_and_an_html_table(small: District):
+    analysis = small.supply_demand("2021-2022")
+    text = repr(analysis)
+    assert len(text) < 400 and "\n" not in text
+    assert "учтены 7 из 25 выпускников" in text  # the sample of test_supply_demand_...
+    html = analysis._repr_html_()
+    assert "<table" in html and "учтены 7 из 25" in html
+
+
+@pytest.fixture(scope="module")
+def demo() -> District:
+    return open_district()
+
+
+def test_in_demand_groups_nobody_chose(demo: District):
+    unchosen = demo.unchosen_demand()
+    table = demo.supply_demand(demo.latest_year).table
+    expected = table[table["graduates_on_list"] == 0]
+    assert len(unchosen) == len(expected) > 0
+    assert (unchosen["graduates_on_list"] == 0).all()
+    assert set(unchosen["ugs_code"]) == set(expected["ugs_code"])
+
+
+@pytest.mark.slow
+def test_reports_for_two_schools_from_a_cell(small: District, tmp_path: Path, capsys):
+    result = small.run_reports(["sch-a", "sch-b"], out_dir=tmp_path / "out", jobs=2,
+                               progress=False)
+    assert not result.failed
+    assert sorted(r.name for r in result.run) == ["district", "graduates", "sch-a", "sch-b"]
+    assert all((result.out_dir / r.output).is_file() for r in result.run)
+    assert "сформировано 4 из 4" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="sch-zz"):
+        small.run_reports("sch-a, sch-zz", out_dir=tmp_path / "other")
+
+
+def test_the_funnel_is_the_reports_funnel(demo: District):
+    from proforient.report.facts.funnels import funnels
+    from proforient.report.facts.orgs import organisations
+    from proforient.report.facts.scorecard import scorecard
+
+    year = demo.latest_year
+    orgs = organisations(demo.results, year)
+    card = scorecard(demo.results.indicators, demo.params.roadmaps.definitions_for(year), orgs,
+                     year)
+    reports = funnels(card, orgs.loc[orgs["kind"] == "school", "org_id"])
+    for indicator in reports["indicator_id"].unique():
+        mine = demo.funnel(indicator).set_index("org_id")
+        theirs = reports[reports["indicator_id"] == indicator].set_index("org_id")
+        assert set(mine.index) == set(theirs.index)
+        pd.testing.assert_frame_equal(
+            mine.loc[theirs.index, ["numerator", "denominator", "share", "p0", "target",
+                                    "position"]],
+            theirs[["numerator", "denominator", "share", "p0", "target", "position"]])

@@ -27,6 +27,7 @@ All functions are pure and vectorised: the names are resolved once per distinct 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -158,6 +159,35 @@ class Analysis:
     table: pd.DataFrame
     sample: pd.DataFrame
     details: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line in Russian: the table's size and columns, who was counted, the details.
+
+        >>> Analysis(pd.DataFrame({"year": ["2021-2022"], "graduates": [3]}),
+        ...          pd.DataFrame({"included": [True, False], "graduates": [3, 2]})).summary()
+        'таблица: 1 строк × 2 столбцов (year, graduates); учтены 3 из 5 выпускников'
+        """
+        rows, cols = self.table.shape
+        names = list(map(str, self.table.columns))
+        shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+        text = f"таблица: {rows} строк × {cols} столбцов ({shown})"
+        if {"included", "graduates"} <= set(self.sample.columns):
+            total = int(self.sample["graduates"].sum())
+            counted = int(self.sample.loc[self.sample["included"].astype(bool),
+                                          "graduates"].sum())
+            text += f"; учтены {counted} из {total} выпускников"
+        if self.details:
+            text += f"; details: {', '.join(self.details)}"
+        return text
+
+    def __repr__(self) -> str:
+        return f"<Analysis — {self.summary()}; .table, .sample, .details>"
+
+    def _repr_html_(self) -> str:
+        """As a cell's last line in JupyterLab: the summary, then the table."""
+        caption = html.escape(f"Analysis — {self.summary()}. Таблица — .table, кто учтён — "
+                              f".sample.")
+        return f"<p>{caption}</p>{self.table._repr_html_()}"
 
 
 # --------------------------------------------------------------------------------------------

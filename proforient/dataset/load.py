@@ -38,6 +38,7 @@ from proforient.dataset.checks import (
 from proforient.dataset.model import _LINE, OPTIONAL_TABLES, REQUIRED_TABLES, Dataset, empty_table
 from proforient.dataset.read import read_meta, read_table
 from proforient.parameters.rules import Rules
+from proforient.paths import find_data_dir
 from proforient.problems import InputError, Problem, errors_of
 
 
@@ -47,7 +48,8 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
     Parameters
     ----------
     path : str or Path
-        The dataset folder.
+        The dataset folder: a relative one is looked for under the working folder, then under
+        the project's (:func:`proforient.paths.find_data_dir`).
     rules : Rules
         The district's rules (the profiles' aliases).
 
@@ -59,10 +61,10 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
     problems : list of Problem
         Errors and warnings, in the order of the files and lines.
     """
-    folder = Path(path)
+    folder, missing = find_data_dir(path)
     problems: list[Problem] = []
-    if not folder.is_dir():
-        return None, [Problem(str(folder), None, None, "папка с данными не найдена")]
+    if folder is None:
+        return None, [Problem(str(path), None, None, missing)]
     meta = read_meta(folder, problems)
     tables: dict[str, pd.DataFrame | None] = {}
     names: dict[str, str] = {}
