@@ -34,7 +34,8 @@ The method
 3. **Shares.** A share is shown only when both its counts may be; a share shown without its
    counts additionally needs at least ``threshold`` people in the denominator and neither the
    people counted nor the rest a small count (1 of 6 = 16,7 % would give the count away, 5 of 6
-   singles out the one who did not) — :func:`share_visible`. A visible share enters the audit
+   singles out the one who did not), nor 0 % or 100 % of fewer than twice ``threshold`` people
+   (it says the same of each of them) — :func:`share_visible`. A visible share enters the audit
    as the two inequalities its rounding allows.
 
 The attacker knows what a hidden mark means: «<3» is a primary cell (1…2); «×» says nothing of
@@ -198,17 +199,23 @@ class Share:
 def share_visible(numerator: Any, denominator: Any, threshold: int) -> bool:
     """Whether a share shown *without its counts* may be published.
 
-    ``False`` when the denominator is missing or below ``threshold``, or when the people counted
-    or the rest are from 1 to ``threshold - 1``.
+    ``False`` when the denominator is missing or below ``threshold``, when the people counted
+    or the rest are from 1 to ``threshold - 1``, and when the share is 0 % or 100 % of fewer than
+    twice ``threshold`` people: «0,0 % of 3 pupils with disabilities took part» tells something
+    about each of the three (attribute disclosure), however the count itself is protected.
 
-    >>> [share_visible(k, 6, 3) for k in (1, 5, 3, 0)]
-    [False, False, True, True]
+    >>> [share_visible(k, 6, 3) for k in (1, 5, 3, 0, 6)]
+    [False, False, True, True, True]
+    >>> [share_visible(k, 4, 3) for k in (0, 4)]
+    [False, False]
     """
     try:
         num, den = float(numerator), float(denominator)
     except (TypeError, ValueError):
         return False
     if math.isnan(num) or math.isnan(den) or den < threshold:
+        return False
+    if (num == 0 or num == den) and den < 2 * threshold:
         return False
     return not (0 < num < threshold or 0 < den - num < threshold)
 
@@ -328,6 +335,8 @@ class Disclosure:
             if isinstance(item, Share):
                 if status == "visible":
                     self.fixed_shares[key] = item
+                else:  # hidden there: shown here, it would be pointless there
+                    self.forced.add(key)
             else:
                 self.fixed[key] = status
 
@@ -518,7 +527,9 @@ class Disclosure:
         if target in state.hidden and model.single(target, state):
             state.withdrawn.add(target)
             state.hidden.pop(target, None)
-            state.withheld[target] = "число уже следует из опубликованного в другом отчёте"
+            state.withheld[target] = ("таблица скрыта целиком, и само число снято со страницы: "
+                                      "вместе с другими отчётами иначе его можно было бы "
+                                      "вычислить")
             state.pinned_elsewhere.add(target)
         state.given_up.add(target)
         return newly - state.given_up

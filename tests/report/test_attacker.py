@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from proforient.report.context import build_context
+from proforient.report.ledger import entries, merge
+from proforient.report.publication import prepare
+from tests.conftest import PARAMS
+from tests.generated import write_generated_district
 from tests.report.attacker import attack, pages, truth
 
 pytestmark = pytest.mark.slow
@@ -75,3 +80,48 @@ def test_the_attacker_recovers_what_the_complements_protect(tmp_path, monkeypatc
     recovered = {name: attack(html, people, 3).recovered for name, html in pages(ctx).items()}
     # sch-a grade 9: 10 класс 4, СПО 2, армия 1, работа 3 of 10 — «<3» + «<3» = 3 is 2 + 1
     assert "g|destination=army|grade=9|org_id=sch-a|year=2021-2022" in recovered["school:sch-a"]
+
+
+@pytest.fixture(scope="module")
+def generated_years(tmp_path_factory):
+    """Two consecutive batches of the generated district (15 small rural schools), the second
+    taking the first one's ledger as the batch does: every page of both years."""
+    data = write_generated_district(tmp_path_factory.mktemp("generated") / "data", seed=20)
+    ledger: dict[str, str] = {}
+    out = {}
+    for year in ("2020-2021", "2021-2022"):
+        ctx = build_context(data, year, PARAMS)
+        ctx.ledger = dict(ledger)
+        prepare(ctx)
+        out[year] = (ctx, pages(ctx))
+        ledger = merge(ledger, entries(ctx.publications.values()))
+    return out
+
+
+def test_every_page_of_two_years_together_recovers_nothing(generated_years):
+    # the reader holds all the pages of two years at once: every school, the graduates and the
+    # district report of each, and reasons over all of them together
+    ctx, _ = generated_years["2021-2022"]
+    html = "".join(h for _, rendered in generated_years.values() for h in rendered.values())
+    found = attack(html, truth(ctx), ctx.rules.suppression_threshold)
+    # a cell of people names its year; the «q|» marks of a page are about the page's own year
+    about_people = {k: v for k, v in found.contradictions.items() if not k.startswith("q|")}
+    assert not about_people, about_people
+    assert not found.small_visible, found.small_visible
+    assert not found.recovered, {k: found.ranges[k] for k in found.recovered}
+    assert sum(1 for k in found.ranges if found.values[k] > 0) > 50
+
+
+def test_every_page_together_recovers_nothing_in_whole_numbers(small_ctx, small_pages):
+    # all the pages of the small district at once, reasoning in whole numbers of people
+    html = "".join(small_pages.values())
+    found = attack(html, truth(small_ctx), small_ctx.rules.suppression_threshold, integer=True)
+    assert not found.contradictions, found.contradictions
+    assert not found.recovered, {k: found.ranges[k] for k in found.recovered}
+
+
+def test_every_page_of_the_demo_together_recovers_nothing(demo_ctx, demo_pages):
+    html = "".join(demo_pages.values())
+    found = attack(html, truth(demo_ctx), demo_ctx.rules.suppression_threshold)
+    assert not found.contradictions, found.contradictions
+    assert not found.recovered, {k: found.ranges[k] for k in found.recovered}

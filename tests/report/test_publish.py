@@ -130,6 +130,14 @@ def test_share_shown_alone(count, visible):
     assert share_visible(count, 2, 3) is False  # too few in the denominator
 
 
+@pytest.mark.parametrize(("count", "of", "visible"), [(0, 3, False), (3, 3, False), (0, 5, False),
+                                                      (5, 5, False), (0, 6, True), (6, 6, True),
+                                                      (3, 5, True)])
+def test_none_or_all_of_a_few_is_not_shown_alone(count, of, visible):
+    # «0,0 % of 3 pupils with disabilities took part» says it of each of the three
+    assert share_visible(count, of, 3) is visible
+
+
 def test_small_parts_of_a_small_total_are_shown_as_unknown_not_small():
     # three graduates, one per school; grade 9: schools a and x (1 + 1), grade 11: school b.
     # Shown as «<3» (1 or 2 each), a + x = grade 9 ∈ [1, 2] gives a = x = 1; with the district's

@@ -116,6 +116,6 @@ def publish(ctx: ReportContext, forced: set[str] | None = None) -> Published:
     analysis = analyse(ctx)
     rules = Disclosure({"g": ctx.facts.graduates}, ctx.rules.suppression_threshold)
     rules.add_all(declare(analysis, ctx.rules.suppression_threshold))
-    rules.forced = set(forced or ())
+    rules.forced |= set(forced or ())
     rules.add_ledger(ctx.ledger)
     return rules.protect()

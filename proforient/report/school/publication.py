@@ -107,6 +107,6 @@ def publish(facts: DistrictFacts, analysis: SchoolAnalysis, threshold: int,
     for other in [alongside] if isinstance(alongside, Published) else alongside or []:
         rules.add_published(other)
     rules.add_all(declare(analysis))
-    rules.forced = set(forced or ())
+    rules.forced |= set(forced or ())
     rules.add_ledger(ledger or {})
     return rules.protect()

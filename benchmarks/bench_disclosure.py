@@ -1,0 +1,82 @@
+"""Benchmark: what disclosure control costs the reader, and what it costs the batch.
+
+For the demo district and a generated district of many small rural schools (tests/generated.py,
+three years, each batch taking the previous one's ledger as the real batch does), per report:
+
+- the share of graduate counts it prints that are hidden («<3» or «×»), and of those the share
+  hidden only to protect others (secondary);
+- the tables withheld (nothing else protected them), named;
+
+and the time of the whole publication's decision against the time of building the context it
+decides on (a ratio in the same run, never an absolute goal).
+
+Goal (issue «Disclosure control for the whole publication»): keep the share hidden low — a
+page that is mostly «×» tells the department nothing. The figures are the baseline to beat.
+
+Run: ``.venv/bin/python benchmarks/bench_disclosure.py`` (about two minutes per district year on
+two cores).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from proforient.parameters import load_parameters  # noqa: E402
+from proforient.report.context import build_context  # noqa: E402
+from proforient.report.ledger import entries, merge  # noqa: E402
+from proforient.report.publication import prepare, withheld_notes  # noqa: E402
+from tests.generated import YEARS, write_generated_district  # noqa: E402
+
+
+def _shares(ctx) -> dict[str, tuple[int, int, int]]:
+    """Report → (graduate counts printed, hidden, hidden as secondary)."""
+    out = {}
+    for name, published in ctx.publications.items():
+        keys = [k for k in published.values if k.startswith("g|") and k not in published.withdrawn]
+        hidden = [k for k in keys if k in published.hidden]
+        secondary = [k for k in hidden if published.hidden[k] != "primary"]
+        out[name] = (len(keys), len(hidden), len(secondary))
+    return out
+
+
+def _one(label: str, data: Path, years: tuple[str, ...]) -> None:
+    params = load_parameters()
+    ledger: dict[str, str] = {}
+    for year in years:
+        start = time.perf_counter()
+        ctx = build_context(data, year, params)
+        built = time.perf_counter() - start
+        ctx.ledger = dict(ledger)
+        start = time.perf_counter()
+        prepare(ctx)
+        decided = time.perf_counter() - start
+        ledger = merge(ledger, entries(ctx.publications.values()))
+        shares = _shares(ctx)
+        schools = [h / n for name, (n, h, _) in shares.items() if name.startswith("school:") and n]
+        grads = shares.get("graduates", (0, 0, 0))
+        print(f"\n{label} {year}: decision {decided:.1f} s = {decided / built:.1f}× building "
+              f"the context ({built:.1f} s)")
+        print(f"  graduates report: {grads[1]} of {grads[0]} graduate counts hidden "
+              f"({grads[1] / max(grads[0], 1):.0%}; secondary {grads[2]})")
+        if schools:
+            print(f"  school reports: hidden share median {statistics.median(schools):.0%}, "
+                  f"max {max(schools):.0%} over {len(schools)} schools")
+        for note in withheld_notes(ctx):
+            print("  " + note)
+
+
+def main() -> None:
+    _one("demo", ROOT / "data" / "demo", ("2021-2022",))
+    with tempfile.TemporaryDirectory() as tmp:
+        _one("generated", write_generated_district(Path(tmp) / "data", seed=20), YEARS)
+
+
+if __name__ == "__main__":
+    main()
