@@ -27,7 +27,7 @@ report: $(STAMP) $(JUPYTER_CONFIG)
 
 # JupyterLab in the project's environment (notebooks/ is where the notebooks are)
 lab: $(STAMP) $(JUPYTER_CONFIG)
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Everything: the unit tests, the batches with real kernels, the Dask cluster, and nbval over
 # the committed notebooks/ (18–20 minutes on a busy 2-core machine).
