@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 
+from proforient.compute.alignment import ADMITTED_DESTINATIONS
 from proforient.report import cells
 from proforient.report.context import ReportContext
 from proforient.report.graduates import publication as graduates_publication
@@ -46,7 +47,7 @@ def _schools(ctx: ReportContext) -> None:
     A school decided late can find one of its counts pinned by what earlier pages already
     show (the district's share of a rare destination, less the other schools' cells); no cell
     of its own can help then. The whole publication is decided again with the district's
-    destination shares of that grade hidden everywhere (at most :data:`ROUNDS` times)."""
+    shares of that grade and destination hidden everywhere (at most :data:`ROUNDS` times)."""
     forced: set[str] = set()
     year = ctx.year
     for _ in range(ROUNDS):
@@ -57,14 +58,30 @@ def _schools(ctx: ReportContext) -> None:
                 school_publication.publish, ctx.facts, analyse(ctx.facts, org_id),
                 ctx.rules.suppression_threshold, alongside=list(decided),
                 forced=set(forced), ledger=ctx.ledger)))
-        grades = {g for pub in decided for key in pub.pinned_elsewhere
-                  for g in parse_key(key)[1].get("grade", ())}
-        more = {cells.district_destination(year, int(g), code)[2]
-                for g in grades for code in (*DESTINATIONS.codes, "admitted")} - forced
+        more = {cells.district_destination(year, int(grade), code)[2]
+                for pub in decided for key in pub.pinned_elsewhere
+                for grade, code in _grade_destinations(key)} - forced
         if not more:
             return
         forced |= more
         ctx.publications.clear()
+
+
+def _grade_destinations(key: str) -> list[tuple[str, str]]:
+    """The (grade, destination) pairs whose district shares bear on a cell: its own
+    destinations, and «admitted» when one of them is a study place; every destination when the
+    cell names none.
+
+    >>> _grade_destinations("g|destination=army|grade=11|org_id=a|year=2021-2022")
+    [('11', 'army')]
+    >>> _grade_destinations("g|destination=spo|grade=9|org_id=a|year=2021-2022")
+    [('9', 'admitted'), ('9', 'spo')]
+    """
+    where = parse_key(key)[1]
+    codes = set(where.get("destination", DESTINATIONS.codes))
+    if codes & set(ADMITTED_DESTINATIONS):
+        codes.add("admitted")
+    return sorted((grade, code) for grade in where.get("grade", ()) for code in codes)
 
 
 def graduates(ctx: ReportContext) -> Published:

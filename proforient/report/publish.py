@@ -187,13 +187,17 @@ class Share:
     """A published share of two counts (keys of :func:`count_key`).
 
     ``with_counts``: the report shows the counts next to it (a share shown alone also needs
-    :func:`share_visible`).
+    :func:`share_visible`). ``complement``: whether it may be hidden to protect another cell
+    (``False`` for a reference figure every page prints, such as the district's share beside
+    each school's table: hiding it there would hide it on every page, so other cells are
+    hidden instead; it is still hidden when its own rules require).
     """
 
     key: str
     numerator: str
     denominator: str
     with_counts: bool = True
+    complement: bool = True
 
 
 def share_visible(numerator: Any, denominator: Any, threshold: int) -> bool:
@@ -725,7 +729,7 @@ class _Model:
                 support |= self.rows[key] > 0
         t = self.rules.threshold
         shares = [("share", k) for k, s in self.rules.shares.items()
-                  if k not in state.shares_hidden and not s.with_counts
+                  if k not in state.shares_hidden and not s.with_counts and s.complement
                   and k not in self.rules.fixed_shares
                   and ((self.rows[s.numerator] > 0) & support).any()]
         counts = [("count", k) for k in visible

@@ -141,11 +141,19 @@ def test_every_repeated_quantity_reads_the_same_across_the_demo_reports(demo_pag
 
 def test_the_destination_note_quotes_the_district_column_of_its_table(demo_ctx):
     from proforient.report import cells
+    from proforient.vocab import DESTINATIONS
 
-    html = SchoolReport(demo_ctx, "sch-01").destinations().html
-    key = cells.district_destination(demo_ctx.year, 9, "spo")[2]
-    spo = [text for k, text in quantities(html) if k == key]
-    assert len(spo) == 2 and len(set(spo)) == 1  # the table cell and the note
+    keys = {cells.district_destination(demo_ctx.year, grade, code)[2]
+            for grade in (9, 11) for code in (*DESTINATIONS.codes, "admitted")}
+    quoted = 0
+    for org_id in ("sch-01", "sch-02", "sch-03", "sch-04"):
+        texts: dict[str, list[str]] = {}
+        for key, text in quantities(SchoolReport(demo_ctx, org_id).destinations().html):
+            if key in keys:
+                texts.setdefault(key, []).append(text)
+        assert all(len(set(v)) == 1 for v in texts.values()), texts  # one text per share
+        quoted += sum(len(v) == 2 for v in texts.values())  # the table cell and the note
+    assert quoted
 
 
 # --------------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def test_share_shown_alone(count, visible):
 
 @pytest.mark.parametrize(("count", "of", "visible"), [(0, 3, False), (3, 3, False), (0, 5, False),
                                                       (5, 5, False), (0, 6, True), (6, 6, True),
-                                                      (3, 5, True)])
+                                                      (3, 6, True)])
 def test_none_or_all_of_a_few_is_not_shown_alone(count, of, visible):
     # «0,0 % of 3 pupils with disabilities took part» says it of each of the three
     assert share_visible(count, of, 3) is visible

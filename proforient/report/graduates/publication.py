@@ -81,7 +81,7 @@ def declare(analysis: GraduatesAnalysis, threshold: int) -> list[Count | Share]:
     for grade in (9, 11):
         for code in (*DESTINATIONS.codes, "admitted"):
             num, den, share = cells.district_destination(analysis.year, grade, code)
-            items.append(Share(share, num, den, with_counts=False))
+            items.append(Share(share, num, den, with_counts=False, complement=False))
     supply = analysis.supply.table
     for r in supply[supply["year"] == analysis.year].itertuples(index=False):
         items += [Count(k.entered(r.ugs_code), total=True), Count(k.on_list(r.territory,

@@ -74,7 +74,7 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
         # from the schools' pages) a percentage is a count, so they are audited like one
         for code in (*DESTINATIONS.codes, "admitted"):
             num, den, share = cells.district_destination(year, grade, code)
-            items.append(Share(share, num, den, with_counts=False))
+            items.append(Share(share, num, den, with_counts=False, complement=False))
     earlier = analysis.trends[(analysis.trends["year"] < year)
                               & analysis.trends["indicator_id"].isin(cells.SENSITIVE)]
     for ind, y in zip(earlier["indicator_id"], earlier["year"], strict=True):
