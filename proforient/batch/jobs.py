@@ -30,7 +30,7 @@ def ledger_path(out_dir: Path) -> Path:
     """The publication ledger of the report folders beside ``out_dir`` (every year's)."""
     from proforient.report.ledger import LEDGER_FILE
 
-    return out_dir.parent / ANALYST_DIR / LEDGER_FILE
+    return analyst_dir(out_dir).parent / LEDGER_FILE
 
 #: Notebook file of each job kind.
 NOTEBOOKS = {"district": "district.ipynb", "graduates": "graduates.ipynb",

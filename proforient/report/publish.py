@@ -497,15 +497,13 @@ class Disclosure:
         """The declared counts of ``key``'s table: those of the same domain with the same
         conditions but at most one (the other cells of its row or column), and the groups that
         hold it (its totals)."""
-        domain, where = parse_key(key)
+        domain = parse_key(key)[0]
         out = []
         for other in self.counts:
-            other_domain, other_where = parse_key(other)
-            if other_domain != domain:
+            if parse_key(other)[0] != domain:
                 continue
-            same_shape = set(other_where) == set(where) and sum(
-                other_where[c] != where[c] for c in where) <= 1
-            if same_shape or other == key or inside(key, other):
+            apart = _conditions_apart(key, other)
+            if (apart is not None and apart <= 1) or inside(key, other):
                 out.append(other)
         return out
 
@@ -553,6 +551,21 @@ class Disclosure:
             if with_hidden_count or too_small_alone:
                 out.add(key)
         return out
+
+
+def _conditions_apart(key: str, other: str) -> int | None:
+    """In how many conditions two keys on the same columns differ (``None`` when their columns
+    differ): 0 is the same cell, 1 another cell of its row or column.
+
+    >>> _conditions_apart("g|dest=spo|grade=9", "g|dest=army|grade=9")
+    1
+    >>> _conditions_apart("g|dest=spo|grade=9", "g|grade=9") is None
+    True
+    """
+    where, other_where = parse_key(key)[1], parse_key(other)[1]
+    if set(where) != set(other_where):
+        return None
+    return sum(where[c] != other_where[c] for c in where)
 
 
 @dataclass
@@ -691,11 +704,7 @@ class _Model:
     def _near(self, key: str, target: str) -> bool:
         """Whether an empty cell is of the same table as the target: the same conditions but
         one (a zero part of the same column)."""
-        _, where = parse_key(key)
-        _, target_where = parse_key(target)
-        if set(where) != set(target_where):
-            return False
-        return sum(where[c] != target_where[c] for c in where) == 1
+        return _conditions_apart(key, target) == 1
 
     def complement(self, target: str, state: _State) -> tuple[str, str] | None:
         """The next step that protects ``target``: hide a share or a count, or withdraw an
