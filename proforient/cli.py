@@ -1,6 +1,10 @@
 """The ``proforient`` command (README, «Команды»): a thin shell around the package's functions.
 
-Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error; 130 Ctrl+C.
+Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error; 130 Ctrl+C;
+143 SIGTERM. Both signals are handled alike, for every command (:mod:`proforient.interrupts`):
+a Russian message instead of a traceback, and one that a library swallowed still stops the
+command before it writes. ``collect`` and ``report`` leave the data and the previous reports
+as they were.
 Problems in the input are printed in Russian with file, line and column, never with a traceback;
 so is an output path that cannot be written (checked before the work). Programming errors stay
 loud.
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from proforient import __version__
+from proforient.interrupts import Interrupts, exit_code, how
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, output_problem
 from proforient.problems import InputError, Problem, capped_lines, errors_of
 from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
@@ -207,8 +212,14 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from proforient.excel.collect import collect
     from proforient.parameters import load_parameters
 
-    result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run,
-                     allow_other_year=args.allow_other_year)
+    rules = load_parameters().rules
+    try:
+        result = collect(args.in_dir, args.out, rules=rules, dry_run=args.dry_run,
+                         allow_other_year=args.allow_other_year)
+    except KeyboardInterrupt as exc:
+        print(f"Сбор остановлен ({how(exc)}): набор данных не изменён — ни одна таблица не "
+              "записана.", file=sys.stderr)
+        return exit_code(exc)
     _print_problems(result.problems)
     for line in result.report_lines():
         print(line)
@@ -247,7 +258,8 @@ def _scheduler(text: str) -> str:
     return address
 
 
-#: Exit code of a command stopped with Ctrl+C (128 + SIGINT, as a shell reports it).
+#: Exit code of a command stopped with Ctrl+C (128 + SIGINT, as a shell reports it); SIGTERM
+#: gives 143 (:func:`proforient.interrupts.exit_code`).
 INTERRUPTED = 130
 
 REPORT_DESCRIPTION = ("Выполняет блокноты отчётов (район, выпускники, каждая школа), сохраняет "
@@ -259,8 +271,10 @@ REPORT_EPILOG = (
     "Папка отчётов печатается в самом начале запуска; другую задаёт --out. Отчёты, которые "
     "уже лежат в папке, заменяются только в конце запуска; отчёты по другому набору данных "
     "или году не удаляются, а переносятся в папку <год>.previous-ДАТА рядом. Пока запуск "
-    "идёт, папка заблокирована: второй запуск в ту же папку откажется. Ctrl+C останавливает "
-    "запуск; прежние отчёты остаются как были.")
+    "идёт, папка заблокирована: второй запуск в ту же папку откажется. Ctrl+C (или сигнал "
+    "SIGTERM) останавливает запуск; прежние отчёты остаются как были, временные файлы с "
+    "данными удаляются. Код выхода: 0 — все отчёты готовы, 1 — есть ошибки, 130 — Ctrl+C, "
+    "143 — SIGTERM.")
 
 
 def _help_text(text: str) -> str:
@@ -287,10 +301,10 @@ def cmd_report(args: argparse.Namespace) -> int:
                             scheduler=args.scheduler, shared_dir=args.shared_dir,
                             replace_publication=args.replace_publication,
                             say=lambda text: print(text, flush=True))
-    except KeyboardInterrupt:
-        print("Запуск остановлен (Ctrl+C): прежние отчёты не изменены, ядра Python "
+    except KeyboardInterrupt as exc:
+        print(f"Запуск остановлен ({how(exc)}): прежние отчёты не изменены, ядра Python "
               "остановлены, временные папки удалены.", file=sys.stderr)
-        return INTERRUPTED
+        return exit_code(exc)
     for warning in result.warnings:
         print(f"Внимание: {warning}", file=sys.stderr)
     print(result.summary())
@@ -398,16 +412,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``proforient`` console script."""
-    try:
-        args = build_parser().parse_args(argv)
-        return int(args.func(args))
-    except InputError as exc:
-        _print_problems(exc.problems)
-        print(f"Работа остановлена: {_summary(exc.problems)}.", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("Работа остановлена (Ctrl+C).", file=sys.stderr)
-        return INTERRUPTED
+    # Ctrl+C and SIGTERM, for every command: remembered even when a library swallows them
+    with Interrupts():
+        try:
+            args = build_parser().parse_args(argv)
+            return int(args.func(args))
+        except InputError as exc:
+            _print_problems(exc.problems)
+            print(f"Работа остановлена: {_summary(exc.problems)}.", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt as exc:
+            print(f"Работа остановлена ({how(exc)}).", file=sys.stderr)
+            return exit_code(exc)
 
 
 if __name__ == "__main__":
