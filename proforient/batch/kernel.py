@@ -224,6 +224,10 @@ class Runner:
         from traitlets.config import Config
 
         config = Config()
+        # the connection file (the kernel's keys and addresses) in the private folder, removed
+        # with it, rather than a tmpXXXX.json of jupyter_client's in the system's temp folder
+        config.KernelManager.connection_file = str(
+            self.private / f"k{job.index}-{attempt}.json")
         if os.name == "posix":
             # IPC sockets, one private path per kernel: no TCP port races between parallel
             # kernels and no "running over TCP without encryption" warning on the terminal.
