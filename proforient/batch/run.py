@@ -115,7 +115,7 @@ from proforient.batch.safety import Guard, checkable, graduate_id_pattern, machi
 from proforient.dataset.checks import org_id_problem, shown_org_id
 from proforient.interrupts import Interrupts
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
-from proforient.problems import InputError, Problem, os_error_reason
+from proforient.problems import InputError, Problem, exception_text, os_error_reason
 from proforient.report.context import ReportContext, build_context, save_context
 from proforient.report.landing import landing
 from proforient.report.ledger import entries, merge, read_ledger, write_ledger
@@ -146,7 +146,7 @@ def check_parameters(notebook: Path, names: Iterable[str]) -> list[Problem]:
         declared = papermill.inspect_notebook(str(notebook))
     except Exception as exc:  # unreadable JSON, no kernelspec language…
         return [Problem(notebook.name, None, None,
-                        f"не удалось прочитать параметры блокнота ({type(exc).__name__}: {exc})")]
+                        f"не удалось прочитать параметры блокнота ({exception_text(exc)})")]
     unknown = [n for n in names if n not in declared]
     if not declared:
         return [Problem(notebook.name, None, "parameters",
@@ -640,7 +640,7 @@ def _finish(job: Job, outcome: Outcome, staging: Path, work: Path, guard: Guard,
     except Exception as exc:  # noqa: BLE001 — a programming error fails this report, loudly
         (work / f"{job.name}.error.txt").write_text(traceback.format_exc(), encoding="utf-8")
         log.error("%s: %s", job.name, traceback.format_exc())
-        result.error = f"сбой пакетного запуска: {type(exc).__name__}: {exc}"
+        result.error = f"сбой пакетного запуска: {exception_text(exc)}"
         result.status, result.output = "failed", None
     result.error = guard.mask(result.error) if result.error else None
     return result
