@@ -1,7 +1,7 @@
 """Benchmark: indicators on a region-scale dataset vs merely reading it with pandas.
 
 Generates a region — 4,650 organisations (85 % schools) × 3 years of by-grade measures (about
-930,000 rows) and about 230,000 graduates of grades 9 and 11 (rows sampled from the demo
+820,000 rows) and about 220,000 graduates of grades 9 and 11 (rows sampled from the demo
 district's graduates, so destinations, profiles and specialties are as varied as there) — into a
 temporary folder, then times, side by side in one run, each the best of three:
 
