@@ -243,11 +243,48 @@ def main(argv: list[str] | None = None) -> int:
     one = sub.add_parser("floor", help="run (c) alone (for farm-bench --vs)")
     one.add_argument("--out", type=Path, required=True)
     one.add_argument("--count", type=int, default=22)
+    small = sub.add_parser("small", help="a small batch: (a) and (c) on district, graduates "
+                                         "and --schools N schools (8 notebooks by default)")
+    small.add_argument("--schools", type=int, default=6)
     args = parser.parse_args(argv)
     if args.command == "floor":
         print(f"{floor(args.count, args.jobs, args.out):.1f}")
         return 0
+    if args.command == "small":
+        return small_batch(args.schools, args.jobs)
     return report(args)
+
+
+def small_batch(n_schools: int, jobs: int) -> int:
+    """A small batch's fixed cost (issue 20, goal ≤ 1.5): ``proforient report --schools`` on the
+    first ``n_schools`` schools of the demo district (district + graduates + schools) against
+    the floor of as many import-only notebooks in fresh kernels, side by side, each the best of
+    two."""
+    from proforient.paths import DEMO_DATA_DIR
+    from proforient.report.context import build_context
+
+    ctx = build_context(DEMO_DATA_DIR)
+    schools = ctx.dataset.organizations.query("kind == 'school'")["org_id"].astype(str)
+    chosen = ",".join(schools.tolist()[:n_schools])
+    notebooks = n_schools + 2
+    subprocess.run([sys.executable, "-c", "import pandas, seaborn, scipy.stats, proforient, "
+                    "papermill, nbconvert, matplotlib"], check=True)  # warm the file cache
+    with tempfile.TemporaryDirectory(prefix="bench-small-") as tmp:
+        tmp = Path(tmp)
+        ours, floors = [], []
+        for i in range(2):
+            run = timed_command([str(BIN / "proforient"), "report", str(DEMO_DATA_DIR),
+                                 "--out", str(tmp / f"a{i}"), "--jobs", str(jobs),
+                                 "--schools", chosen])
+            ours.append(run["wall"] if run["code"] == 0 else float("nan"))
+            floors.append(floor(notebooks, jobs, tmp / f"c{i}"))
+    a, c = min(ours), min(floors)
+    print(f"small batch: {notebooks} notebooks (district, graduates, {n_schools} schools); "
+          f"jobs={jobs}; {os.cpu_count()} cores")
+    print(f"(a) proforient report --schools:       {a:7.1f} s")
+    print(f"(c) floor, import-only fresh kernels:  {c:7.1f} s")
+    print(f"    (a)/(c) = {a / c:.2f}   goal ≤ 1.5")
+    return 0
 
 
 if __name__ == "__main__":

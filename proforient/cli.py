@@ -1,6 +1,10 @@
 """The ``proforient`` command (README, «Команды»): a thin shell around the package's functions.
 
-Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error; 130 Ctrl+C.
+Exit codes: 0 success; 1 the input has errors or some work failed; 2 a usage error; 130 Ctrl+C;
+143 SIGTERM. Both signals are handled alike, for every command (:mod:`proforient.interrupts`):
+a Russian message instead of a traceback, and one that a library swallowed still stops the
+command before it writes. ``collect`` and ``report`` leave the data and the previous reports
+as they were; ``indicators`` and ``alignment`` write their file whole or not at all.
 Problems in the input are printed in Russian with file, line and column, never with a traceback;
 so is an output path that cannot be written (checked before the work). Programming errors stay
 loud.
@@ -9,15 +13,19 @@ loud.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import os
 import re
 import sys
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from proforient import __version__
+from proforient import __version__, interrupts
+from proforient.interrupts import Interrupts, exit_code, how
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, output_problem
-from proforient.problems import InputError, Problem, capped_lines, errors_of
+from proforient.problems import InputError, Problem, capped_lines, errors_of, os_error_reason
 from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
 
 # argparse's own words, in Russian: every message a user reads is Russian. argparse looks each
@@ -95,6 +103,39 @@ def _check_output(path: Path, *, folder: bool) -> None:
         raise InputError([Problem(str(path), None, None, reason)])
 
 
+class _NotWritten(KeyboardInterrupt):
+    """Ctrl+C or SIGTERM before an output file was in place: it was not written at all."""
+
+    def __init__(self, path: Path, cause: KeyboardInterrupt) -> None:
+        super().__init__(path)
+        self.path = path
+        self.signum = interrupts.signal_of(cause)
+
+
+def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write an output file all or nothing: ``write`` fills a hidden file beside it, which
+    replaces ``path`` only when complete. A Ctrl+C or SIGTERM on the way, even one that a
+    library swallowed, leaves ``path`` as it was (:class:`_NotWritten`)."""
+    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}")
+    try:
+        try:
+            write(temporary)
+            interrupts.check()
+            os.replace(temporary, path)
+        except InputError as exc:  # name the file the user asked for, not the hidden one
+            raise InputError([dataclasses.replace(p, file=str(path))
+                              if p.file == str(temporary) else p
+                              for p in exc.problems]) from None
+        except OSError as exc:
+            raise InputError([Problem(str(path), None, None,
+                                      f"не удалось записать файл: {os_error_reason(exc)}")]
+                             ) from None
+        except KeyboardInterrupt as exc:
+            raise _NotWritten(path, exc) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def _print_problems(problems: Sequence[Problem], limit: int | None = None) -> None:
     shown = problems if limit is None else problems[:limit]
     for line in capped_lines(shown):  # a file with a million bad rows prints a few lines
@@ -146,10 +187,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     table = results.indicators[results.indicators["year"] == year].reset_index(drop=True)
     output = args.output or OUTPUTS_DIR / f"indicators-{year}.csv"
     counts = {c: table[c].round().astype("Int64") for c in ("numerator", "denominator")}
-    write_table(table.assign(**counts), output,
-                sheets={"Показатели": indicators_russian(table, dataset,
-                                                         results.params.roadmaps)},
-                notice=ANALYST_ONLY)
+    sheets = {"Показатели": indicators_russian(table, dataset, results.params.roadmaps)}
+    _write_whole(Path(output), lambda path: write_table(table.assign(**counts), path,
+                                                        sheets=sheets, notice=ANALYST_ONLY))
     orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
     print(f"Показатели за {year} → {output} (показателей: {table['indicator_id'].nunique()}; "
           f"организаций: {orgs} и район)")
@@ -170,9 +210,10 @@ def cmd_alignment(args: argparse.Namespace) -> int:
     results = pipeline.run(args.data_dir)
     year = _pick_year(results.dataset, args.year)
     aligned = results.aligned[results.aligned["year"] == year]
-    write_table(aligned[ALIGNMENT_COLUMNS], args.output,
-                notice="Сведения о каждом выпускнике (персональные данные): только для "
-                       "аналитика, не публикуйте и не пересылайте.")
+    notice = ("Сведения о каждом выпускнике (персональные данные): только для аналитика, не "
+              "публикуйте и не пересылайте.")
+    _write_whole(args.output, lambda path: write_table(aligned[ALIGNMENT_COLUMNS], path,
+                                                       notice=notice))
     unresolved = int((aligned["resolved_by"] == "unresolved").sum())
     print(f"Выпускники {year}: {len(aligned)} строк → {args.output}")
     if unresolved:
@@ -207,8 +248,14 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from proforient.excel.collect import collect
     from proforient.parameters import load_parameters
 
-    result = collect(args.in_dir, args.out, rules=load_parameters().rules, dry_run=args.dry_run,
-                     allow_other_year=args.allow_other_year)
+    rules = load_parameters().rules
+    try:
+        result = collect(args.in_dir, args.out, rules=rules, dry_run=args.dry_run,
+                         allow_other_year=args.allow_other_year)
+    except KeyboardInterrupt as exc:
+        print(f"Сбор остановлен ({how(exc)}): набор данных не изменён — ни одна таблица не "
+              "записана.", file=sys.stderr)
+        return exit_code(exc)
     _print_problems(result.problems)
     for line in result.report_lines():
         print(line)
@@ -247,7 +294,8 @@ def _scheduler(text: str) -> str:
     return address
 
 
-#: Exit code of a command stopped with Ctrl+C (128 + SIGINT, as a shell reports it).
+#: Exit code of a command stopped with Ctrl+C (128 + SIGINT, as a shell reports it); SIGTERM
+#: gives 143 (:func:`proforient.interrupts.exit_code`).
 INTERRUPTED = 130
 
 REPORT_DESCRIPTION = ("Выполняет блокноты отчётов (район, выпускники, каждая школа), сохраняет "
@@ -259,8 +307,10 @@ REPORT_EPILOG = (
     "Папка отчётов печатается в самом начале запуска; другую задаёт --out. Отчёты, которые "
     "уже лежат в папке, заменяются только в конце запуска; отчёты по другому набору данных "
     "или году не удаляются, а переносятся в папку <год>.previous-ДАТА рядом. Пока запуск "
-    "идёт, папка заблокирована: второй запуск в ту же папку откажется. Ctrl+C останавливает "
-    "запуск; прежние отчёты остаются как были.")
+    "идёт, папка заблокирована: второй запуск в ту же папку откажется. Ctrl+C (или сигнал "
+    "SIGTERM) останавливает запуск; прежние отчёты остаются как были, временные файлы с "
+    "данными удаляются. Код выхода: 0 — все отчёты готовы, 1 — есть ошибки, 130 — Ctrl+C, "
+    "143 — SIGTERM.")
 
 
 def _help_text(text: str) -> str:
@@ -287,10 +337,10 @@ def cmd_report(args: argparse.Namespace) -> int:
                             scheduler=args.scheduler, shared_dir=args.shared_dir,
                             replace_publication=args.replace_publication,
                             say=lambda text: print(text, flush=True))
-    except KeyboardInterrupt:
-        print("Запуск остановлен (Ctrl+C): прежние отчёты не изменены, ядра Python "
+    except KeyboardInterrupt as exc:
+        print(f"Запуск остановлен ({how(exc)}): прежние отчёты не изменены, ядра Python "
               "остановлены, временные папки удалены.", file=sys.stderr)
-        return INTERRUPTED
+        return exit_code(exc)
     for warning in result.warnings:
         print(f"Внимание: {warning}", file=sys.stderr)
     print(result.summary())
@@ -398,16 +448,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``proforient`` console script."""
-    try:
-        args = build_parser().parse_args(argv)
-        return int(args.func(args))
-    except InputError as exc:
-        _print_problems(exc.problems)
-        print(f"Работа остановлена: {_summary(exc.problems)}.", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("Работа остановлена (Ctrl+C).", file=sys.stderr)
-        return INTERRUPTED
+    # Ctrl+C and SIGTERM, for every command: remembered even when a library swallows them
+    with Interrupts():
+        try:
+            args = build_parser().parse_args(argv)
+            return int(args.func(args))
+        except InputError as exc:
+            _print_problems(exc.problems)
+            print(f"Работа остановлена: {_summary(exc.problems)}.", file=sys.stderr)
+            return 1
+        except _NotWritten as exc:
+            print(f"Работа остановлена ({how(exc)}): файл {exc.path} не записан (прежний, "
+                  "если был, не изменён); данные не изменены.", file=sys.stderr)
+            return exit_code(exc)
+        except KeyboardInterrupt as exc:
+            print(f"Работа остановлена ({how(exc)}): данные не изменены; файлы, которые "
+                  "команда успела записать, могут быть неполными — запустите её снова.",
+                  file=sys.stderr)
+            return exit_code(exc)
 
 
 if __name__ == "__main__":

@@ -104,6 +104,85 @@ def os_error_reason(exc: OSError) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# A Python exception in the user's words
+
+#: What a Python exception means, for the summary of a failed notebook. The name itself
+#: («KeyError») is for the analyst, who finds it with the traceback in the executed notebook.
+_EXCEPTION_WORDS = {
+    "KeyError": "нет нужного ключа (столбца, кода или значения)",
+    "IndexError": "обращение за пределы таблицы или списка",
+    "ValueError": "недопустимое значение",
+    "TypeError": "значение не того типа",
+    "ZeroDivisionError": "деление на ноль",
+    "FloatingPointError": "ошибка вычисления с дробными числами",
+    "OverflowError": "слишком большое число",
+    "NameError": "в коде блокнота неизвестное имя",
+    "UnboundLocalError": "в коде блокнота неизвестное имя",
+    "AttributeError": "в коде блокнота обращение к несуществующему свойству",
+    "ImportError": "не удалось загрузить модуль Python",
+    "ModuleNotFoundError": "не установлен нужный модуль Python",
+    "AssertionError": "не выполнена проверка в блокноте",
+    "FileNotFoundError": "файл не найден",
+    "PermissionError": "нет доступа к файлу",
+    "IsADirectoryError": "вместо файла — папка",
+    "OSError": "ошибка чтения или записи файла",
+    "MemoryError": "не хватило памяти",
+    "RecursionError": "слишком глубокая рекурсия в коде блокнота",
+    "RuntimeError": "ошибка выполнения",
+    "NotImplementedError": "действие не реализовано",
+    "TimeoutError": "истекло время ожидания",
+    "UnicodeDecodeError": "текст в неверной кодировке",
+    "UnicodeEncodeError": "текст не записывается в нужной кодировке",
+    "KeyboardInterrupt": "выполнение прервано",
+    "SystemExit": "код блокнота завершил работу",
+    "InputError": "ошибка во входных данных",
+    "CellExecutionError": "ошибка при выполнении ячейки",
+    "CellTimeoutError": "ячейка выполнялась слишком долго",
+    "DeadKernelError": "ядро Python завершилось",
+    "ZMQError": "сбой связи с ядром Python",
+    "ParserError": "файл не разбирается как таблица",
+    "EmptyDataError": "файл пуст",
+    "MergeError": "таблицы не соединяются",
+    "JSONDecodeError": "повреждённый JSON",
+}
+
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def error_text(ename: str, evalue: object = "") -> str:
+    """A Python error (its class name and message) in Russian, without the class name.
+
+    The message is kept when it is Russian (ours: an :class:`InputError`, a check in the
+    notebook) or a :class:`KeyError`'s key (a column or code of the data); Python's English
+    messages are left to the executed notebook.
+
+    >>> error_text("KeyError", "'sch-07'")
+    "нет нужного ключа (столбца, кода или значения): 'sch-07'"
+    >>> error_text("ValueError", "could not convert string to float: 'abc'")
+    'недопустимое значение'
+    >>> error_text("RuntimeError", "сбой для проверки")
+    'ошибка выполнения: сбой для проверки'
+    """
+    name = str(ename).rsplit(".", 1)[-1]
+    words = _EXCEPTION_WORDS.get(name)
+    if words is None:
+        words = next((w for n, w in _EXCEPTION_WORDS.items() if name.endswith(n)),
+                     "ошибка Python")
+    lines = str(evalue or "").strip().splitlines()
+    value = printable(lines[0].strip())[:200] if lines else ""
+    if value and (_CYRILLIC.search(value) or name == "KeyError"):
+        return f"{words}: {value}"
+    return words
+
+
+def exception_text(exc: BaseException) -> str:
+    """:func:`error_text` of an exception: an OSError by its reason, others by their kind."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_error_reason(exc)
+    return error_text(type(exc).__name__, exc)
+
+
+# --------------------------------------------------------------------------------------------
 # Printing many problems: the first few of each kind, then how many more
 
 #: How many problems of one kind (same file, sheet, column and message pattern) are printed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -80,6 +81,40 @@ def test_indicators_csv_default_year(tiny, tmp_path, capsys):
     assert table["indicator_id"].nunique() == 24
     diag = table[(table["indicator_id"] == "diagnostics_share") & (table["scope"] == "district")]
     assert diag["value"].iloc[0] == pytest.approx(19 / 110)
+
+
+class _Finaliser:
+    """Its ``__del__`` receives the Ctrl+C (as openpyxl's ZipFile does): only printed."""
+
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_swallowed_ctrl_c_while_writing_indicators_leaves_the_old_file(
+        tiny, tmp_path, capsys, monkeypatch, suffix):
+    """The table is written whole or not at all: the previous file of the same name stays,
+    no hidden file is left, and the message says so (before, the new file was written, exit 0)."""
+    from proforient.excel import export
+
+    out = tmp_path / "out" / f"i{suffix}"
+    out.parent.mkdir()
+    out.write_bytes(b"previous")
+    real = export.neutralise_formulas
+
+    def neutralise_formulas(frame):  # called while the table is being written
+        _Finaliser()
+        return real(frame)
+    monkeypatch.setattr(export, "neutralise_formulas", neutralise_formulas)
+    code, stdout, err = run(capsys, "indicators", tiny, "--output", out)
+    assert code == 130
+    assert err.strip().splitlines()[-1] == (
+        f"Работа остановлена (Ctrl+C): файл {out} не записан (прежний, если был, не изменён); "
+        "данные не изменены.")
+    assert stdout == ""
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+    assert out.read_bytes() == b"previous"
 
 
 def test_indicators_year_option(tiny, tmp_path, capsys):

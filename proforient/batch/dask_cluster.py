@@ -53,7 +53,7 @@ from proforient.batch.kernel import (
     stop_runners,
 )
 from proforient.batch.render import make_exporter
-from proforient.problems import InputError, Problem
+from proforient.problems import InputError, Problem, exception_text
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ class DaskExecutor:
             if isinstance(theirs, BaseException):
                 problems.append(Problem(where, None, None,
                                         f"воркер {address}: proforient не запускается "
-                                        f"({type(theirs).__name__}: {theirs}); установите "
+                                        f"({exception_text(theirs)}); установите "
                                         f"proforient {__version__} в окружение воркера"))
                 continue
             differs = [f"{name} {theirs.get(name)} (здесь {value})"
@@ -286,7 +286,7 @@ class DaskExecutor:
                         outcome = Outcome(
                             job.name, attempts=resubmitted + 1,
                             error=f"воркер Dask потерян, попыток: {resubmitted + 1} "
-                                  f"({type(exc).__name__}: {exc})")
+                                  f"({exception_text(exc)})")
                     else:
                         outcome = crash_outcome(job, exc, resubmitted + 1)
                 else:

@@ -17,6 +17,7 @@ from typing import Any
 
 from proforient.batch.jobs import Job, Outcome
 from proforient.batch.render import render_html
+from proforient.problems import error_text, exception_text
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def crash_outcome(job: Job, exc: BaseException, attempts: int = 0) -> Outcome:
     """The outcome of a job the batch itself failed to run (a programming or set-up error)."""
     log.error("%s: %s", job.name, "".join(traceback.format_exception(exc)))
     return Outcome(job.name, attempts=attempts,
-                    error=f"сбой пакетного запуска: {type(exc).__name__}: {exc}",
+                    error=f"сбой пакетного запуска: {exception_text(exc)}",
                     crash="".join(traceback.format_exception(exc)))
 
 
@@ -117,13 +118,14 @@ def _failure_reason(exc: BaseException, timeout: int,
                     attempts: int = 1) -> tuple[str, int | None]:
     """Why a notebook failed, in Russian, saying what really happened; and the failing cell's
     execution count when a cell failed."""
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        evalue = str(exc.evalue).strip().splitlines()[0] if str(exc.evalue).strip() else ""
-        what = f"{exc.ename}: {evalue}" if evalue else exc.ename
-        return f"ошибка в ячейке [{exc.exec_count}]: {what}", exc.exec_count
+        return (f"ошибка в ячейке [{exc.exec_count}]: {error_text(exc.ename, exc.evalue)}",
+                exc.exec_count)
+    if isinstance(exc, CellExecutionError):  # nbclient's, without the cell's number
+        return f"ошибка в ячейке: {error_text(exc.ename, exc.evalue)}", None
     if isinstance(exc, CellTimeoutError):
         preview = re.search(r"-{5,}\n(.*?)\n", str(exc))  # nbclient quotes the cell's source
         where = f" (ячейка «{preview.group(1)[:60]}»)" if preview else ""
@@ -134,8 +136,8 @@ def _failure_reason(exc: BaseException, timeout: int,
                 "блокнот до этого места — в папке _work"), None
     if _is_start_failure(exc):
         tries = "ни с одной из двух попыток" if attempts > 1 else "с первой попытки"
-        return (f"ядро Python не запустилось {tries}: {type(exc).__name__}: {exc}"), None
-    return f"сбой пакетного запуска: {type(exc).__name__}: {exc}", None
+        return f"ядро Python не запустилось {tries}: {exception_text(exc)}", None
+    return f"сбой пакетного запуска: {exception_text(exc)}", None
 
 
 def _cancel_leftover_tasks() -> None:
@@ -224,6 +226,10 @@ class Runner:
         from traitlets.config import Config
 
         config = Config()
+        # the connection file (the kernel's keys and addresses) in the private folder, removed
+        # with it, rather than a tmpXXXX.json of jupyter_client's in the system's temp folder
+        config.KernelManager.connection_file = str(
+            self.private / f"k{job.index}-{attempt}.json")
         if os.name == "posix":
             # IPC sockets, one private path per kernel: no TCP port races between parallel
             # kernels and no "running over TCP without encryption" warning on the terminal.

@@ -31,10 +31,11 @@ How one run goes:
    ``outputs/2021-2022.failed/`` (removed by the next successful run). When the folder holds
    the reports of another dataset folder or year, they are not lost either: the swap moves
    them to ``outputs/2021-2022.previous-ДАТА`` and the run says so, first and last.
-6. Ctrl+C ends the run at once: the kernels are killed, the staging and temporary folders
-   removed, the previous reports left as they were, and :class:`KeyboardInterrupt` propagates
-   (the command prints a Russian message and exits with 130). A Ctrl+C that some library
-   swallowed still stops the run before it publishes.
+6. Ctrl+C or SIGTERM ends the run at once: the kernels are killed, the staging and temporary
+   folders removed, the previous reports left as they were, and :class:`KeyboardInterrupt`
+   propagates (the command prints a Russian message and exits with 130, or 143 for SIGTERM).
+   A signal that some library swallowed still stops the run before it publishes
+   (:mod:`proforient.interrupts`).
 
 Output folder::
 
@@ -64,10 +65,8 @@ import json
 import logging
 import os
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -114,8 +113,9 @@ from proforient.batch.outputs import (
 )
 from proforient.batch.safety import Guard, checkable, graduate_id_pattern, machine_paths
 from proforient.dataset.checks import org_id_problem, shown_org_id
+from proforient.interrupts import Interrupts
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR
-from proforient.problems import InputError, Problem, os_error_reason
+from proforient.problems import InputError, Problem, exception_text, os_error_reason
 from proforient.report.context import ReportContext, build_context, save_context
 from proforient.report.landing import landing
 from proforient.report.ledger import entries, merge, read_ledger, write_ledger
@@ -146,7 +146,7 @@ def check_parameters(notebook: Path, names: Iterable[str]) -> list[Problem]:
         declared = papermill.inspect_notebook(str(notebook))
     except Exception as exc:  # unreadable JSON, no kernelspec language…
         return [Problem(notebook.name, None, None,
-                        f"не удалось прочитать параметры блокнота ({type(exc).__name__}: {exc})")]
+                        f"не удалось прочитать параметры блокнота ({exception_text(exc)})")]
     unknown = [n for n in names if n not in declared]
     if not declared:
         return [Problem(notebook.name, None, "parameters",
@@ -190,62 +190,6 @@ def _file_name_problems(org_ids: Sequence[str]) -> list[Problem]:
                                     "различаются только регистром букв: файлы отчётов совпадут"))
         seen.setdefault(org_id.casefold(), org_id)
     return problems
-
-
-# --------------------------------------------------------------------------------------------
-# Ctrl+C
-
-
-class Interrupts:
-    """Ctrl+C (SIGINT) during a run, handled so that it always ends the run and never half-way.
-
-    The first Ctrl+C raises :class:`KeyboardInterrupt` as usual *and is remembered*: should a
-    library swallow the exception (one raised inside a ``__del__`` is only printed), the run
-    still stops at its next :meth:`check`, at the latest before it publishes. Later presses are
-    ignored while the run cleans up, so that the cleanup is never cut short. Inside
-    :meth:`deferred` a Ctrl+C is only remembered (swapping the folders must not stop between
-    two renames). Installed only in the main thread (the only one Python delivers signals to)
-    and only where Ctrl+C is not ignored (a background job); elsewhere it does nothing.
-    """
-
-    def __init__(self) -> None:
-        self.seen = False
-        self._defer = False
-        self._previous: Any = None
-        self._installed = False
-
-    def __enter__(self) -> Interrupts:
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):
-            self._previous = signal.signal(signal.SIGINT, self._handler)
-            self._installed = True
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._installed:
-            signal.signal(signal.SIGINT, self._previous)
-            self._installed = False
-
-    def _handler(self, signum: int, frame: object) -> None:
-        if self.seen:
-            return
-        self.seen = True
-        if not self._defer:
-            raise KeyboardInterrupt
-
-    def check(self) -> None:
-        """Raise :class:`KeyboardInterrupt` if Ctrl+C was pressed, even if it was swallowed."""
-        if self.seen:
-            raise KeyboardInterrupt
-
-    @contextmanager
-    def deferred(self) -> Iterator[None]:
-        """A block Ctrl+C does not cut: a press is only remembered."""
-        before, self._defer = self._defer, True
-        try:
-            yield
-        finally:
-            self._defer = before
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,7 +640,7 @@ def _finish(job: Job, outcome: Outcome, staging: Path, work: Path, guard: Guard,
     except Exception as exc:  # noqa: BLE001 — a programming error fails this report, loudly
         (work / f"{job.name}.error.txt").write_text(traceback.format_exc(), encoding="utf-8")
         log.error("%s: %s", job.name, traceback.format_exc())
-        result.error = f"сбой пакетного запуска: {type(exc).__name__}: {exc}"
+        result.error = f"сбой пакетного запуска: {exception_text(exc)}"
         result.status, result.output = "failed", None
     result.error = guard.mask(result.error) if result.error else None
     return result

@@ -56,6 +56,7 @@ from proforient.excel.merge import (
     write_tables,
 )
 from proforient.excel.workbook import Workbook, WorkbookProblem, read_workbook
+from proforient.interrupts import Interrupts
 from proforient.parameters.rules import Rules
 from proforient.problems import InputError, Problem, errors_of, os_error_reason
 
@@ -257,8 +258,18 @@ def collect(in_dir: str | Path, data_dir: str | Path, *, rules: Rules,
     InputError
         When ``in_dir`` has no workbooks, ``data_dir`` or its organisations are missing or
         broken, or a file cannot be written. Nothing is written then.
+    KeyboardInterrupt
+        Ctrl+C or SIGTERM (:class:`~proforient.interrupts.Stopped`), even one that a library
+        swallowed while the workbooks were read: every table is left as it was.
     """
-    in_dir, data_dir = Path(in_dir), Path(data_dir)
+    with Interrupts() as interrupts:
+        return _collect(Path(in_dir), Path(data_dir), rules, dry_run, now, allow_other_year,
+                        interrupts)
+
+
+def _collect(in_dir: Path, data_dir: Path, rules: Rules, dry_run: bool,
+             now: dt.datetime | None, allow_other_year: bool,
+             interrupts: Interrupts) -> CollectResult:
     if not in_dir.is_dir():
         raise InputError([Problem(str(in_dir), None, None, "папка с книгами не найдена")])
     orgs_file = organizations_file(data_dir) if data_dir.is_dir() else None
@@ -345,7 +356,12 @@ def collect(in_dir: str | Path, data_dir: str | Path, *, rules: Rules,
     _earlier_year_warnings(result, good, existing)
     if dry_run:
         return result
-    result.written, result.backup_dir = write_tables(data_dir, raw, blocks, now)
+    # a Ctrl+C swallowed while the workbooks were read (openpyxl leaves its ZipFile to the
+    # garbage collector) stops here, before the first write; write_tables checks again once
+    # every table is in place, while it can still put the old ones back
+    interrupts.check()
+    result.written, result.backup_dir = write_tables(data_dir, raw, blocks, now,
+                                                     check=interrupts.check)
     return result
 
 

@@ -8,7 +8,7 @@ import io
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,15 +209,17 @@ def _restore(done: list[_Swap]) -> None:
 
 
 def write_tables(data_dir: Path, raw: dict[str, bytes | None],
-                 blocks: dict[str, dict[tuple[str, str], list[dict]]], now: dt.datetime
-                 ) -> tuple[list[Path], Path | None]:
+                 blocks: dict[str, dict[tuple[str, str], list[dict]]], now: dt.datetime,
+                 check: Callable[[], None] | None = None) -> tuple[list[Path], Path | None]:
     """Render the changed tables, back the old files up and write the new ones, all or nothing.
 
     Every new table is first written beside its file (a hidden ``.NAME.*.tmp``), then the
     previous files are set aside and the new ones moved into place. When anything fails on the
     way (disk full, a file locked by Excel, Ctrl+C) every previous file is put back, the
     temporary files and this run's backup are removed and the error is raised: an
-    :class:`InputError` in Russian for a file error, any other exception as it is.
+    :class:`InputError` in Russian for a file error, any other exception as it is. ``check``
+    is called once every new table is in place, while the old ones can still be put back: an
+    exception it raises (a Ctrl+C remembered on the way) undoes the write as well.
 
     Returns
     -------
@@ -260,6 +262,8 @@ def write_tables(data_dir: Path, raw: dict[str, bytes | None],
             if swap.aside is not None:
                 os.replace(swap.target, swap.aside)
             os.replace(swap.staged, swap.target)
+        if check is not None:
+            check()
     except BaseException as exc:
         reason = os_error_reason(exc) if isinstance(exc, OSError) else "работа прервана"
         try:

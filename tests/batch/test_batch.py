@@ -87,14 +87,16 @@ def test_every_school_appears_and_the_failure_is_marked(full_run):
     assert [r.name for r in full_run.results] == ["district", "graduates", *SCHOOLS]
     assert [r.name for r in full_run.failed] == ["sch-fail"]
     failed = full_run.failed[0]
-    assert failed.error.startswith("ошибка в ячейке [") and "RuntimeError" in failed.error
-    assert "сбой для проверки" in failed.error and failed.cell is not None
+    assert failed.error == (f"ошибка в ячейке [{failed.cell}]: ошибка выполнения: сбой для "
+                            "проверки пакетного запуска")
+    assert failed.cell is not None
     assert failed.attempts == 1  # a notebook error is never retried
     index = full_run.index.read_text(encoding="utf-8")
     for org_id in SCHOOLS:
         assert index.count(f'data-org="{org_id}"') == 1
     row = next(line for line in index.splitlines() if 'data-org="sch-fail"' in line)
-    assert "отчёт не сформирован" in row and "RuntimeError" in row and "href" not in row
+    assert "отчёт не сформирован" in row and "сбой для проверки" in row and "href" not in row
+    assert "RuntimeError" not in row
     assert sum(f'href="{o}.html"' in index for o in SCHOOLS) == len(SCHOOLS) - 1
     assert "Профориентация: отчёты за 2021‑2022 учебный год" in index
 
@@ -390,7 +392,8 @@ def test_cli_subset_then_merge(tmp_path, capsys):
     stdout, _ = capsys.readouterr()
     assert code == 1
     assert "сформировано 3 из 4, с ошибками: 1" in stdout
-    assert "sch-fail" in stdout and "RuntimeError" in stdout
+    assert "sch-fail" in stdout and "ошибка выполнения: сбой для проверки" in stdout
+    assert "RuntimeError" not in stdout
     assert f"Оглавление: {out.resolve() / 'index.html'}" in stdout
     assert set(index_links(out)) == {"district.html", "graduates.html", "sch-a.html"}
     sch_a = (out / "sch-a.html").read_bytes()
@@ -468,7 +471,37 @@ def test_notebook_error_is_not_retried(tmp_path, monkeypatch):
     nb, attempts, exc, _ = runner.execute(_Job())
     assert nb is None and attempts == 1 and len(calls) == 1
     assert kernel._failure_reason(exc, 600) == (
-        "ошибка в ячейке [2]: ZeroDivisionError: division by zero", 2)
+        "ошибка в ячейке [2]: деление на ноль", 2)
+
+
+@pytest.mark.parametrize(("ename", "evalue", "expected"), [
+    ("KeyError", "'sch-07'", "нет нужного ключа (столбца, кода или значения): 'sch-07'"),
+    ("ValueError", "could not convert string to float: 'abc'", "недопустимое значение"),
+    ("InputError", "measures.csv: нет столбца value", "ошибка во входных данных: measures.csv: "
+                                                     "нет столбца value"),
+    ("pandas.errors.ParserError", "Error tokenizing data", "файл не разбирается как таблица"),
+    ("MyOwnProblem", "something odd", "ошибка Python"),
+])
+def test_a_failed_cell_is_said_in_russian_without_the_exception_name(ename, evalue, expected):
+    """The summary, the index and the manifest read «ошибка в ячейке [N]: <what happened>»;
+    the exception's name and Python's English message stay in the executed notebook."""
+    from papermill.exceptions import PapermillExecutionError
+
+    exc = PapermillExecutionError(3, 4, "cell", ename, evalue, [])
+    assert kernel._failure_reason(exc, 600) == (f"ошибка в ячейке [4]: {expected}", 4)
+
+
+def test_nbclient_cell_errors_and_batch_crashes_are_said_in_russian():
+    from nbclient.exceptions import CellExecutionError
+
+    exc = CellExecutionError("Traceback…\nKeyError: 'year'", "KeyError", "'year'")
+    assert kernel._failure_reason(exc, 600) == (
+        "ошибка в ячейке: нет нужного ключа (столбца, кода или значения): 'year'", None)
+    reason, _ = kernel._failure_reason(TypeError("unsupported operand"), 600)
+    assert reason == "сбой пакетного запуска: значение не того типа"
+    crashed = kernel.crash_outcome(_Job(), AttributeError("'NoneType' has no attribute 'x'"))
+    assert crashed.error == ("сбой пакетного запуска: в коде блокнота обращение к "
+                             "несуществующему свойству")
 
 
 def test_a_kernel_that_died_running_is_not_said_to_have_failed_to_start(tmp_path,
@@ -483,7 +516,7 @@ def test_a_kernel_that_died_running_is_not_said_to_have_failed_to_start(tmp_path
     assert reason.startswith("ядро Python запустилось, но завершилось во время выполнения")
     start = RuntimeError("Kernel died before replying to kernel_info")
     assert kernel._failure_reason(start, 600, attempts=2)[0].startswith(
-        "ядро Python не запустилось ни с одной из двух попыток: RuntimeError")
+        "ядро Python не запустилось ни с одной из двух попыток: ошибка выполнения")
 
     calls = []
 

@@ -127,7 +127,8 @@ def test_failing_school_fails_in_both(runs):
     for result in (local, dask):
         assert [r.name for r in result.failed] == ["sch-fail"]
         failed = result.failed[0]
-        assert failed.error.startswith("ошибка в ячейке [") and "RuntimeError" in failed.error
+        assert failed.error.startswith("ошибка в ячейке [") and "RuntimeError" not in failed.error
+        assert failed.error.endswith("ошибка выполнения: сбой для проверки пакетного запуска")
         assert failed.attempts == 1  # a notebook error is never retried
         row = next(line for line in result.index.read_text(encoding="utf-8").splitlines()
                    if 'data-org="sch-fail"' in line)

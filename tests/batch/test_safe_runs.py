@@ -397,6 +397,49 @@ def test_ctrl_c_in_a_terminal(tmp_path):
     assert dead(int(marker.read_text())) and not finished.exists()
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; signals as on POSIX")
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    """SIGTERM (``kill``, systemd, a CI runner's timeout) to a running ``proforient report``:
+    a Russian message and exit 143, no English kernel chatter, the kernels killed, and nothing
+    left in the temporary folder — neither the context snapshot (the graduates' data) nor the
+    kernels' connection files. Before, the process died on the spot (-15) and left both."""
+    data = make_district(tmp_path / "data")
+    out = tmp_path / "out"
+    published_folder(out, data)
+    before = snapshot(out)
+    marker, finished = tmp_path / "kernel.pid", tmp_path / "finished"
+    notebooks = with_cells(tmp_path, district=sleeper(marker, finished))
+    temp = tmp_path / "temp"  # the run's system temp folder, to see what it leaves there
+    temp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "proforient.cli", "report", str(data), "--out", str(out),
+         "--schools", "sch-a", "--jobs", "2", "--notebooks", str(notebooks)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "TMPDIR": str(temp)})
+    try:
+        wait_for(marker, process)  # a kernel is running the district notebook
+        assert any(p.name == "context.pickle" for p in temp.rglob("*"))  # what must go
+        process.send_signal(signal.SIGTERM)  # to the command only, as `kill PID` sends it
+        stdout, err = process.communicate(timeout=DEADLINE)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143, err
+    assert err.strip().splitlines()[-1] == (
+        "Запуск остановлен (сигнал завершения SIGTERM): прежние отчёты не изменены, ядра "
+        "Python остановлены, временные папки удалены.")
+    chatter = [line for line in err.splitlines()
+               if line.strip() and not line.lstrip().startswith(("Отчёты:", "Запуск остановлен"))]
+    assert chatter == [] and "Traceback" not in err
+    assert stdout.startswith(f"Папка отчётов: {out.resolve()}")
+    assert list(temp.rglob("*")) == []
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data", "kernel.pid", "notebooks", "out", "temp"]
+    assert dead(int(marker.read_text())) and not finished.exists()
+
+
 # --------------------------------------------------------------------------------------------
 # Output folders that cannot be written: a Russian message naming the folder, exit 1
 

@@ -220,6 +220,31 @@ def test_more_graduates_than_pupils_of_the_grade_is_an_error(tmp_path):
          "выпускников не может быть больше, чем обучающихся; лишние — с этой строки")]
 
 
+def test_each_school_year_and_grade_above_its_enrolment_gets_one_error(tmp_path):
+    """Several groups at once (the check is vectorised): one error per school, year and grade,
+    on the first row beyond the enrolment, in the order the groups first appear."""
+    measures = TINY_MEASURES + ("2021-2022,sch-c,students,9,1\n2021-2022,sch-b,students,9,2\n"
+                                "2020-2021,sch-b,students,9,1\n")
+    graduates = GRADUATES_HEADER + (
+        "2021-2022,sch-b,b-1,9,,,СПО,,,,\n"       # line 2: sch-b 9 first appears
+        "2021-2022,sch-c,c-1,9,,,СПО,,,,\n"       # 3: sch-c 9 first appears
+        "2020-2021,sch-b,o-1,9,,,СПО,,,,\n"       # 4: 2020-2021, 1 of 1 — fine
+        "2021-2022,sch-b,b-2,9,,,СПО,,,,\n"       # 5
+        "2021-2022,sch-c,c-2,9,,,СПО,,,,\n"       # 6: sch-c's second of one ninth-grader
+        "2021-2022,sch-b,b-11,11,,,ВУЗ,,,,\n"     # 7: grade 11 of sch-b: 1 of 50 — fine
+        "2021-2022,sch-b,b-3,9,,,СПО,,,,\n"       # 8: sch-b's third of two
+        "2021-2022,sch-c,c-3,9,,,СПО,,,,\n")      # 9
+    found = errors(tmp_path, measures=measures, graduates=graduates)
+    tail = ": выпускников не может быть больше, чем обучающихся; лишние — с этой строки"
+    assert [(e.file, e.line, e.column, e.message) for e in found] == [
+        ("graduates.csv", 8, "grade",
+         "sch-b, 2021-2022: выпускников 9 класса — 3, а показатель «students» за 9 класс — 2"
+         + tail),
+        ("graduates.csv", 6, "grade",
+         "sch-c, 2021-2022: выпускников 9 класса — 3, а показатель «students» за 9 класс — 1"
+         + tail)]
+
+
 def test_a_total_enrolment_is_not_compared_with_graduates(tmp_path):
     measures = TINY_MEASURES.replace("2021-2022,sch-b,students,11,50",
                                      "2021-2022,sch-b,students,,1")

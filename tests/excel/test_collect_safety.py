@@ -7,6 +7,9 @@ import datetime as dt
 import errno
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -135,6 +138,112 @@ def test_both_tables_are_written_when_nothing_fails(small):
     assert ";sch-a;a-2;9;;;army;" in (data / "graduates.csv").read_text(encoding="utf-8-sig")
     assert {n: (result.backup_dir / n).read_bytes() for n in old} == old
     assert leftovers(data) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Ctrl+C that a library swallows, and SIGTERM
+
+
+class _Finaliser:
+    """An object whose ``__del__`` receives the Ctrl+C, as openpyxl's ZipFile does: Python only
+    prints «Exception ignored … KeyboardInterrupt» and goes on."""
+
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT)
+
+
+def _swallowed_ctrl_c() -> None:
+    _Finaliser()  # dropped at once: its __del__ runs here
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_ctrl_c_swallowed_while_reading_workbooks_stops_collect(small, monkeypatch, capsys):
+    from proforient.excel import collect as collect_module
+
+    data, books = small
+    change_both_tables(books)
+    before = snapshot(data)
+    real = collect_module.read_workbook
+
+    def read_workbook(*args, **kwargs):
+        book = real(*args, **kwargs)
+        _swallowed_ctrl_c()
+        return book
+    monkeypatch.setattr(collect_module, "read_workbook", read_workbook)
+    code, out, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 130
+    assert err.strip().splitlines()[-1] == (
+        "Сбор остановлен (Ctrl+C): набор данных не изменён — ни одна таблица не записана.")
+    assert out == ""  # no summary: nothing was collected
+    assert snapshot(data) == before and leftovers(data) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_ctrl_c_swallowed_during_the_swap_puts_every_table_back(small, monkeypatch, capsys):
+    """The interrupt is swallowed after graduates.csv is moved into place: both tables are put
+    back, as for an interrupt that is raised."""
+    data, books = small
+    change_both_tables(books)
+    before = snapshot(data)
+    real = os.replace
+
+    def replace(src, dst):
+        real(src, dst)
+        if Path(dst).name == "graduates.csv" and Path(src).name.endswith(".tmp"):
+            _swallowed_ctrl_c()
+    monkeypatch.setattr(os, "replace", replace)
+    code, _, err = run_cli(capsys, "collect", books, "--out", data)
+    monkeypatch.undo()
+    assert code == 130 and "набор данных не изменён" in err
+    assert snapshot(data) == before and leftovers(data) == []
+
+
+def test_a_raised_ctrl_c_in_collect_says_the_data_are_unchanged(small, monkeypatch, capsys):
+    data, books = small
+    change_both_tables(books)
+    before = snapshot(data)
+
+    def stage(*args, **kwargs):
+        signal.raise_signal(signal.SIGINT)
+    monkeypatch.setattr(merge, "_stage", stage)
+    code, _, err = run_cli(capsys, "collect", books, "--out", data)
+    assert code == 130
+    assert "Сбор остановлен (Ctrl+C): набор данных не изменён" in err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert snapshot(data) == before and leftovers(data) == []
+
+
+SIGTERM_WHILE_READING = """
+import os, signal, sys
+from proforient import cli
+from proforient.excel import collect as module
+real = module.read_workbook
+def read_workbook(*args, **kwargs):
+    book = real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return book
+module.read_workbook = read_workbook
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix",
+                    reason="SIGTERM as on POSIX")
+def test_sigterm_stops_collect_like_ctrl_c(small):
+    """SIGTERM (kill, systemd, a CI runner) ends collect with a Russian message and exit 143;
+    without the handler the process died on the spot (-15) after no word at all."""
+    data, books = small
+    change_both_tables(books)
+    before = snapshot(data)
+    done = subprocess.run([sys.executable, "-c", SIGTERM_WHILE_READING, "collect", str(books),
+                           "--out", str(data)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 143, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "Сбор остановлен (сигнал завершения SIGTERM): набор данных не изменён — ни одна "
+        "таблица не записана.")
+    assert "Traceback" not in done.stderr
+    assert snapshot(data) == before and leftovers(data) == []
 
 
 # --------------------------------------------------------------------------------------------
