@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from proforient.parameters.files import read_yaml
+from proforient.parameters.measures import MeasureCatalogue
 from proforient.problems import InputError, Problem
 from proforient.vocab import (
     ACADEMIC_YEAR_HINT,
     GRADES,
     INDICATOR_KINDS,
     KINDS,
-    MEASURES,
     is_academic_year,
 )
 
@@ -100,16 +100,23 @@ class Roadmap:
         raise KeyError(indicator_id)
 
 
-def _term(raw, where: str, problems: list[Problem], name: str) -> Operand | None:
+def _term(raw, where: str, problems: list[Problem], name: str,
+          measures: MeasureCatalogue) -> Operand | None:
     if not isinstance(raw, dict) or "measure" not in raw:
         problems.append(Problem(name, None, where, "ожидалось {measure: …, grades: [с, по]}"))
         return None
     measure = str(raw["measure"])
-    if measure not in MEASURES:
-        problems.append(Problem(name, None, where, f"неизвестный показатель «{measure}»"))
+    spec = measures.get(measure)
+    if spec is None:
+        problems.append(Problem(name, None, where, measures.unknown_message(measure)))
     grades = raw.get("grades")
     if grades is None:
         return Operand(measure)
+    if spec is not None and not spec.by_grade:
+        problems.append(Problem(name, None, where,
+                                f"показатель «{measure}» собирается итогом (by: total в "
+                                f"{measures.file}): grades к нему не указываются"))
+        return None
     ok = (isinstance(grades, list) and len(grades) == 2
           and all(isinstance(g, int) and g in GRADES for g in grades) and grades[0] <= grades[1])
     if not ok:
@@ -119,7 +126,8 @@ def _term(raw, where: str, problems: list[Problem], name: str) -> Operand | None
     return Operand(measure, (grades[0], grades[1]))
 
 
-def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator | None:
+def _indicator(raw, where: str, problems: list[Problem], name: str,
+               measures: MeasureCatalogue) -> Indicator | None:
     if not isinstance(raw, dict):
         problems.append(Problem(name, None, where, "нет описания показателя (indicator)"))
         return None
@@ -155,9 +163,10 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
         if kind != "share":
             problems.append(Problem(name, None, where, "source: graduates бывает только у долей"))
     elif source == "measures":
-        numerator = _term(raw.get("numerator"), where + ", numerator", problems, name)
+        numerator = _term(raw.get("numerator"), where + ", numerator", problems, name, measures)
         if kind == "share":
-            denominator = _term(raw.get("denominator"), where + ", denominator", problems, name)
+            denominator = _term(raw.get("denominator"), where + ", denominator", problems, name,
+                                measures)
         elif raw.get("denominator") is not None:
             problems.append(Problem(name, None, where, "знаменатель бывает только у долей"))
     else:
@@ -178,13 +187,16 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
     )
 
 
-def load_roadmap(path: str | Path) -> Roadmap:
+def load_roadmap(path: str | Path, measures: MeasureCatalogue) -> Roadmap:
     """Read and check a roadmap file.
 
     Parameters
     ----------
     path : str or Path
         The YAML file (``parameters/roadmap-2021-2022.yaml``).
+    measures : MeasureCatalogue
+        The district's measures: an indicator may read only these, and only in years they are
+        collected.
 
     Returns
     -------
@@ -208,7 +220,7 @@ def load_roadmap(path: str | Path) -> Roadmap:
         if not isinstance(act, dict):
             problems.append(Problem(name, None, where, "ожидался словарь"))
             continue
-        ind = _indicator(act.get("indicator"), where, problems, name)
+        ind = _indicator(act.get("indicator"), where, problems, name, measures)
         if ind is None:
             continue
         if ind.id in seen:
@@ -221,6 +233,15 @@ def load_roadmap(path: str | Path) -> Roadmap:
             executors=tuple(str(e) for e in act.get("executors") or []), indicator=ind,
             note=str(act.get("note", "") or ""),
         ))
+    year = str(raw.get("year", "")) or path.stem.removeprefix("roadmap-")
+    for act in activities:
+        for operand in (act.indicator.numerator, act.indicator.denominator):
+            spec = None if operand is None else measures.get(operand.measure)
+            if spec is not None and is_academic_year(year) and not spec.collected_in(year):
+                problems.append(Problem(
+                    name, None, f"мероприятие {act.number}",
+                    f"показатель «{spec.code}» не собирается в {year} году (from/to в "
+                    f"{measures.file})"))
     if problems:
         raise InputError(problems)
     return Roadmap(year=str(raw.get("year", "")), title=str(raw.get("title", "")),
@@ -283,8 +304,9 @@ class Roadmaps:
         return Roadmap(year=year, title=first.title, activities=untargeted, targets_from=None)
 
 
-def load_roadmaps(folder: Path) -> Roadmaps:
-    """Read every ``roadmap-YYYY-YYYY.yaml`` of the parameters folder.
+def load_roadmaps(folder: Path, measures: MeasureCatalogue) -> Roadmaps:
+    """Read every ``roadmap-YYYY-YYYY.yaml`` of the parameters folder, checking the measures
+    its indicators read against the catalogue ``measures``.
 
     Raises
     ------
@@ -307,7 +329,7 @@ def load_roadmaps(folder: Path) -> Roadmaps:
                                     f"{ACADEMIC_YEAR_HINT}"))
             continue
         try:
-            roadmap = load_roadmap(path)
+            roadmap = load_roadmap(path, measures)
         except InputError as exc:
             problems += exc.problems
             continue
