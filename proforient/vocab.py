@@ -201,6 +201,7 @@ INDICATOR_KINDS = Vocabulary(
         Term("share", "доля"),
         Term("flag", "да/нет"),
         Term("count", "количество"),
+        Term("category", "уровень (выбор из списка)"),
     ],
 )
 

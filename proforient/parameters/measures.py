@@ -239,6 +239,10 @@ def load_measures(folder: Path) -> MeasureCatalogue:
                                         "у категории нужен список разных значений (values), "
                                         "например [базовый, основной, продвинутый]"))
                 values = []
+            if by != "total":
+                problems.append(Problem(MEASURES_FILE, None, where + ", by",
+                                        "выбор из списка (group: category) собирается итогом "
+                                        "по организации: by: total"))
         elif values is not None:
             problems.append(Problem(MEASURES_FILE, None, where + ", values",
                                     "values бывает только у показателей group: category"))

@@ -56,6 +56,10 @@ class Indicator:
     numerator_text: str = ""
     denominator_text: str = ""
     for_grades: tuple[int, ...] | None = None
+    #: a ``category`` indicator: the values an organisation should have (names from the
+    #: catalogue) and their positions in the measure's list (the stored values)
+    target_values: tuple[str, ...] = ()
+    target_positions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,8 @@ def _indicator(raw, where: str, problems: list[Problem], name: str,
                                 f"id показателя «{ind_id}» — латиница, цифры и _"))
     kind = raw.get("kind")
     if kind not in INDICATOR_KINDS:
-        problems.append(Problem(name, None, where, f"kind «{kind}»: допустимо share, flag, count"))
+        problems.append(Problem(name, None, where,
+                                f"kind «{kind}»: допустимо {', '.join(INDICATOR_KINDS.codes)}"))
     applies = tuple(str(k) for k in raw.get("applies_to") or [])
     unknown = [k for k in applies if k not in KINDS]
     if not applies or unknown:
@@ -146,10 +151,10 @@ def _indicator(raw, where: str, problems: list[Problem], name: str,
                                 f"applies_to {list(applies)}: допустимо {KINDS.codes}"))
     target = raw.get("target")
     if target is not None and (not isinstance(target, int | float) or target < 0
-                               or (kind in ("share", "flag") and target > 1)):
+                               or (kind in ("share", "flag", "category") and target > 1)):
         problems.append(Problem(name, None, where,
-                                f"target {target!r}: для долей и флагов — дробь от 0 до 1, для "
-                                "количеств — неотрицательное число, или null"))
+                                f"target {target!r}: для долей, флагов и уровней — дробь от 0 "
+                                "до 1, для количеств — неотрицательное число, или null"))
     for_grades = raw.get("for_grades")
     if for_grades is not None and (not isinstance(for_grades, list) or not for_grades
                                    or not all(isinstance(g, int) and g in GRADES
@@ -171,6 +176,7 @@ def _indicator(raw, where: str, problems: list[Problem], name: str,
             problems.append(Problem(name, None, where, "знаменатель бывает только у долей"))
     else:
         problems.append(Problem(name, None, where, f"source «{source}»: measures или graduates"))
+    values, positions = _target_values(raw, kind, numerator, where, problems, name, measures)
     if len(problems) > before:
         return None
 
@@ -184,7 +190,48 @@ def _indicator(raw, where: str, problems: list[Problem], name: str,
         numerator=numerator, denominator=denominator,
         numerator_text=text("numerator"), denominator_text=text("denominator"),
         for_grades=tuple(for_grades) if for_grades else None,
+        target_values=values, target_positions=positions,
     )
+
+
+def _target_values(raw: dict, kind, numerator: Operand | None, where: str,
+                   problems: list[Problem], name: str, measures: MeasureCatalogue
+                   ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The checked ``target_values`` of a ``category`` indicator (names and positions)."""
+    wanted = raw.get("target_values")
+    if kind != "category":
+        if wanted is not None:
+            problems.append(Problem(name, None, where,
+                                    "target_values бывает только у уровней (kind: category)"))
+        return (), ()
+    spec = measures.get(numerator.measure) if numerator is not None else None
+    if spec is None:
+        return (), ()
+    if spec.group != "category":
+        problems.append(Problem(name, None, where,
+                                f"kind: category читает показатель-выбор (group: category в "
+                                f"{measures.file}), а «{spec.code}» — {spec.group}"))
+        return (), ()
+    if wanted is None:
+        if raw.get("target") is not None:
+            problems.append(Problem(name, None, where,
+                                    "у уровня с target нужен и target_values: какие значения "
+                                    "считаются достигнутыми"))
+        return (), ()
+    if not isinstance(wanted, list) or not wanted:
+        problems.append(Problem(name, None, where,
+                                "target_values — список значений, например [основной, "
+                                "продвинутый]"))
+        return (), ()
+    positions = [spec.category_position(str(v)) for v in wanted]
+    unknown = [str(v) for v, p in zip(wanted, positions, strict=True) if p is None]
+    if unknown:
+        problems.append(Problem(name, None, where,
+                                f"target_values {unknown}: у «{spec.code}» допустимо "
+                                f"{', '.join(spec.values)}"))
+        return (), ()
+    ordered = sorted(set(positions))
+    return tuple(spec.values[p - 1] for p in ordered), tuple(ordered)
 
 
 def load_roadmap(path: str | Path, measures: MeasureCatalogue) -> Roadmap:
@@ -299,7 +346,8 @@ class Roadmaps:
         if judged is not None:
             return judged
         first = self.first
-        untargeted = tuple(replace(a, indicator=replace(a.indicator, target=None))
+        untargeted = tuple(replace(a, indicator=replace(a.indicator, target=None,
+                                                        target_positions=()))
                            for a in first.activities)
         return Roadmap(year=year, title=first.title, activities=untargeted, targets_from=None)
 
