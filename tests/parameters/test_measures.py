@@ -140,3 +140,24 @@ def test_a_new_measure_is_data_only(tmp_path) -> None:
     levels = dataset.measures[dataset.measures["measure"] == "profmin_level"]
     assert dict(zip(levels["org_id"], levels["value"], strict=True)) == {"sch-a": 2.0,
                                                                           "sch-b": 3.0}
+
+
+def test_sensitive_indicators_come_from_the_catalogue(tmp_path) -> None:
+    """An indicator is sensitive when it counts graduates or reads a measure marked
+    ``sensitive`` — the catalogue decides, not a list in the report code."""
+    from proforient.report.cells import sensitive_indicators
+
+    params = load_parameters()
+    graduates = {"admitted_by_profile_share", "ege_profile_match_share",
+                 "in_demand_choice_share"}
+    assert sensitive_indicators(params.roadmaps.by_year.values(), params.measures) == \
+        graduates | {"ovz_events_share"}
+    folder = _params_copy(tmp_path)
+    text = (folder / "measures.yaml").read_text(encoding="utf-8")
+    marked = text.replace('    label: "участвовали в профориентационных конкурсах"\n',
+                          '    label: "участвовали в профориентационных конкурсах"\n'
+                          '    sensitive: true\n')
+    (folder / "measures.yaml").write_text(marked, encoding="utf-8")
+    params = load_parameters(folder)
+    assert sensitive_indicators(params.roadmaps.by_year.values(), params.measures) == \
+        graduates | {"ovz_events_share", "contest_participation_share"}

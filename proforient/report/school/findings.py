@@ -101,7 +101,7 @@ class Cards:
         return f"q|{scope or self.a.org_id}|{ind}|{what}"
 
     def sensitive(self, ind: str) -> bool:
-        return ind in cells.SENSITIVE
+        return ind in self.a.sensitive
 
     def _keys(self, ind: str, year: str | None = None) -> tuple[str, str, str]:
         num, den = cells.indicator(ind, self.a.org_id, year or self.a.year)
