@@ -176,3 +176,41 @@ def test_a_measure_before_its_first_year(tmp_path) -> None:
     with pytest.raises(InputError) as exc:
         params_with(tmp_path, ROADMAP.replace('year: "2023-2024"', 'year: "2022-2023"'))
     assert any("не собирается в 2022-2023" in p.message for p in exc.value.problems)
+
+
+def test_level_through_the_excel_forms(tmp_path) -> None:
+    """The level is a drop-down of the catalogue's values in the school's workbook, prefilled
+    with the name; the name chosen comes back as its number."""
+    from openpyxl import load_workbook
+
+    from proforient.excel.collect import collect
+    from proforient.excel.layout import CODE_COL, SHEET_MEASURES, TOTAL_COL
+    from proforient.excel.template import make_templates, workbook_file_name
+
+    params = params_with(tmp_path, ROADMAP)
+    data = write_dataset(tmp_path / "data", organizations=TINY_ORGANIZATIONS, measures=MEASURES)
+    books = tmp_path / "books"
+    make_templates(data, "2023-2024", books, params, org_ids=["sch-a", "sch-c"])
+
+    def level_cell(ws):
+        (row,) = [r for r in range(1, ws.max_row + 1)
+                  if ws.cell(r, CODE_COL).value == "profmin_level"]
+        return ws.cell(row, TOTAL_COL)
+
+    path_a = books / workbook_file_name("sch-a", "МБОУ Альфа СОШ")
+    ws = load_workbook(path_a)[SHEET_MEASURES]
+    cell = level_cell(ws)
+    assert cell.value == "основной" and not cell.protection.locked
+    (choice,) = [dv for dv in ws.data_validations.dataValidation
+                 if cell.coordinate in dv.sqref]
+    assert choice.formula1 == '"базовый,основной,продвинутый"'
+
+    path_c = books / workbook_file_name("sch-c", "МБОУ Гамма ООШ")
+    wb = load_workbook(path_c)
+    level_cell(wb[SHEET_MEASURES]).value = "основной"  # was продвинутый
+    wb.save(path_c)
+    result = collect(books, data, rules=params.rules, allow_other_year=True)
+    assert result.ok, [str(p) for p in result.problems]
+    text = (data / "measures.csv").read_text(encoding="utf-8")
+    assert "2023-2024,sch-c,profmin_level,,2" in text
+    assert "2023-2024,sch-a,profmin_level,,основной" in text  # unchanged: left as written
