@@ -1,8 +1,10 @@
 """Controlled vocabularies: canonical codes with their Russian labels and accepted aliases.
 
 Everything else in the package refers to these objects; nothing re-spells a code or a label.
-The study profiles are not here: they are district data (``parameters/profiles.yaml``, read by
-:mod:`proforient.parameters.rules`), because a new ФГОС profile must not need a code change.
+The study profiles and the measures are not here: they are district data
+(``parameters/profiles.yaml``, ``parameters/measures.yaml``, read by
+:mod:`proforient.parameters.rules` and :mod:`proforient.parameters.measures`), because a new
+ФГОС profile or a new federal measure must not need a code change.
 """
 
 from __future__ import annotations
@@ -199,70 +201,10 @@ INDICATOR_KINDS = Vocabulary(
         Term("share", "доля"),
         Term("flag", "да/нет"),
         Term("count", "количество"),
+        Term("category", "уровень (выбор из списка)"),
     ],
 )
 
-
-@dataclass(frozen=True)
-class Measure:
-    """A measure of the catalogue (docs/data-contract.md, «measures.csv»).
-
-    ``group`` is one of ``enrolment``, ``participants``, ``events``, ``flag``.
-    """
-
-    code: str
-    label: str
-    group: str
-
-
-MEASURES: dict[str, Measure] = {
-    m.code: m
-    for m in [
-        Measure("students", "обучающиеся", "enrolment"),
-        Measure("students_ovz", "обучающиеся с ОВЗ", "enrolment"),
-        Measure("children_5_7", "воспитанники 5–7 лет", "enrolment"),
-        Measure("diagnostics", "прошли диагностику профессиональных предпочтений", "participants"),
-        Measure("proektoria", "участвовали в открытых онлайн-уроках «Проектория»", "participants"),
-        Measure("bvb_trials", "прошли профессиональные пробы «Билет в будущее»", "participants"),
-        Measure("career_events", "участвовали в профориентационных мероприятиях", "participants"),
-        Measure(
-            "career_events_ovz",
-            "обучающиеся с ОВЗ, участвовавшие в профориентационных мероприятиях",
-            "participants",
-        ),
-        Measure("profile_clubs", "занимаются в кружках и секциях (пред)профильной направленности",
-                "participants"),
-        Measure("profile_clubs_5_7", "воспитанники 5–7 лет в кружках и секциях", "participants"),
-        Measure("contest_participants", "участвовали в профориентационных конкурсах",
-                "participants"),
-        Measure("class_hours", "классные часы по профориентации", "events"),
-        Measure("profession_meetings", "встречи с представителями профессий", "events"),
-        Measure("parent_meetings", "родительские собрания по профориентации", "events"),
-        Measure("psych_consultations", "психологические консультации выпускников", "events"),
-        Measure("excursions", "профориентационные экскурсии на предприятия", "events"),
-        Measure("agreements", "договоры о взаимодействии с предприятиями", "events"),
-        Measure("media_posts", "публикации о профориентации в СМИ и соцсетях", "events"),
-        Measure("district_seminars", "районные семинары и совещания", "events"),
-        Measure("district_contests", "районные профориентационные конкурсы", "events"),
-        Measure("responsible_appointed", "назначен ответственный за профориентацию", "flag"),
-        Measure("plan_approved", "утверждён план профориентационной работы", "flag"),
-        Measure("plan_implemented", "план профориентационной работы реализуется", "flag"),
-        Measure("early_plan_approved", "утверждён план ранней профориентации", "flag"),
-    ]
-}
-
-#: Participants measure → the enrolment measure it cannot exceed (docs/data-contract.md,
-#: «measures.csv», errors).
-PARTICIPANT_BASE: dict[str, str] = {
-    "diagnostics": "students",
-    "proektoria": "students",
-    "bvb_trials": "students",
-    "career_events": "students",
-    "profile_clubs": "students",
-    "contest_participants": "students",
-    "career_events_ovz": "students_ovz",
-    "profile_clubs_5_7": "children_5_7",
-}
 
 GRADES: tuple[int, ...] = tuple(range(1, 12))
 

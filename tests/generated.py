@@ -16,9 +16,12 @@ import numpy as np
 import pandas as pd
 
 from proforient.parameters import load_parameters
-from proforient.vocab import DESTINATIONS, MEASURES
+from proforient.vocab import DESTINATIONS
 
 YEARS: tuple[str, ...] = ("2019-2020", "2020-2021", "2021-2022")
+
+#: The project's measure catalogue (which group each measure is).
+CATALOGUE = load_parameters().measures
 
 #: (org_id, name, level, pupils): two middle-sized schools, the rest small or tiny.
 SCHOOLS: tuple[tuple[str, str, str, int], ...] = (
@@ -155,7 +158,7 @@ def generated_district(seed: int = 7) -> dict[str, pd.DataFrame]:
 def _school_measure(rng, year, org, ind, by_grade) -> list[tuple]:
     rows = []
     operand = ind.numerator
-    group = MEASURES[operand.measure].group
+    group = CATALOGUE[operand.measure].group
     if group == "flag":
         rows.append((year, org, operand.measure, None, int(rng.random() < 0.9)))
     elif group == "events":

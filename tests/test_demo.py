@@ -15,7 +15,7 @@ import pytest
 from proforient.demo import DEFAULT_SEED, YEARS, generate_demo
 from proforient.parameters.rules import load_rules
 from proforient.paths import PACKAGE_DATA_DIR, parameters_dir
-from proforient.vocab import DESTINATIONS, KINDS, MEASURES, PARTICIPANT_BASE, SUBJECTS, TERRITORIES
+from proforient.vocab import DESTINATIONS, KINDS, SUBJECTS, TERRITORIES
 
 FILES = ("organizations.csv", "measures.csv", "graduates.csv", "demand.csv", "dataset.yaml")
 
@@ -99,17 +99,20 @@ def test_organizations_kinds_normalise(demo_dir: Path) -> None:
 def test_measures_cover_years_and_catalogue(demo_dir: Path, measures: pd.DataFrame) -> None:
     orgs = set(pd.read_csv(demo_dir / "organizations.csv", dtype=str)["org_id"])
     assert sorted(measures["year"].unique()) == list(YEARS)
-    assert set(measures["measure"]) == set(MEASURES)
+    catalogue = load_rules(parameters_dir()).measures
+    # every measure the catalogue collects in the demo's years, and nothing else
+    assert set(measures["measure"]) == {m for m in catalogue
+                                        if any(catalogue[m].collected_in(y) for y in YEARS)}
     assert set(measures["org_id"]) <= orgs
     assert not measures.duplicated(["year", "org_id", "measure", "grade"]).any()
     assert (measures["value"] >= 0).all()
     assert measures["grade"].dropna().between(1, 11).all()
-    flags = measures[measures["measure"].map(lambda m: MEASURES[m].group == "flag")]
+    flags = measures[measures["measure"].map(lambda m: catalogue[m].group == "flag")]
     assert set(flags["value"]) == {0, 1}
 
 
 def test_participants_never_exceed_enrolment(measures: pd.DataFrame) -> None:
-    for participants, base in PARTICIPANT_BASE.items():
+    for participants, base in load_rules(parameters_dir()).measures.bases.items():
         part = measures[measures["measure"] == participants]
         enrol = measures[measures["measure"] == base]
         by_grade = part[part["grade"].notna()].merge(

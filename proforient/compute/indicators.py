@@ -20,12 +20,18 @@ Rules that the functions here follow to the letter (in words: docs/indicators.md
   not a sample; an organisation's share of its pupils gets a 95 % Wilson interval (how much the
   share of a small school moves by chance);
 - a year is judged by its own roadmap or the latest earlier one, never by a later one;
-- a target is met when the value reaches it (≥).
+- a target is met when the value reaches it (≥);
+- a ``category`` indicator (the school's chosen level) has the position of the chosen value in
+  the catalogue's list as its ``value``; a school meets it when the value is one of the
+  roadmap's ``target_values``; the district row counts the reporting organisations that meet it
+  (``numerator`` of ``denominator``, ``value`` their share, judged by ``target`` as a flag is),
+  and :func:`category_distribution` tells how many are at each level.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -33,6 +39,7 @@ import pandas as pd
 from proforient.compute.alignment import GRADUATE_INDICATOR_GRADES
 from proforient.compute.stats import wilson_interval
 from proforient.dataset import Dataset
+from proforient.parameters.measures import MeasureCatalogue
 from proforient.parameters.roadmap import Indicator, Operand, Roadmap, Roadmaps
 from proforient.problems import Problem
 
@@ -149,9 +156,18 @@ def _sides(ind: Indicator, wide: pd.DataFrame, graduate_counts: pd.DataFrame | N
     num = _operand(wide, ind.numerator).reindex(universe).to_numpy(dtype=float)
     if ind.kind == "share":
         return num, _operand(wide, ind.denominator).reindex(universe).to_numpy(dtype=float)
-    if ind.kind == "flag":
+    if ind.kind in ("flag", "category"):
         return num, np.where(np.isnan(num), np.nan, 1.0)
     return num, np.full(len(universe), np.nan)
+
+
+def _category_status(value: np.ndarray, ind: Indicator, reported: np.ndarray) -> np.ndarray:
+    """met when the chosen value is among the roadmap's ``target_values``."""
+    known = reported & ~np.isnan(value)
+    if not ind.target_positions:
+        return np.where(known, "monitored", "no_data").astype(object)
+    reached = np.isin(value, np.array(ind.target_positions, dtype=float))
+    return np.where(known, np.where(reached, "met", "not_met"), "no_data").astype(object)
 
 
 def _indicator_rows(ind: Indicator, target: float | None, universe: pd.MultiIndex,
@@ -172,11 +188,16 @@ def _indicator_rows(ind: Indicator, target: float | None, universe: pd.MultiInde
     else:
         reported = ~np.isnan(num)
         value, low, high = num, nan, nan
-    status = _status(value, target, reported)
+    if ind.kind == "category":
+        # a school is judged by its chosen value; ``target`` is the district's share of schools
+        status = _category_status(value, ind, reported)
+    else:
+        status = _status(value, target, reported)
     orgs = pd.DataFrame({
         "year": years, "scope": "org", "org_id": universe.get_level_values("org_id"),
         "indicator_id": ind.id, "kind": ind.kind, "numerator": num, "denominator": den,
-        "value": value, "target": target, "status": status, "ci_low": low, "ci_high": high,
+        "value": value, "target": np.nan if ind.kind == "category" else target,
+        "status": status, "ci_low": low, "ci_high": high,
     })
     district = [_district_row(ind, target, year, num[years == year], den[years == year],
                               reported[years == year], status[years == year])
@@ -198,6 +219,10 @@ def _district_row(ind: Indicator, target: float | None, year: str, num: np.ndarr
     d_num = num[reported].sum() if n_rep else np.nan
     if ind.kind == "count":
         d_den, d_val = np.nan, d_num
+    elif ind.kind == "category":  # schools at a targeted value, of those that chose one
+        d_num = float((status == "met").sum()) if n_rep else np.nan
+        d_den = float(n_rep) if n_rep else np.nan
+        d_val = d_num / d_den if n_rep and ind.target_positions else np.nan
     elif ind.kind == "flag":
         d_den = float(n_rep) if n_rep else np.nan
         d_val = d_num / d_den if n_rep else np.nan
@@ -209,7 +234,10 @@ def _district_row(ind: Indicator, target: float | None, year: str, num: np.ndarr
         d_status = ("not_met" if (status == "not_met").any()
                     else "met" if n_total and met == n_total else "no_data")
     else:
-        d_status = _status(np.array([d_val], dtype=float), target, np.array([n_rep > 0]))[0]
+        d_status = _status(np.array([d_val], dtype=float), target,
+                           np.array([n_rep > 0 and not np.isnan(d_val)]))[0]
+        if ind.kind == "category" and not ind.target_positions and n_rep:
+            d_status = "monitored"
     return {
         "year": year, "scope": "district", "org_id": pd.NA, "indicator_id": ind.id,
         "kind": ind.kind, "numerator": d_num, "denominator": d_den, "value": d_val,
@@ -293,6 +321,8 @@ def _compute_years(dataset: Dataset, roadmap: Roadmap, years: list[str],
                 universe = universe[~universe.isin(_not_applicable(wide, key[1]))]
             universes[key] = universe
         target = ind.target if judged else None
+        if not judged:  # a later roadmap never judges an earlier year, nor by its levels
+            ind = replace(ind, target_positions=())
         org_rows, district_rows = _indicator_rows(ind, target, universes[key], wide,
                                                   graduate_counts)
         for rows in (org_rows, district_rows):
@@ -300,6 +330,42 @@ def _compute_years(dataset: Dataset, roadmap: Roadmap, years: list[str],
                 pieces.append(rows.assign(_order=order,
                                           roadmap=roadmap.year if judged else pd.NA))
     return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+
+
+def category_distribution(table: pd.DataFrame, roadmaps: Roadmaps,
+                          measures: MeasureCatalogue) -> pd.DataFrame:
+    """How many organisations chose each value of every ``category`` indicator, per year.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`compute_indicators`.
+    roadmaps : Roadmaps
+        The roadmap that computed each year (the indicator's measure and target values).
+    measures : MeasureCatalogue
+        The catalogue (the names of the values, in order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, indicator_id, position, category, orgs, targeted``: one row per value of the
+        measure's list (lowest first), also for values nobody chose (``orgs`` 0); ``targeted``
+        says whether the value is among the roadmap's ``target_values``. Organisations without a
+        value are not counted (their number is the district row's ``orgs_total`` minus
+        ``orgs_reporting``). Empty when no roadmap has a category indicator.
+    """
+    rows = []
+    org_rows = table[(table["scope"] == "org") & (table["kind"] == "category")]
+    for (year, ind_id), part in org_rows.groupby(["year", "indicator_id"], sort=True):
+        ind = roadmaps.definitions_for(str(year)).indicator(str(ind_id))
+        spec = measures[ind.numerator.measure]
+        chosen = part["value"].dropna().astype(int).value_counts()
+        for position, label in enumerate(spec.values, start=1):
+            rows.append({"year": str(year), "indicator_id": str(ind_id), "position": position,
+                         "category": label, "orgs": int(chosen.get(position, 0)),
+                         "targeted": position in ind.target_positions})
+    columns = ["year", "indicator_id", "position", "category", "orgs", "targeted"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def overflow_problems(table: pd.DataFrame, dataset: Dataset, roadmaps: Roadmaps,

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from proforient.dataset.model import _LINE
+from proforient.parameters.measures import MeasureCatalogue
 from proforient.parameters.rules import Rules
 from proforient.problems import Problem
 from proforient.vocab import (
@@ -21,11 +22,9 @@ from proforient.vocab import (
     KINDS,
     MAX_COUNT,
     MAX_COUNT_TEXT,
-    MEASURES,
     OKSO_CODE,
     ORG_ID_MAX_LENGTH,
     ORG_ID_PUNCTUATION,
-    PARTICIPANT_BASE,
     PLAIN_NUMBER,
     PLAIN_NUMBER_HINT,
     SUBJECTS,
@@ -264,13 +263,18 @@ def check_organizations(name, frame, problems) -> pd.DataFrame:
     return out.drop_duplicates("org_id").reset_index(drop=True).astype("string")
 
 
-def check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
+def check_measures(name, frame, org_ids, catalogue: MeasureCatalogue, problems) -> pd.DataFrame:
+    """Check the measures table against the catalogue (``parameters/measures.yaml``).
+
+    A category's value may be written as its name or its number in the catalogue's list; it
+    comes out as the number (``value``), so that every value of the table is a number.
+    """
     bad = _check_year(problems, name, frame)
     bad |= _check_org(problems, name, frame, org_ids)
-    unknown = ~frame["measure"].isin(MEASURES)
+    spec = _per_category(frame["measure"], catalogue.get)
+    unknown = spec.isna()
     _report(problems, name, frame, unknown, "measure",
-            lambda r: f"неизвестный показатель «{r['measure']}»; допустимые названия — в "
-                      "каталоге показателей (README, раздел «Формат данных»)")
+            lambda r: catalogue.unknown_message(r["measure"]))
     bad |= unknown
     grade = _to_int(frame["grade"])
     bad_grade = (frame["grade"] != "") & (grade.isna() | ~grade.isin(GRADES)).fillna(True)
@@ -278,22 +282,53 @@ def check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
             lambda r: f"класс «{r['grade']}» должен быть целым числом от 1 до 11 или пустым "
                       "(итог по всем классам)")
     bad |= bad_grade
+    total_only = _per_category(frame["measure"], lambda m: m in catalogue
+                               and not catalogue[m].by_grade).astype(bool)
+    graded_total = total_only & (frame["grade"] != "") & ~bad_grade
+    _report(problems, name, frame, graded_total, "grade",
+            lambda r: f"показатель «{r['measure']}» собирается итогом по организации (by: total "
+                      f"в {catalogue.file}): оставьте класс пустым")
+    bad |= graded_total
+    group = _per_category(frame["measure"],
+                          lambda m: catalogue[m].group if m in catalogue else None)
+    category = (group == "category").to_numpy()
     value = _per_category(frame["value"], plain_number).astype(float)
     reason = _per_category(frame["value"], count_problem)
+    if category.any():
+        position = pd.Series(np.nan, index=frame.index)
+        rows = frame.loc[category, ["measure", "value"]]
+        position[category] = [catalogue[m].category_position(v) or np.nan
+                              for m, v in zip(rows["measure"], rows["value"], strict=True)]
+        value = value.where(~category, position)
+        reason = reason.where(~category, None)
+        bad_category = pd.Series(category, index=frame.index) & position.isna()
+        _report(problems, name, frame, bad_category, "value",
+                lambda r: f"«{r['value']}» не из списка значений показателя «{r['measure']}»: "
+                          + ", ".join(catalogue[r["measure"]].values))
+        bad |= bad_category
     bad_value = reason.notna()
     _report(problems, name, frame, bad_value, "value", lambda r: reason[r.name])
     bad |= bad_value
-    flags = _per_category(frame["measure"],
-                          lambda m: m in MEASURES and MEASURES[m].group == "flag").astype(bool)
+    flags = (group == "flag").to_numpy()
     bad_flag = flags & ~bad_value & ~value.isin([0, 1])
     _report(problems, name, frame, bad_flag, "value",
             lambda r: f"показатель «{r['measure']}» — флаг, допустимо 0 или 1, "
                       f"а указано {r['value']}")
     bad |= bad_flag
-    counts = ~flags & ~bad_value & (value != np.floor(value))
+    counts = ~flags & ~category & ~bad_value & (value != np.floor(value))
     _report(problems, name, frame, counts, "value",
             lambda r: f"количество должно быть целым, а указано {r['value']}")
     bad |= counts
+    pairs = frame[["year", "measure"]].astype(str)
+    outside = {key: _outside_years(catalogue, *key)
+               for key in set(zip(pairs["year"], pairs["measure"], strict=True))}
+    not_collected = pd.Series([outside[k] for k in zip(pairs["year"], pairs["measure"],
+                                                       strict=True)],
+                              index=frame.index, dtype=bool) & ~bad
+    _report(problems, name, frame, not_collected, "measure",
+            lambda r: f"показатель «{r['measure']}» по каталогу не собирается в {r['year']} году "
+                      f"(from/to в {catalogue.file}): проверьте год или каталог",
+            "warning")
     keyed = frame.assign(_grade=grade)
     bad |= _report_duplicates(problems, name, keyed, ["year", "org_id", "measure", "_grade"],
                               "measure", "сочетание год + организация + показатель + класс")
@@ -309,8 +344,13 @@ def check_measures(name, frame, org_ids, problems) -> pd.DataFrame:
     out = out.assign(**{c: out[c].cat.remove_unused_categories()
                         for c in ("year", "org_id", "measure")})
     _check_total_and_grades(name, out, problems)
-    _check_participants(name, out, problems)
+    _check_participants(name, out, catalogue, problems)
     return out.reset_index(drop=True)
+
+
+def _outside_years(catalogue: MeasureCatalogue, year: str, measure: str) -> bool:
+    spec = catalogue.get(measure)
+    return spec is not None and is_academic_year(year) and not spec.collected_in(year)
 
 
 def _check_total_and_grades(name, measures, problems) -> None:
@@ -324,13 +364,13 @@ def _check_total_and_grades(name, measures, problems) -> None:
             "используется итог", "warning"))
 
 
-def _check_participants(name, measures, problems) -> None:
-    """Participants of one grade above the enrolment of that grade (docs/data-contract.md,
-    «measures.csv»)."""
+def _check_participants(name, measures, catalogue: MeasureCatalogue, problems) -> None:
+    """Participants of one grade above the enrolment of that grade (``bounded_by`` in the
+    catalogue; docs/data-contract.md, «measures.csv»)."""
     by_grade = measures[measures["grade"].notna().to_numpy()]
     wide = (by_grade.groupby(["year", "org_id", "grade", "measure"], observed=True)["value"]
             .sum().unstack("measure"))
-    for part, base in PARTICIPANT_BASE.items():
+    for part, base in catalogue.bases.items():
         if part not in wide.columns or base not in wide.columns:
             continue
         over = wide.index[(wide[part] > wide[base]).to_numpy()]

@@ -51,7 +51,7 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
         The dataset folder: a relative one is looked for under the working folder, then under
         the project's (:func:`proforient.paths.find_data_dir`).
     rules : Rules
-        The district's rules (the profiles' aliases).
+        The district's rules (the profiles' aliases, the measure catalogue).
 
     Returns
     -------
@@ -80,7 +80,7 @@ def check_dataset(path: str | Path, rules: Rules) -> tuple[Dataset | None, list[
                                                        tables["organizations"], problems)
     if tables["measures"] is not None:
         tables["measures"] = check_measures(names["measures"], tables["measures"], org_ids,
-                                             problems)
+                                             rules.measures, problems)
     if tables["graduates"] is not None:
         tables["graduates"] = check_graduates(names["graduates"], tables["graduates"], org_ids,
                                                rules, problems)

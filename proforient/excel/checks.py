@@ -25,7 +25,7 @@ from proforient.excel.merge import NEW_FILE_COLUMNS
 from proforient.excel.workbook import Workbook
 from proforient.parameters.rules import Rules
 from proforient.problems import Problem
-from proforient.vocab import DESTINATIONS, MEASURES
+from proforient.vocab import DESTINATIONS
 
 SENTINEL_YEAR = "1900-1901"  # a row that keeps check_dataset going when nothing was collected
 
@@ -136,8 +136,8 @@ def _in_words(problem: Problem, rules: Rules) -> str:
         found = problem.message.split("»", 1)[0] + "»"
         return f"{found}: выберите из списка ({'; '.join(labels)})"
     return re.sub(r"«([a-z0-9_]+)»",
-                  lambda m: f"«{MEASURES[m.group(1)].label}»" if m.group(1) in MEASURES
-                  else m.group(0), problem.message)
+                  lambda m: f"«{rules.measures.label(m.group(1))}»"
+                  if m.group(1) in rules.measures else m.group(0), problem.message)
 
 
 _SHEET_ORDER = {None: 0, SHEET_INFO: 1, SHEET_MEASURES: 2, SHEET_GRADUATES: 3}

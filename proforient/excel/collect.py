@@ -295,7 +295,7 @@ def _collect(in_dir: Path, data_dir: Path, rules: Rules, dry_run: bool,
             f"в наборе данных уже есть ошибки ({len(old_errors)}); строки с ними в расчёт не "
             f"идут, пока их не исправят: proforient validate {data_dir}", "warning"))
 
-    books = [read_workbook(path, org_ids, school_ids) for path in files]
+    books = [read_workbook(path, org_ids, school_ids, rules.measures) for path in files]
     by_key: dict[tuple[str, str], list[Workbook]] = {}
     for book in books:
         if book.identified:
@@ -346,7 +346,8 @@ def _collect(in_dir: Path, data_dir: Path, rules: Rules, dry_run: bool,
             if keys(new) == keys(old) and len(new) == len(old):
                 continue
             changed = True
-            rows = measure_rows(new) if stem == "measures" else graduate_rows(new)
+            rows = (measure_rows(new, rules.measures.codes) if stem == "measures"
+                    else graduate_rows(new))
             blocks[stem][key] = rows
             result.replaced.append(Replacement(book.org_id, book.year, stem, len(old), len(new),
                                                *diff_keys(keys(old), keys(new)), f"{stem}.csv"))

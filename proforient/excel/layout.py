@@ -75,13 +75,17 @@ SECTIONS: dict[str, str] = {
     "enrolment": "Численность",
     "participants": "Участники (число разных обучающихся, а не участий)",
     "events": "Проведено мероприятий",
+    "hours": "Часы",
     "flag": "Да / нет",
+    "category": "Выбор из списка",
 }
 UNITS: dict[str, str] = {
     "enrolment": "чел.",
     "participants": "чел.",
     "events": "ед.",
+    "hours": "ч",
     "flag": "1 — да, 0 — нет",
+    "category": "из списка",
 }
 
 

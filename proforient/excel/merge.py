@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from proforient.problems import InputError, Problem, os_error_reason
-from proforient.vocab import MEASURES
 
 BACKUP_DIR = "_backup"
 TABLES = ("measures", "graduates")
@@ -134,9 +133,10 @@ def render_table(table: RawTable, stem: str, blocks: dict[tuple[str, str], list[
     return b"\xef\xbb\xbf" + data if table.bom else data
 
 
-def measure_rows(frame: pd.DataFrame) -> list[dict]:
-    """Canonical measures → CSV rows in the stable order (catalogue, total first, grades)."""
-    order = {m: i for i, m in enumerate(MEASURES)}
+def measure_rows(frame: pd.DataFrame, codes: Sequence[str]) -> list[dict]:
+    """Canonical measures → CSV rows in the stable order (the catalogue's ``codes``, total
+    first, grades)."""
+    order = {m: i for i, m in enumerate(codes)}
     rows = [{"year": str(r.year), "org_id": str(r.org_id), "measure": str(r.measure),
              "grade": "" if pd.isna(r.grade) else str(int(r.grade)),
              "value": str(int(r.value)) if float(r.value).is_integer() else repr(float(r.value))}

@@ -83,10 +83,11 @@ from proforient.excel.layout import (
 )
 from proforient.names import short_name
 from proforient.parameters import DistrictParameters
+from proforient.parameters.measures import Measure, MeasureCatalogue
 from proforient.parameters.roadmap import Roadmap
 from proforient.parameters.rules import Rules
 from proforient.problems import InputError, Problem, os_error_reason
-from proforient.vocab import DESTINATIONS, GRADES, GRADUATE_GRADES, KINDS, MEASURES, SUBJECTS
+from proforient.vocab import DESTINATIONS, GRADES, GRADUATE_GRADES, KINDS, SUBJECTS
 
 _GREY = PatternFill("solid", fgColor="D9D9D9")
 _HEADER = PatternFill("solid", fgColor="DDEBF7")
@@ -132,7 +133,8 @@ class MeasureSlots:
     total: bool
 
 
-def measure_slots(roadmap: Roadmap, kind: str) -> dict[str, MeasureSlots]:
+def measure_slots(roadmap: Roadmap, kind: str, catalogue: MeasureCatalogue
+                  ) -> dict[str, MeasureSlots]:
     """The measures an organisation of ``kind`` reports, derived from the roadmap.
 
     Parameters
@@ -141,6 +143,8 @@ def measure_slots(roadmap: Roadmap, kind: str) -> dict[str, MeasureSlots]:
         The year's roadmap.
     kind : str
         Canonical organisation kind (``school``, ``preschool``…).
+    catalogue : MeasureCatalogue
+        The district's measures (their order).
 
     Returns
     -------
@@ -164,7 +168,7 @@ def measure_slots(roadmap: Roadmap, kind: str) -> dict[str, MeasureSlots]:
             else:
                 lo, hi = operand.grades
                 grades[operand.measure] |= set(range(lo, hi + 1))
-    return {m: MeasureSlots(frozenset(grades[m]), total[m]) for m in MEASURES if m in grades}
+    return {m: MeasureSlots(frozenset(grades[m]), total[m]) for m in catalogue if m in grades}
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,7 +230,7 @@ def _write_info(wb: Workbook, org: pd.Series, year: str) -> None:
 
 
 def _write_measures(wb: Workbook, org: pd.Series, year: str, slots: dict[str, MeasureSlots],
-                    values: pd.DataFrame) -> None:
+                    values: pd.DataFrame, catalogue: MeasureCatalogue) -> None:
     """The grid: measures × grades 1–11 and «Всего», prefilled with ``values``."""
     ws = wb.create_sheet(SHEET_MEASURES)
     ws["A1"] = f"Показатели профориентационной работы: {escape_text(str(org['name']))}, " \
@@ -248,7 +252,7 @@ def _write_measures(wb: Workbook, org: pd.Series, year: str, slots: dict[str, Me
         old = present.get(measure, MeasureSlots(frozenset(), False))
         present[measure] = MeasureSlots(old.grades | ({grade} if grade else set()),
                                         old.total or grade is None)
-    ordered = [m for m in MEASURES if m in present]
+    ordered = [m for m in catalogue if m in present]
 
     counts = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
                             allow_blank=True, showErrorMessage=True, errorTitle="Нужно число",
@@ -258,11 +262,12 @@ def _write_measures(wb: Workbook, org: pd.Series, year: str, slots: dict[str, Me
                            error="Введите 1 (да) или 0 (нет) или оставьте ячейку пустой.")
     ws.add_data_validation(counts)
     ws.add_data_validation(flags)
+    choices: dict[str, DataValidation] = {}
 
     row = MEASURES_FIRST_ROW
     section = None
     for measure in ordered:
-        spec = MEASURES[measure]
+        spec = catalogue[measure]
         if spec.group != section:
             section = spec.group
             cell = ws.cell(row, LABEL_COL, SECTIONS.get(section, section))
@@ -281,10 +286,15 @@ def _write_measures(wb: Workbook, org: pd.Series, year: str, slots: dict[str, Me
             cell.alignment = Alignment(horizontal="center")
             is_input = slot.total if grade is None else grade in slot.grades
             if (measure, grade) in known:
-                cell.value = _cell_number(known[(measure, grade)])
+                number = known[(measure, grade)]
+                cell.value = (spec.category_label(number) if spec.group == "category"
+                              else _cell_number(number))
             if is_input:
                 cell.protection = _OPEN
-                (flags if spec.group == "flag" else counts).add(cell.coordinate)
+                if spec.group == "category":
+                    _category_validation(ws, choices, spec).add(cell.coordinate)
+                else:
+                    (flags if spec.group == "flag" else counts).add(cell.coordinate)
             else:
                 cell.fill = _GREY
         row += 1
@@ -368,6 +378,20 @@ def _write_graduates(wb: Workbook, org: pd.Series, year: str, graduates: pd.Data
     _protect(ws)
 
 
+def _category_validation(ws: Worksheet, choices: dict[str, DataValidation],
+                         spec: Measure) -> DataValidation:
+    """The drop-down of a category measure's values (one per measure, made on first use)."""
+    if spec.code not in choices:
+        listed = ",".join(v.replace('"', "'").replace(",", " ") for v in spec.values)
+        choices[spec.code] = DataValidation(
+            type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True,
+            errorTitle="Выберите из списка",
+            error="Выберите значение из списка (стрелка справа от ячейки): "
+                  + ", ".join(spec.values) + ".")
+        ws.add_data_validation(choices[spec.code])
+    return choices[spec.code]
+
+
 def _instruction_lines(org: pd.Series, year: str, slots: dict[str, MeasureSlots],
                        rules: Rules, school: bool) -> list[tuple[str, str]]:
     """(style, text) lines of the instructions sheet; style is ``title``, ``head`` or ``text``."""
@@ -391,7 +415,7 @@ def _instruction_lines(org: pd.Series, year: str, slots: dict[str, MeasureSlots]
         ("text", "Показатели этой книги:"),
     ]
     for measure, slot in slots.items():
-        spec = MEASURES[measure]
+        spec = rules.measures[measure]
         where = []
         if slot.grades:
             lo, hi = min(slot.grades), max(slot.grades)
@@ -399,8 +423,10 @@ def _instruction_lines(org: pd.Series, year: str, slots: dict[str, MeasureSlots]
                          else "по классам " + ", ".join(map(str, sorted(slot.grades))))
         if slot.total:
             where.append("итогом в столбце «Всего»")
+        choose = (f"; выберите из списка: {', '.join(spec.values)}"
+                  if spec.group == "category" else "")
         lines.append(("text", f"    • {spec.label} ({UNITS.get(spec.group, '')}) — "
-                              f"{' и '.join(where)}"))
+                              f"{' и '.join(where)}{choose}"))
     if school:
         lines += [
             ("head", f"Лист «{SHEET_GRADUATES}»"),
@@ -473,11 +499,11 @@ def build_workbook(org: pd.Series, year: str, roadmap: Roadmap, measures: pd.Dat
     openpyxl.Workbook
         Not saved. A graduates sheet only for schools (or where the data hold graduates).
     """
-    slots = measure_slots(roadmap, org["kind"])
+    slots = measure_slots(roadmap, org["kind"], rules.measures)
     school = org["kind"] == "school" or len(graduates) > 0
     wb = Workbook()
     _write_instructions(wb, _instruction_lines(org, year, slots, rules, school))
-    _write_measures(wb, org, year, slots, measures)
+    _write_measures(wb, org, year, slots, measures, rules.measures)
     lists = _write_lists(wb, rules)
     if school:
         _write_graduates(wb, org, year, graduates, rules, lists)

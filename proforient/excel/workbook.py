@@ -40,12 +40,11 @@ from proforient.excel.layout import (
     TOTAL_COL,
     unescape_text,
 )
+from proforient.parameters.measures import MeasureCatalogue
 from proforient.problems import Problem, errors_of
 from proforient.vocab import (
     ACADEMIC_YEAR_HINT,
     GRADES,
-    MEASURES,
-    PARTICIPANT_BASE,
     PLAIN_NUMBER_HINT,
     is_academic_year,
 )
@@ -254,7 +253,8 @@ def _read_info(book: Workbook, wb, sheets: dict[str, _Sheet], org_ids: set[str])
     return ok
 
 
-def _read_measures(book: Workbook, wb, sheets: dict[str, _Sheet]) -> None:
+def _read_measures(book: Workbook, wb, sheets: dict[str, _Sheet],
+                   catalogue: MeasureCatalogue) -> None:
     if SHEET_MEASURES not in sheets:
         book.error(None, None, f"нет листа «{SHEET_MEASURES}» (в книге листы: "
                                f"{', '.join(wb.sheetnames)}): не переименовывайте листы")
@@ -275,20 +275,28 @@ def _read_measures(book: Workbook, wb, sheets: dict[str, _Sheet]) -> None:
                 book.error(ws.title, cell.coordinate,
                            "значение в строке без кода показателя (столбец A пуст)")
                 continue
-            text, reason = _number_text(cell.value)
+            spec = catalogue.get(code)
+            if spec is not None and spec.group == "category" and isinstance(cell.value, str):
+                # a category is chosen from its list: the dataset's check reads the name
+                text, reason = _text(cell.value).strip(), None
+            else:
+                text, reason = _number_text(cell.value)
             if reason:
                 book.error(ws.title, cell.coordinate, reason)
                 continue
             book.measures.append({"measure": code, "grade": "" if grade is None else str(grade),
                                   "value": text, "_cell": cell.coordinate, "_code": code_cell})
-            numbers[(code, grade)] = (float(text.replace(",", ".")), cell.coordinate)
-    _check_participants(book, ws.title, numbers)
+            if spec is None or spec.group != "category":
+                numbers[(code, grade)] = (float(text.replace(",", ".")), cell.coordinate)
+    _check_participants(book, ws.title, numbers, catalogue)
 
 
 def _check_participants(book: Workbook, sheet: str,
-                        numbers: dict[tuple[str, int | None], tuple[float, str]]) -> None:
-    """Participants of a grade (or of the total column) above the enrolment beside them."""
-    for part, base in PARTICIPANT_BASE.items():
+                        numbers: dict[tuple[str, int | None], tuple[float, str]],
+                        catalogue: MeasureCatalogue) -> None:
+    """Participants of a grade (or of the total column) above the enrolment beside them
+    (``bounded_by`` in the catalogue)."""
+    for part, base in catalogue.bases.items():
         for grade in (*GRADES, None):
             if (part, grade) not in numbers or (base, grade) not in numbers:
                 continue
@@ -296,8 +304,8 @@ def _check_participants(book: Workbook, sheet: str,
             if n_part > n_base:
                 where = "всего" if grade is None else f"{grade} класс"
                 book.error(sheet, cell,
-                           f"{where}: «{MEASURES[part].label}» — {n_part:g}, это больше, чем "
-                           f"«{MEASURES[base].label}» — {n_base:g} (ячейка {base_cell}); "
+                           f"{where}: «{catalogue.label(part)}» — {n_part:g}, это больше, чем "
+                           f"«{catalogue.label(base)}» — {n_base:g} (ячейка {base_cell}); "
                            "участников не может быть больше, чем обучающихся")
 
 
@@ -355,7 +363,8 @@ FORMULA_WITHOUT_VALUE = ("в ячейке формула без вычислен
                          "формулы; или введите вместо формулы число")
 
 
-def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbook:
+def read_workbook(path: Path, org_ids: set[str], school_ids: set[str],
+                  catalogue: MeasureCatalogue) -> Workbook:
     """Read one workbook with the workbook-specific checks (no dataset rules yet).
 
     The file is looked into first (:func:`~proforient.excel.scan.scan_workbook`): a file too big,
@@ -371,6 +380,9 @@ def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbo
         Organisations of the dataset.
     school_ids : set of str
         Those of kind ``school`` (their workbooks must have a graduates sheet).
+    catalogue : MeasureCatalogue
+        The district's measures (which are categories, which participants are bounded by
+        which enrolment).
 
     Returns
     -------
@@ -408,7 +420,7 @@ def read_workbook(path: Path, org_ids: set[str], school_ids: set[str]) -> Workbo
                                        "с формулами без вычисленного значения")
         if _read_info(book, wb, sheets, org_ids):
             book.identified = True
-            _read_measures(book, wb, sheets)
+            _read_measures(book, wb, sheets, catalogue)
             _read_graduates(book, wb, sheets, required=book.org_id in school_ids)
     finally:
         wb.close()

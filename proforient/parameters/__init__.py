@@ -14,12 +14,13 @@ import pandas as pd
 
 from proforient.parameters.aliases import ALIASES_FILE, load_aliases
 from proforient.parameters.classifier import Classifier, load_classifier
+from proforient.parameters.measures import MeasureCatalogue, load_measures
 from proforient.parameters.roadmap import Roadmap, Roadmaps, load_roadmaps
 from proforient.parameters.rules import Rules, load_rules
 from proforient.paths import parameters_dir
 from proforient.problems import InputError, Problem
 
-__all__ = ["DistrictParameters", "load_parameters"]
+__all__ = ["DistrictParameters", "MeasureCatalogue", "load_parameters"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ class DistrictParameters:
     folder : Path
         Where the parameters were read from.
     rules : Rules
-        Profiles, suppression threshold, fuzzy thresholds, study-region places.
+        Profiles, suppression threshold, fuzzy thresholds, study-region places, the measure
+        catalogue (``rules.measures``, also :attr:`measures`).
     roadmaps : Roadmaps
         The roadmap of each year a file was written for.
     aliases : DataFrame
@@ -45,6 +47,11 @@ class DistrictParameters:
     roadmaps: Roadmaps
     aliases: pd.DataFrame
     classifier: Classifier
+
+    @property
+    def measures(self) -> MeasureCatalogue:
+        """The measure catalogue (``measures.yaml``)."""
+        return self.rules.measures
 
     def roadmap(self, year: str) -> Roadmap:
         """The roadmap a report of ``year`` reads: its own or the latest earlier one; for a year
@@ -76,9 +83,16 @@ def load_parameters(folder: str | Path | None = None) -> DistrictParameters:
         raise InputError([Problem(str(folder.name or folder), None, None,
                                   "папка параметров района не найдена")])
     problems: list[Problem] = []
+    measures = MeasureCatalogue()
+    try:
+        measures = load_measures(folder)
+    except InputError as exc:
+        problems += exc.problems
     loaded = {}
-    for key, load in (("rules", lambda: load_rules(folder)),
-                      ("roadmaps", lambda: load_roadmaps(folder))):
+    steps = [("rules", lambda: load_rules(folder, measures))]
+    if not problems:  # without the catalogue every measure of a roadmap would be «unknown»
+        steps.append(("roadmaps", lambda: load_roadmaps(folder, measures)))
+    for key, load in steps:
         try:
             loaded[key] = load()
         except InputError as exc:

@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from proforient.parameters.files import read_yaml
+from proforient.parameters.measures import MeasureCatalogue
 from proforient.problems import InputError, Problem
 from proforient.vocab import (
     ACADEMIC_YEAR_HINT,
     GRADES,
     INDICATOR_KINDS,
     KINDS,
-    MEASURES,
     is_academic_year,
 )
 
@@ -56,6 +56,10 @@ class Indicator:
     numerator_text: str = ""
     denominator_text: str = ""
     for_grades: tuple[int, ...] | None = None
+    #: a ``category`` indicator: the values an organisation should have (names from the
+    #: catalogue) and their positions in the measure's list (the stored values)
+    target_values: tuple[str, ...] = ()
+    target_positions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,16 +104,23 @@ class Roadmap:
         raise KeyError(indicator_id)
 
 
-def _term(raw, where: str, problems: list[Problem], name: str) -> Operand | None:
+def _term(raw, where: str, problems: list[Problem], name: str,
+          measures: MeasureCatalogue) -> Operand | None:
     if not isinstance(raw, dict) or "measure" not in raw:
         problems.append(Problem(name, None, where, "ожидалось {measure: …, grades: [с, по]}"))
         return None
     measure = str(raw["measure"])
-    if measure not in MEASURES:
-        problems.append(Problem(name, None, where, f"неизвестный показатель «{measure}»"))
+    spec = measures.get(measure)
+    if spec is None:
+        problems.append(Problem(name, None, where, measures.unknown_message(measure)))
     grades = raw.get("grades")
     if grades is None:
         return Operand(measure)
+    if spec is not None and not spec.by_grade:
+        problems.append(Problem(name, None, where,
+                                f"показатель «{measure}» собирается итогом (by: total в "
+                                f"{measures.file}): grades к нему не указываются"))
+        return None
     ok = (isinstance(grades, list) and len(grades) == 2
           and all(isinstance(g, int) and g in GRADES for g in grades) and grades[0] <= grades[1])
     if not ok:
@@ -119,7 +130,8 @@ def _term(raw, where: str, problems: list[Problem], name: str) -> Operand | None
     return Operand(measure, (grades[0], grades[1]))
 
 
-def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator | None:
+def _indicator(raw, where: str, problems: list[Problem], name: str,
+               measures: MeasureCatalogue) -> Indicator | None:
     if not isinstance(raw, dict):
         problems.append(Problem(name, None, where, "нет описания показателя (indicator)"))
         return None
@@ -130,7 +142,8 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
                                 f"id показателя «{ind_id}» — латиница, цифры и _"))
     kind = raw.get("kind")
     if kind not in INDICATOR_KINDS:
-        problems.append(Problem(name, None, where, f"kind «{kind}»: допустимо share, flag, count"))
+        problems.append(Problem(name, None, where,
+                                f"kind «{kind}»: допустимо {', '.join(INDICATOR_KINDS.codes)}"))
     applies = tuple(str(k) for k in raw.get("applies_to") or [])
     unknown = [k for k in applies if k not in KINDS]
     if not applies or unknown:
@@ -138,10 +151,10 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
                                 f"applies_to {list(applies)}: допустимо {KINDS.codes}"))
     target = raw.get("target")
     if target is not None and (not isinstance(target, int | float) or target < 0
-                               or (kind in ("share", "flag") and target > 1)):
+                               or (kind in ("share", "flag", "category") and target > 1)):
         problems.append(Problem(name, None, where,
-                                f"target {target!r}: для долей и флагов — дробь от 0 до 1, для "
-                                "количеств — неотрицательное число, или null"))
+                                f"target {target!r}: для долей, флагов и уровней — дробь от 0 "
+                                "до 1, для количеств — неотрицательное число, или null"))
     for_grades = raw.get("for_grades")
     if for_grades is not None and (not isinstance(for_grades, list) or not for_grades
                                    or not all(isinstance(g, int) and g in GRADES
@@ -155,13 +168,15 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
         if kind != "share":
             problems.append(Problem(name, None, where, "source: graduates бывает только у долей"))
     elif source == "measures":
-        numerator = _term(raw.get("numerator"), where + ", numerator", problems, name)
+        numerator = _term(raw.get("numerator"), where + ", numerator", problems, name, measures)
         if kind == "share":
-            denominator = _term(raw.get("denominator"), where + ", denominator", problems, name)
+            denominator = _term(raw.get("denominator"), where + ", denominator", problems, name,
+                                measures)
         elif raw.get("denominator") is not None:
             problems.append(Problem(name, None, where, "знаменатель бывает только у долей"))
     else:
         problems.append(Problem(name, None, where, f"source «{source}»: measures или graduates"))
+    values, positions = _target_values(raw, kind, numerator, where, problems, name, measures)
     if len(problems) > before:
         return None
 
@@ -175,16 +190,60 @@ def _indicator(raw, where: str, problems: list[Problem], name: str) -> Indicator
         numerator=numerator, denominator=denominator,
         numerator_text=text("numerator"), denominator_text=text("denominator"),
         for_grades=tuple(for_grades) if for_grades else None,
+        target_values=values, target_positions=positions,
     )
 
 
-def load_roadmap(path: str | Path) -> Roadmap:
+def _target_values(raw: dict, kind, numerator: Operand | None, where: str,
+                   problems: list[Problem], name: str, measures: MeasureCatalogue
+                   ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The checked ``target_values`` of a ``category`` indicator (names and positions)."""
+    wanted = raw.get("target_values")
+    if kind != "category":
+        if wanted is not None:
+            problems.append(Problem(name, None, where,
+                                    "target_values бывает только у уровней (kind: category)"))
+        return (), ()
+    spec = measures.get(numerator.measure) if numerator is not None else None
+    if spec is None:
+        return (), ()
+    if spec.group != "category":
+        problems.append(Problem(name, None, where,
+                                f"kind: category читает показатель-выбор (group: category в "
+                                f"{measures.file}), а «{spec.code}» — {spec.group}"))
+        return (), ()
+    if wanted is None:
+        if raw.get("target") is not None:
+            problems.append(Problem(name, None, where,
+                                    "у уровня с target нужен и target_values: какие значения "
+                                    "считаются достигнутыми"))
+        return (), ()
+    if not isinstance(wanted, list) or not wanted:
+        problems.append(Problem(name, None, where,
+                                "target_values — список значений, например [основной, "
+                                "продвинутый]"))
+        return (), ()
+    positions = [spec.category_position(str(v)) for v in wanted]
+    unknown = [str(v) for v, p in zip(wanted, positions, strict=True) if p is None]
+    if unknown:
+        problems.append(Problem(name, None, where,
+                                f"target_values {unknown}: у «{spec.code}» допустимо "
+                                f"{', '.join(spec.values)}"))
+        return (), ()
+    ordered = sorted(set(positions))
+    return tuple(spec.values[p - 1] for p in ordered), tuple(ordered)
+
+
+def load_roadmap(path: str | Path, measures: MeasureCatalogue) -> Roadmap:
     """Read and check a roadmap file.
 
     Parameters
     ----------
     path : str or Path
         The YAML file (``parameters/roadmap-2021-2022.yaml``).
+    measures : MeasureCatalogue
+        The district's measures: an indicator may read only these, and only in years they are
+        collected.
 
     Returns
     -------
@@ -208,7 +267,7 @@ def load_roadmap(path: str | Path) -> Roadmap:
         if not isinstance(act, dict):
             problems.append(Problem(name, None, where, "ожидался словарь"))
             continue
-        ind = _indicator(act.get("indicator"), where, problems, name)
+        ind = _indicator(act.get("indicator"), where, problems, name, measures)
         if ind is None:
             continue
         if ind.id in seen:
@@ -221,6 +280,15 @@ def load_roadmap(path: str | Path) -> Roadmap:
             executors=tuple(str(e) for e in act.get("executors") or []), indicator=ind,
             note=str(act.get("note", "") or ""),
         ))
+    year = str(raw.get("year", "")) or path.stem.removeprefix("roadmap-")
+    for act in activities:
+        for operand in (act.indicator.numerator, act.indicator.denominator):
+            spec = None if operand is None else measures.get(operand.measure)
+            if spec is not None and is_academic_year(year) and not spec.collected_in(year):
+                problems.append(Problem(
+                    name, None, f"мероприятие {act.number}",
+                    f"показатель «{spec.code}» не собирается в {year} году (from/to в "
+                    f"{measures.file})"))
     if problems:
         raise InputError(problems)
     return Roadmap(year=str(raw.get("year", "")), title=str(raw.get("title", "")),
@@ -278,13 +346,15 @@ class Roadmaps:
         if judged is not None:
             return judged
         first = self.first
-        untargeted = tuple(replace(a, indicator=replace(a.indicator, target=None))
+        untargeted = tuple(replace(a, indicator=replace(a.indicator, target=None,
+                                                        target_positions=()))
                            for a in first.activities)
         return Roadmap(year=year, title=first.title, activities=untargeted, targets_from=None)
 
 
-def load_roadmaps(folder: Path) -> Roadmaps:
-    """Read every ``roadmap-YYYY-YYYY.yaml`` of the parameters folder.
+def load_roadmaps(folder: Path, measures: MeasureCatalogue) -> Roadmaps:
+    """Read every ``roadmap-YYYY-YYYY.yaml`` of the parameters folder, checking the measures
+    its indicators read against the catalogue ``measures``.
 
     Raises
     ------
@@ -307,7 +377,7 @@ def load_roadmaps(folder: Path) -> Roadmaps:
                                     f"{ACADEMIC_YEAR_HINT}"))
             continue
         try:
-            roadmap = load_roadmap(path)
+            roadmap = load_roadmap(path, measures)
         except InputError as exc:
             problems += exc.problems
             continue

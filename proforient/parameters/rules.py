@@ -1,7 +1,9 @@
-"""The district's rules as data: study profiles with their УГС groups and ЕГЭ rules, settings.
+"""The district's rules as data: study profiles with their УГС groups and ЕГЭ rules, settings,
+the measure catalogue.
 
-Read from ``parameters/profiles.yaml`` and ``parameters/settings.yaml``. A new profile is a new
-entry in the YAML file; nothing here names a profile.
+Read from ``parameters/profiles.yaml``, ``parameters/settings.yaml`` and
+``parameters/measures.yaml``. A new profile or measure is a new entry in the YAML file; nothing
+here names a profile or a measure.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from proforient.parameters.files import read_yaml
+from proforient.parameters.measures import MeasureCatalogue, load_measures
 from proforient.problems import InputError, Problem
 from proforient.vocab import SUBJECTS, Term, Vocabulary
 
@@ -35,13 +38,15 @@ class Profile:
 
 @dataclass(frozen=True)
 class Rules:
-    """Everything the district configures: profiles and settings."""
+    """Everything the district configures: profiles, settings and the measure catalogue
+    (``measures``: empty for rules built by hand, so that every measure is unknown)."""
 
     profiles: dict[str, Profile]
     suppression_threshold: int = 3
     fuzzy_accept: float = 90.0
     fuzzy_review: float = 80.0
     study_region_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    measures: MeasureCatalogue = field(default_factory=MeasureCatalogue)
 
     @property
     def profile_vocabulary(self) -> Vocabulary:
@@ -52,13 +57,17 @@ class Rules:
         )
 
 
-def load_rules(folder: Path) -> Rules:
+def load_rules(folder: Path, measures: MeasureCatalogue | None = None) -> Rules:
     """Read and check the district's profiles and settings.
 
     Parameters
     ----------
     folder : Path
-        The parameters folder (``profiles.yaml`` and the optional ``settings.yaml``).
+        The parameters folder (``profiles.yaml``, ``measures.yaml`` and the optional
+        ``settings.yaml``).
+    measures : MeasureCatalogue, optional
+        The catalogue when the caller has read it already (its problems are the caller's);
+        by default ``measures.yaml`` of ``folder`` is read here.
 
     Returns
     -------
@@ -115,6 +124,12 @@ def load_rules(folder: Path) -> Rules:
         problems.append(Problem("settings.yaml", None, "fuzzy_review",
                                 f"fuzzy_review ({review:g}) не может быть больше fuzzy_accept "
                                 f"({accept:g})"))
+    if measures is None:
+        measures = MeasureCatalogue()
+        try:
+            measures = load_measures(folder)
+        except InputError as exc:
+            problems += exc.problems
     if problems:
         raise InputError(problems)
     return Rules(
@@ -123,6 +138,7 @@ def load_rules(folder: Path) -> Rules:
         fuzzy_accept=accept,
         fuzzy_review=review,
         study_region_places={k: tuple(str(x) for x in v or []) for k, v in places.items()},
+        measures=measures,
     )
 
 

@@ -8,17 +8,20 @@ give the same numbers for every school of the demo).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from proforient.compute.alignment import (
     ADMITTED_BY_PROFILE,
     EGE_PROFILE_MATCH,
     GRADUATE_INDICATORS,
     IN_DEMAND_CHOICE,
 )
+from proforient.parameters.measures import MeasureCatalogue
+from proforient.parameters.roadmap import Indicator, Roadmap
 from proforient.report.publish import count_key
 from proforient.vocab import ADMITTED_DESTINATIONS
 
 __all__ = [
-    "SENSITIVE",
     "admitted",
     "destination",
     "district_destination",
@@ -26,14 +29,30 @@ __all__ = [
     "graduates",
     "indicator",
     "ovz",
+    "sensitive_indicators",
     "share",
 ]
 
 ADMITTED = tuple(ADMITTED_DESTINATIONS)
 
-#: Indicators whose counts are of graduates or of pupils with disabilities: their values,
-#: counts and statuses are published only as :mod:`proforient.report.publish` decides.
-SENSITIVE: tuple[str, ...] = (*GRADUATE_INDICATORS, "ovz_events_share")
+
+
+def is_sensitive(indicator: Indicator, measures: MeasureCatalogue) -> bool:
+    """Whether an indicator counts graduates (``source: graduates``) or reads a measure the
+    catalogue marks ``sensitive`` (pupils with disabilities)."""
+    if indicator.source == "graduates":
+        return True
+    return any(operand is not None and operand.measure in measures.sensitive
+               for operand in (indicator.numerator, indicator.denominator))
+
+
+def sensitive_indicators(roadmaps: Iterable[Roadmap], measures: MeasureCatalogue
+                         ) -> frozenset[str]:
+    """The indicators of ``roadmaps`` whose counts are of graduates or of sensitive people
+    (:func:`is_sensitive`): their values, counts and statuses are published only as
+    :mod:`proforient.report.publish` decides."""
+    return frozenset(ind.id for roadmap in roadmaps for ind in roadmap.indicators
+                     if is_sensitive(ind, measures))
 
 #: The graduate indicators: (numerator conditions, denominator conditions).
 _INDICATORS: dict[str, tuple[dict, dict]] = {
@@ -104,10 +123,13 @@ def share(numerator: str, denominator: str) -> str:
 
 def indicator(indicator_id: str, org_id: str | tuple[str, ...] | None, year: str
               ) -> tuple[str, str]:
-    """The numerator and denominator keys of a sensitive indicator (:data:`SENSITIVE`) of a
-    school, of several schools pooled (a tuple: a peer group) or of the district (``None``)."""
-    if indicator_id == "ovz_events_share":  # of the organisations that said who took part
-        return ovz(org_id, year, took_part=True), count_key("o", **_scope(org_id, year),
-                                                            took_part=("0", "1"))
-    return graduate_indicator(indicator_id, org_id, year)
+    """The numerator and denominator keys of a sensitive indicator
+    (:func:`sensitive_indicators`) of a school, of several schools pooled (a tuple: a peer
+    group) or of the district (``None``): a graduate indicator's, or else the pupils of the
+    sensitive group (:func:`proforient.report.people.ovz_people`)."""
+    if indicator_id in GRADUATE_INDICATORS:
+        return graduate_indicator(indicator_id, org_id, year)
+    # of the organisations that said who took part
+    return ovz(org_id, year, took_part=True), count_key("o", **_scope(org_id, year),
+                                                        took_part=("0", "1"))
 

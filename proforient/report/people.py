@@ -13,6 +13,8 @@ These frames hold personal data (a group may be one person): they stay in the an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -96,15 +98,16 @@ def graduate_people(aligned: pd.DataFrame, graduates: pd.DataFrame, rules: Rules
             .reset_index())
 
 
-def ovz_people(indicators: pd.DataFrame, indicator_id: str = "ovz_events_share"
-               ) -> pd.DataFrame:
+def ovz_people(indicators: pd.DataFrame, indicator_ids: Iterable[str]) -> pd.DataFrame:
     """Pupils with disabilities of every organisation and year, split by whether they took part.
 
     Parameters
     ----------
     indicators : DataFrame
-        The indicator table; the rows of ``indicator_id`` (numerator: pupils with disabilities
-        who took part, denominator: pupils with disabilities).
+        The indicator table; the rows of ``indicator_ids`` — the shares that read a sensitive
+        measure of the catalogue (numerator: pupils with disabilities who took part,
+        denominator: pupils with disabilities). A year's roadmap has at most one such share per
+        organisation (a second one of the same year would count the same people twice).
 
     Returns
     -------
@@ -112,8 +115,10 @@ def ovz_people(indicators: pd.DataFrame, indicator_id: str = "ovz_events_share"
         ``year, org_id, took_part`` (``"1"``, ``"0"``, or ``"na"`` when the participants are
         not reported) and ``n``.
     """
-    rows = indicators[(indicators["scope"] == "org") & (indicators["indicator_id"] == indicator_id)
-                      & indicators["denominator"].notna()]
+    rows = indicators[(indicators["scope"] == "org")
+                      & indicators["indicator_id"].isin(list(indicator_ids))
+                      & (indicators["kind"] == "share") & indicators["denominator"].notna()]
+    rows = rows.drop_duplicates(["year", "org_id"])
     out = []
     for year, org, num, den in zip(rows["year"], rows["org_id"], rows["numerator"],
                                    rows["denominator"], strict=True):

@@ -280,7 +280,7 @@ def _roadmaps(tmp_path, files: dict[str, str]):
     if "roadmap-2021-2022.yaml" not in files:
         text = (parameters_dir() / "roadmap-2021-2022.yaml").read_text(encoding="utf-8")
         (folder / "roadmap-2021-2022.yaml").write_text(text, encoding="utf-8")
-    return load_roadmaps(folder)
+    return load_roadmaps(folder, RULES.measures)
 
 
 def test_each_year_is_judged_by_its_own_roadmap(tiny, tmp_path):

@@ -71,7 +71,7 @@ def funnel_summary(facts: DistrictFacts) -> pd.DataFrame:
         ``indicator_id, p0, target, schools, far_below, below, above, far_above`` (tuples of
         org_ids), share indicators of pupils only (not the sensitive ones).
     """
-    f = compared(facts.funnels)
+    f = compared(facts.funnels, facts.sensitive)
     rows = []
     for ind, part in f.groupby("indicator_id", sort=False):
         row = {"indicator_id": ind, "p0": float(part["p0"].iloc[0]),

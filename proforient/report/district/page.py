@@ -84,7 +84,7 @@ class DistrictReport(Report):
     def _hide_sensitive_statuses(self) -> None:
         """A school's status of a sensitive share is hidden where its school report hides the
         share (a status judged on 1 of 1 would tell whether that one pupil took part)."""
-        sensitive = self.grid["indicator_id"].isin(cells.SENSITIVE)
+        sensitive = self.grid["indicator_id"].isin(list(self.ctx.facts.sensitive))
         for i in self.grid.index[sensitive]:
             org, ind = self.grid.at[i, "org_id"], self.grid.at[i, "indicator_id"]
             pub = publication.school(self.ctx, org)

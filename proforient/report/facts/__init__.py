@@ -23,8 +23,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from proforient.compute.alignment import GRADUATE_INDICATORS
 from proforient.compute.specialties import review_list
 from proforient.pipeline import Results
+from proforient.report.cells import sensitive_indicators
 from proforient.report.facts.destinations import admitted_tests, destinations
 from proforient.report.facts.funnels import funnel_curves, funnels
 from proforient.report.facts.orgs import organisations
@@ -55,6 +57,9 @@ class DistrictFacts:
         decide what may be published.
     review : DataFrame
         Every typed specialty name of the year that needs review (free text: for the analyst).
+    sensitive : frozenset of str
+        The indicators whose counts are of graduates or of sensitive people, in any roadmap
+        (:func:`proforient.report.cells.sensitive_indicators`, from the measure catalogue).
     """
 
     year: str
@@ -69,6 +74,7 @@ class DistrictFacts:
     graduates: pd.DataFrame
     ovz: pd.DataFrame
     review: pd.DataFrame
+    sensitive: frozenset[str] = frozenset()
 
     def org(self, org_id: str) -> pd.Series:
         """The row of one organisation (``KeyError`` if absent)."""
@@ -99,6 +105,8 @@ def compute_facts(results: Results, year: str) -> DistrictFacts:
     """
     COMPUTATIONS["facts"] += 1
     roadmap = results.params.roadmap(year)
+    sensitive = sensitive_indicators(results.params.roadmaps.by_year.values(),
+                                     results.params.measures)
     orgs = organisations(results, year)
     card = scorecard(results.indicators, roadmap, orgs, year)
     schools = orgs.loc[orgs["kind"] == "school", "org_id"]
@@ -110,12 +118,14 @@ def compute_facts(results: Results, year: str) -> DistrictFacts:
         scorecard=card,
         funnels=positions,
         funnel_limits=funnel_curves(positions),
-        participation=participation(results.dataset.measures, roadmap, year),
+        participation=participation(results.dataset.measures, roadmap, year,
+                                    results.params.measures),
         destinations=dest,
         admitted=admitted_tests(dest),
         trends=trends(results.indicators, year),
         graduates=graduate_people(results.aligned, results.dataset.graduates,
                                   results.params.rules),
-        ovz=ovz_people(results.indicators),
+        ovz=ovz_people(results.indicators, sensitive - set(GRADUATE_INDICATORS)),
         review=review_list(results.aligned[results.aligned["year"] == year]),
+        sensitive=sensitive,
     )

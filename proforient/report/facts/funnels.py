@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
 from proforient.compute.stats import FUNNEL_LEVELS, funnel_limits, funnel_position, level_suffix
-from proforient.report.cells import SENSITIVE
 
 #: Funnel positions, from far below to far above (codes; the pages say them in Russian).
 POSITIONS: tuple[str, ...] = ("far_below", "below", "inside", "above", "far_above")
@@ -79,9 +80,10 @@ def funnel_curves(table: pd.DataFrame, points: int = 120) -> pd.DataFrame:
         columns=columns)
 
 
-def compared(table: pd.DataFrame) -> pd.DataFrame:
+def compared(table: pd.DataFrame, sensitive: Collection[str]) -> pd.DataFrame:
     """The rows of :func:`funnels` the reports compare schools on: shares of pupils, not the
     shares of graduates or of pupils with disabilities (their counts are small by nature and
-    partly hidden). One rule for the district report and every school report."""
-    return table[~table["indicator_id"].isin(SENSITIVE)].reset_index(drop=True)
+    partly hidden: ``sensitive``, :attr:`DistrictFacts.sensitive`). One rule for the district
+    report and every school report."""
+    return table[~table["indicator_id"].isin(list(sensitive))].reset_index(drop=True)
 

@@ -46,6 +46,9 @@ class SchoolAnalysis:
         Years of its trends.
     left_out : dict
         Section → why it does not apply (a code), for the appendix.
+    sensitive : frozenset of str
+        The indicators whose counts are of graduates or of sensitive people
+        (:attr:`DistrictFacts.sensitive`).
     """
 
     org: pd.Series
@@ -58,6 +61,7 @@ class SchoolAnalysis:
     trends: pd.DataFrame
     years: list[str]
     left_out: dict[str, str] = field(default_factory=dict)
+    sensitive: frozenset[str] = frozenset()
 
     @property
     def org_id(self) -> str:
@@ -89,7 +93,7 @@ def analyse(facts: DistrictFacts, org_id: str) -> SchoolAnalysis:
                          "отчёт школы для неё не строится. Её показатели — в отчёте по району.")
     card = facts.of("scorecard", org_id)
     applicable = set(card["indicator_id"])
-    shared = compared(facts.funnels)  # the same indicators as the district report's
+    shared = compared(facts.funnels, facts.sensitive)  # the same as the district report's
     funnels = shared[shared["indicator_id"].isin(applicable)].reset_index(drop=True)
     trends = facts.of("trends", org_id)
     years = sorted(trends["year"].unique()) if len(trends) else []
@@ -98,7 +102,7 @@ def analyse(facts: DistrictFacts, org_id: str) -> SchoolAnalysis:
         participation=facts.of("participation", org_id),
         destinations=facts.of("destinations", org_id),
         admitted=facts.of("admitted", org_id),
-        funnels=funnels, trends=trends, years=years)
+        funnels=funnels, trends=trends, years=years, sensitive=facts.sensitive)
     analysis.left_out = _left_out(analysis)
     return analysis
 

@@ -12,6 +12,7 @@ import math
 
 from markupsafe import Markup
 
+from proforient.parameters.measures import MeasureCatalogue
 from proforient.parameters.roadmap import Roadmap
 from proforient.report import cells
 from proforient.report.facts import DistrictFacts
@@ -29,7 +30,6 @@ from proforient.report.text import (
     target_text,
     value_text,
 )
-from proforient.vocab import MEASURES
 
 __all__ = ["Cards", "grades_text", "headline", "scorecard_notes"]
 
@@ -65,11 +65,15 @@ class Cards:
         Who the peers are (without it, no peer share of a sensitive indicator is shown).
     shared : Published, optional
         What the graduates report shows.
+    measures : MeasureCatalogue, optional
+        The measure catalogue (the labels of missing inputs).
     """
 
     def __init__(self, analysis: SchoolAnalysis, published: Published, roadmap: Roadmap,
-                 facts: DistrictFacts | None = None, shared: Published | None = None):
+                 facts: DistrictFacts | None = None, shared: Published | None = None,
+                 measures: MeasureCatalogue | None = None):
         self.a = analysis
+        self.measures = measures if measures is not None else MeasureCatalogue()
         self.pub = published
         self.roadmap = roadmap
         self.threshold = published.threshold
@@ -97,7 +101,7 @@ class Cards:
         return f"q|{scope or self.a.org_id}|{ind}|{what}"
 
     def sensitive(self, ind: str) -> bool:
-        return ind in cells.SENSITIVE
+        return ind in self.a.sensitive
 
     def _keys(self, ind: str, year: str | None = None) -> tuple[str, str, str]:
         num, den = cells.indicator(ind, self.a.org_id, year or self.a.year)
@@ -273,11 +277,11 @@ class Cards:
             return Markup("{}: разобрать, почему цель не достигнута.").format(title)
         if r.status == "no_data" and r.reason != "zero_denominator":
             return Markup("{}: сдать данные в управление образования — {}.").format(
-                title, missing_inputs(self.roadmap, ind, r))
+                title, missing_inputs(self.roadmap, ind, r, self.measures))
         return None
 
 
-def missing_inputs(roadmap: Roadmap, ind: str, row) -> str:
+def missing_inputs(roadmap: Roadmap, ind: str, row, measures: MeasureCatalogue) -> str:
     """What the school did not report, in words («число участников профпроб (6–11 классы)»)."""
     indicator = roadmap.indicator(ind)
     if indicator.source == "graduates":
@@ -288,7 +292,7 @@ def missing_inputs(roadmap: Roadmap, ind: str, row) -> str:
         if operand is None or not (value is None or (isinstance(value, float)
                                                      and math.isnan(value))):
             continue
-        label = MEASURES[operand.measure].label if operand.measure in MEASURES else ""
+        label = measures.label(operand.measure)
         grades = grades_text(operand.grades)
         parts.append(f"«{label}»" + (f" ({grades})" if grades else ""))
     return join_words(parts) or "исходные данные"

@@ -35,7 +35,7 @@ from proforient.report.text import (
     target_text,
     year_label,
 )
-from proforient.vocab import DESTINATIONS, MEASURES
+from proforient.vocab import DESTINATIONS
 
 __all__ = ["SchoolReport"]
 
@@ -89,7 +89,7 @@ class SchoolReport(Report):
         self.a: SchoolAnalysis = analyse(ctx.facts, org_id)
         self.pub = publication.school(ctx, org_id)
         self.cards = findings.Cards(self.a, self.pub, ctx.roadmap, ctx.facts,
-                                    publication.graduates(ctx))
+                                    publication.graduates(ctx), ctx.params.measures)
         shown = [s for s in SECTIONS if self.a.applies(s)]
         self.numbers = {s: i for i, s in enumerate(shown, start=1)}
         self.numbers["appendix"] = len(shown) + 1
@@ -180,7 +180,7 @@ class SchoolReport(Report):
                 part = table_[table_["measure"] == measure]
                 charts.grade_bars(ax, part["grade"], part["share"], part["district_share"],
                                   part["target"].iloc[0])
-                ax.set_title(charts.wrap(capital(MEASURES[measure].label), 40, 2))
+                ax.set_title(charts.wrap(capital(self.ctx.params.measures.label(measure)), 40, 2))
             for ax in flat[len(measures):]:
                 ax.set_visible(False)
             charts.legend_below(fig, charts.handles(("школа", charts.BAR),
@@ -203,7 +203,7 @@ class SchoolReport(Report):
             grades = [str(g) for g in below["grade"]]
             where = (f"в {grades[0]} классе" if len(grades) == 1
                      else f"в {join_words(grades)} классах")
-            notes.append(f"{capital(MEASURES[measure].label)}: ниже цели "
+            notes.append(f"{capital(self.ctx.params.measures.label(measure))}: ниже цели "
                          f"{percent(target, 0)} {where}; меньше всего — {worst['grade']} "
                          f"класс: {percent(worst['share'])} ({count(worst['participants'])} из "
                          f"{count(worst['students'])}).")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from proforient.compute.alignment import GRADUATE_INDICATORS
 from proforient.report import cells
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.scorecard import MISSING_INPUT
@@ -51,12 +52,12 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
     org_id, year = analysis.org_id, analysis.year
     items: list[Count | Share] = []
     for ind, reason in zip(analysis.card["indicator_id"], analysis.card["reason"], strict=True):
-        if ind in cells.SENSITIVE and reason not in MISSING_INPUT:
+        if ind in analysis.sensitive and reason not in MISSING_INPUT:
             num, den = cells.indicator(ind, org_id, year)
             items += [Count(num), Count(den), Share(cells.share(num, den), num, den)]
             n, d = cells.indicator(ind, None, year)
             items.append(Share(cells.share(n, d), n, d, with_counts=False))
-            if ind == "ovz_events_share":  # «3 из 4» says that one such pupil did not take
+            if ind not in GRADUATE_INDICATORS:  # «3 из 4» says that one such pupil did not take
                 # part: the rest is a count of the same people (health data), never shown,
                 # declared so that it is protected like the others
                 items.append(Count(cells.ovz(org_id, year, took_part=False)))
@@ -76,7 +77,7 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
             num, den, share = cells.district_destination(year, grade, code)
             items.append(Share(share, num, den, with_counts=False, complement=False))
     earlier = analysis.trends[(analysis.trends["year"] < year)
-                              & analysis.trends["indicator_id"].isin(cells.SENSITIVE)]
+                              & analysis.trends["indicator_id"].isin(list(analysis.sensitive))]
     for ind, y in zip(earlier["indicator_id"], earlier["year"], strict=True):
         for who in (org_id, None):  # the school's share and the district's beside it
             num, den = cells.indicator(ind, who, y)
