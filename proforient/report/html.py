@@ -248,16 +248,39 @@ class Section:
         """The section as a page fragment."""
         heading = f"{self.number}. {self.title}" if self.number else self.title
         cls = "pf-sec pf-first" if self.first else "pf-sec"
-        parts = [f'<section class="{cls}" id="{escape(self.key)}">',
-                 f"<h2>{escape(heading)}</h2>"]
+        # on paper a heading stays with what follows it: the heading, the lead and the first
+        # block (a table or a chart that does not break) are one unbreakable block, and so are
+        # a subheading and a short list
+        top = [f"<h2>{escape(heading)}</h2>"]
         if self.lead:
-            parts.append(f'<p class="pf-lead">{escape(self.lead)}</p>')
-        parts += [str(block) for block in self.body]
+            top.append(f'<p class="pf-lead">{escape(self.lead)}</p>')
+        body = [str(block) for block in self.body]
+        if body and _unbreakable(body[0]):
+            top.append(body.pop(0))
+        parts = [f'<section class="{cls}" id="{escape(self.key)}">', _keep(top), *body]
         if self.notes or self.calm:
-            parts.append("<h3>На что обратить внимание</h3>")
-            parts.append(str(bullets(self.notes)) if self.notes
-                         else f"<p>{typography(escape(self.calm))}</p>")
+            parts.append(_keep(["<h3>На что обратить внимание</h3>",
+                                str(bullets(self.notes)) if self.notes
+                                else f"<p>{typography(escape(self.calm))}</p>"],
+                               len(self.notes) <= KEEP_ITEMS))
         if self.steps:
-            parts.append("<h3>Что можно сделать</h3>" + str(bullets(self.steps, "pf-steps")))
+            parts.append(_keep(["<h3>Что можно сделать</h3>", str(bullets(self.steps, "pf-steps"))],
+                               len(self.steps) <= KEEP_ITEMS))
         parts.append("</section>")
         return Html("".join(parts))
+
+
+#: A list of at most this many items is printed on one page with its subheading.
+KEEP_ITEMS = 6
+
+
+def _keep(parts: Sequence[str], keep: bool = True) -> str:
+    """Blocks printed on one page (``pf-keep``: not broken inside)."""
+    inner = "".join(parts)
+    return f'<div class="pf-keep">{inner}</div>' if keep else inner
+
+
+def _unbreakable(block: str) -> bool:
+    """A table or a figure that prints on one page (a long table breaks, with its header)."""
+    return block.startswith(("<figure", "<table")) and not re.match(
+        r'<table class="[^"]*\blong\b', block)

@@ -508,36 +508,41 @@ class SchoolReport(Report):
                 plotted.append(ind)
         body = [table(columns, rows, long=True)]
         if plotted:
-            body.append(self._trend_chart(plotted, titles))
+            body += self._trend_chart(plotted, titles)
         return self._section(
             "trend", lead="Как менялись доли школы по годам и какие изменения больше обычных "
                           "колебаний.",
             body=body, notes=notes, steps=steps,
             calm="За последний год доли изменились в пределах обычных колебаний.").render()
 
-    def _trend_chart(self, plotted: list[str], titles: dict[str, str]) -> Markup:
-        """The school's and the district's shares over the years, a panel per indicator."""
+    def _trend_chart(self, plotted: list[str], titles: dict[str, str]) -> list[Markup]:
+        """The school's and the district's shares over the years, a panel per indicator,
+        three side by side, two rows to a figure: a printed page breaks between figures."""
         t, years = self.a.trends, self.a.years
-        ncols = 3  # three panels fill a printed page at the text's own size
-        nrows = math.ceil(len(plotted) / ncols)
+        ncols, per_figure = 3, 6  # three panels fill a printed page at the text's own size
         width = charts.fitted_width(2.35, ncols, left=0.55, wgap=0.5)
         titles = {i: charts.title_wrap(titles[i], width, size=8.5, max_lines=5)
                   for i in plotted}
-        room = charts.text_height(list(titles.values()), size=8.5) + 0.15
-        with charts.figure(width, 1.45, nrows, ncols, top=room, bottom=0.65, left=0.55,
-                           hgap=room + 0.3, wgap=0.5) as (fig, axes):
-            flat = np.atleast_1d(axes).ravel()
-            for ax, ind in zip(flat, plotted, strict=False):
-                part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
-                charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years],
-                                   [self._trend_number(ind, y, part) for y in years],
-                                   [self._trend_district(ind, y, part) for y in years])
-                ax.set_title(titles[ind], fontsize=8.5)
-            for ax in flat[len(plotted):]:
-                ax.set_visible(False)
-            charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
-                                                    ("район", charts.DISTRICT)))
-            return figure(fig, "Доли школы и района по годам")
+        out = []
+        for first in range(0, len(plotted), per_figure):
+            chunk = plotted[first:first + per_figure]
+            nrows = math.ceil(len(chunk) / ncols)
+            room = charts.text_height([titles[i] for i in chunk], size=8.5) + 0.15
+            with charts.figure(width, 1.45, nrows, ncols, top=room, bottom=0.65, left=0.55,
+                               hgap=room + 0.3, wgap=0.5) as (fig, axes):
+                flat = np.atleast_1d(axes).ravel()
+                for ax, ind in zip(flat, chunk, strict=False):
+                    part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
+                    charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years],
+                                       [self._trend_number(ind, y, part) for y in years],
+                                       [self._trend_district(ind, y, part) for y in years])
+                    ax.set_title(titles[ind], fontsize=8.5)
+                for ax in flat[len(chunk):]:
+                    ax.set_visible(False)
+                charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
+                                                        ("район", charts.DISTRICT)))
+                out.append(figure(fig, "Доли школы и района по годам"))
+        return out
 
     def _trend_district(self, ind: str, year: str, part: pd.DataFrame) -> float:
         """The district's share of a year, as the page may show it."""
