@@ -171,28 +171,31 @@ class SchoolReport(Report):
             return Html()
         table_ = self.a.participation
         measures = list(pd.unique(table_["measure"]))
-        ncols = 3
-        nrows = math.ceil(len(measures) / ncols)
+        ncols = 3  # a row of three panels to a figure: a printed page breaks between rows
         width = charts.fitted_width(3.3, ncols)
         titles = [charts.title_wrap(capital(MEASURES[m].label), width, max_lines=3)
                   for m in measures]
-        room = charts.text_height(titles) + 0.2  # the titles' lines above each panel
-        with charts.figure(width, 1.7, nrows, ncols, sharey=False, top=room, bottom=0.75,
-                           hgap=room + 0.3) as (fig, axes):
-            flat = np.atleast_1d(axes).ravel()
-            for ax, measure, title in zip(flat, measures, titles, strict=False):
-                part = table_[table_["measure"] == measure]
-                charts.grade_bars(ax, part["grade"], part["share"], part["district_share"],
-                                  part["target"].iloc[0])
-                ax.set_title(title)
-            for ax in flat[len(measures):]:
-                ax.set_visible(False)
-            charts.legend_below(fig, charts.handles(("школа", charts.BAR),
-                                                    ("район", charts.DISTRICT),
-                                                    ("цель", charts.TARGET)))
-            body = [figure(fig, "Доля участников по классам: школа и район",
-                           caption="По горизонтали — класс, по вертикали — доля обучающихся "
-                                   "класса, участвовавших в мероприятии.")]
+        body = []
+        for first in range(0, len(measures), ncols):
+            row = measures[first:first + ncols]
+            room = charts.text_height(titles[first:first + ncols]) + 0.2  # the titles' lines
+            with charts.figure(width, 1.7, 1, ncols, sharey=False, top=room,
+                               bottom=0.75) as (fig, axes):
+                for ax, measure, title in zip(axes, row, titles[first:], strict=False):
+                    part = table_[table_["measure"] == measure]
+                    charts.grade_bars(ax, part["grade"], part["share"],
+                                      part["district_share"], part["target"].iloc[0])
+                    ax.set_title(title)
+                for ax in axes[len(row):]:
+                    ax.set_visible(False)
+                charts.legend_below(fig, charts.handles(("школа", charts.BAR),
+                                                        ("район", charts.DISTRICT),
+                                                        ("цель", charts.TARGET)))
+                last = first + ncols >= len(measures)
+                body.append(figure(
+                    fig, "Доля участников по классам: школа и район",
+                    caption="По горизонтали — класс, по вертикали — доля обучающихся класса, "
+                            "участвовавших в мероприятии." if last else None))
         notes, steps = [], []
         for measure in measures:
             part = table_[(table_["measure"] == measure) & table_["in_range"]]
