@@ -248,36 +248,55 @@ class Section:
         """The section as a page fragment."""
         heading = f"{self.number}. {self.title}" if self.number else self.title
         cls = "pf-sec pf-first" if self.first else "pf-sec"
-        # on paper a heading stays with what follows it: the heading, the lead and the first
-        # block (a table or a chart that does not break) are one unbreakable block, and so are
-        # a subheading and a short list
+        # on paper a heading stays with what follows it (see _with_start)
         top = [f"<h2>{escape(heading)}</h2>"]
         if self.lead:
             top.append(f'<p class="pf-lead">{escape(self.lead)}</p>')
         body = [str(block) for block in self.body]
-        if body and _unbreakable(body[0]):
-            top.append(body.pop(0))
-        parts = [f'<section class="{cls}" id="{escape(self.key)}">', _keep(top), *body]
+        parts = [f'<section class="{cls}" id="{escape(self.key)}">']
+        if body:
+            parts += _with_start(top, body[0]) + body[1:]
+        else:
+            parts.append(_keep(top))
         if self.notes or self.calm:
-            parts.append(_keep(["<h3>На что обратить внимание</h3>",
-                                str(bullets(self.notes)) if self.notes
-                                else f"<p>{typography(escape(self.calm))}</p>"],
-                               len(self.notes) <= KEEP_ITEMS))
+            parts += _with_start(["<h3>На что обратить внимание</h3>"],
+                                 str(bullets(self.notes)) if self.notes
+                                 else f"<p>{typography(escape(self.calm))}</p>")
         if self.steps:
-            parts.append(_keep(["<h3>Что можно сделать</h3>", str(bullets(self.steps, "pf-steps"))],
-                               len(self.steps) <= KEEP_ITEMS))
+            parts += _with_start(["<h3>Что можно сделать</h3>"],
+                                 str(bullets(self.steps, "pf-steps")))
         parts.append("</section>")
         return Html("".join(parts))
 
 
-#: A list of at most this many items is printed on one page with its subheading.
+#: A list of at most this many items is printed on one page with its heading; a longer one
+#: keeps its first two items with the heading and may break after them.
 KEEP_ITEMS = 6
 
+_LIST = re.compile(r"(<ul[^>]*>)(.*)</ul>", re.S)
+_ITEM = re.compile(r"<li>.*?</li>", re.S)
 
-def _keep(parts: Sequence[str], keep: bool = True) -> str:
+
+def _keep(parts: Sequence[str]) -> str:
     """Blocks printed on one page (``pf-keep``: not broken inside)."""
-    inner = "".join(parts)
-    return f'<div class="pf-keep">{inner}</div>' if keep else inner
+    return '<div class="pf-keep">' + "".join(parts) + "</div>"
+
+
+def _with_start(heading: list[str], block: str) -> list[str]:
+    """A heading (and its lead) with the start of what follows, unbreakable on paper: the
+    whole block when it is a table or a chart that does not break or a short list, the
+    first two items of a long list (the rest follows as the same list)."""
+    if _unbreakable(block):
+        return [_keep([*heading, block])]
+    match = _LIST.fullmatch(block)
+    items = _ITEM.findall(match.group(2)) if match else []
+    if not match or len(items) <= KEEP_ITEMS:
+        return [_keep([*heading, block])] if match else [_keep(heading), block]
+    opening = match.group(1)
+    rest = opening.replace('class="', 'class="pf-cont ') if 'class="' in opening \
+        else '<ul class="pf-cont">'
+    return [_keep([*heading, opening + "".join(items[:2]) + "</ul>"]),
+            rest + "".join(items[2:]) + "</ul>"]
 
 
 def _unbreakable(block: str) -> bool:
