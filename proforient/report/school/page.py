@@ -520,9 +520,10 @@ class SchoolReport(Report):
 
     def _trend_chart(self, plotted: list[str], titles: dict[str, str]) -> list[Markup]:
         """The school's and the district's shares over the years, a panel per indicator,
-        three side by side, two rows to a figure: a printed page breaks between figures."""
+        three side by side, a row to a figure: a printed page breaks between rows. The legend
+        is under the first row, where the reader meets the lines."""
         t, years = self.a.trends, self.a.years
-        ncols, per_figure = 3, 6  # three panels fill a printed page at the text's own size
+        ncols = per_figure = 3  # three panels fill a printed page at the text's own size
         width = charts.fitted_width(2.35, ncols, left=0.55, wgap=0.5)
         titles = {i: charts.title_wrap(titles[i], width, size=8.5, max_lines=5)
                   for i in plotted}
@@ -531,7 +532,8 @@ class SchoolReport(Report):
             chunk = plotted[first:first + per_figure]
             nrows = math.ceil(len(chunk) / ncols)
             room = charts.text_height([titles[i] for i in chunk], size=8.5) + 0.15
-            with charts.figure(width, 1.45, nrows, ncols, top=room, bottom=0.65, left=0.55,
+            with charts.figure(width, 1.45, nrows, ncols, top=room, left=0.55,
+                               bottom=0.35 if first else 0.65,  # the legend under the first
                                hgap=room + 0.3, wgap=0.5) as (fig, axes):
                 flat = np.atleast_1d(axes).ravel()
                 for ax, ind in zip(flat, chunk, strict=False):
@@ -542,8 +544,9 @@ class SchoolReport(Report):
                     ax.set_title(titles[ind], fontsize=8.5)
                 for ax in flat[len(chunk):]:
                     ax.set_visible(False)
-                charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
-                                                        ("район", charts.DISTRICT)))
+                if not first:
+                    charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
+                                                            ("район", charts.DISTRICT)))
                 out.append(figure(fig, "Доли школы и района по годам"))
         return out
 
