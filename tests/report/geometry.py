@@ -35,19 +35,45 @@ class Box:
 
 
 def drawn_texts(fig: Figure) -> list[Box]:
-    """Every text the figure draws, with its box in points."""
+    """Every text the figure draws, with its box in points.
+
+    The figure is drawn twice: the first draw makes the ticks; in the second each text
+    artist is watched, and counted as drawn when the renderer was asked to draw a string
+    (a multi-line text draws each line without naming its artist, so artists are watched,
+    not the renderer's calls).
+    """
     canvas = FigureCanvasAgg(fig)
     renderer = canvas.get_renderer()
-    drawn: dict[int, Text] = {}
+    fig.draw(renderer)
+    calls = [0]
     draw_text = renderer.draw_text
 
-    def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if mtext is not None and s.strip():
-            drawn[id(mtext)] = mtext
-        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+    def count(*args, **kwargs):
+        calls[0] += 1
+        return draw_text(*args, **kwargs)
 
-    renderer.draw_text = record
-    fig.draw(renderer)
+    drawn: dict[int, Text] = {}
+
+    def watch(text: Text):
+        draw = text.draw
+
+        def watched(r):
+            before = calls[0]
+            draw(r)
+            if calls[0] > before and text.get_text().strip():
+                drawn[id(text)] = text
+        return watched
+
+    texts = fig.findobj(Text)
+    for text in texts:
+        text.draw = watch(text)
+    renderer.draw_text = count
+    try:
+        fig.draw(renderer)
+    finally:
+        for text in texts:
+            del text.draw
+        del renderer.draw_text
     scale = 72.0 / fig.dpi
     out = []
     for text in drawn.values():
