@@ -173,7 +173,7 @@ class SchoolReport(Report):
         measures = list(pd.unique(table_["measure"]))
         ncols = 3  # a row of three panels to a figure: a printed page breaks between rows
         width = charts.fitted_width(3.3, ncols)
-        titles = [charts.title_wrap(capital(MEASURES[m].label), width, max_lines=3)
+        titles = [charts.title_wrap(capital(MEASURES[m].label), width)
                   for m in measures]
         body = []
         for first in range(0, len(measures), ncols):
