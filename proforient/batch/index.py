@@ -46,7 +46,9 @@ table.sortable th[aria-sort=descending]::after{content:" ▼"}
 .met{color:#1e7b34;font-weight:600}.not_met{color:#b3261e;font-weight:600}
 .fail{color:#b3261e;font-weight:600}.reason{color:var(--muted);font-size:.9rem}
 footer{margin-top:2rem;color:var(--muted);font-size:.9rem}
-@media print{@page{size:A4;margin:15mm 12mm}body{margin:0;max-width:none;font-size:10pt}
+@media print{@page{size:A4;margin:15mm 12mm 16mm;@bottom-right{content:counter(page) " / "
+counter(pages);font:8pt "DejaVu Sans",Arial,sans-serif;color:#55606e}}
+body{margin:0;max-width:none;font-size:10pt}
 .noprint{display:none}a{color:inherit;text-decoration:none}thead{display:table-header-group}
 tr,.main{break-inside:avoid}h2{break-after:avoid}}
 """

@@ -30,6 +30,7 @@ from proforient.report.text import typography
 __all__ = [
     "RC",
     "figure",
+    "fitted_width",
     "funnel_plot",
     "grade_bars",
     "interval_plot",
@@ -38,6 +39,8 @@ __all__ = [
     "paired_bars",
     "percent_axis",
     "share_bars",
+    "text_height",
+    "title_wrap",
     "trend_lines",
     "wrap",
 ]
@@ -73,6 +76,13 @@ RC: dict[str, Any] = {
     "svg.hashsalt": "proforient",
 }
 
+#: Inches a printed chart may be wide: an A4 page less its margins (``@page`` in style.css,
+#: 12 mm each side). A wider figure would be scaled down in print, and its 9-point text with it.
+PRINT_WIDTH = 7.3
+
+#: The smallest text a chart draws (points): readable on paper at the figure's own size.
+MIN_FONT = 8.0
+
 #: Inches a character of a 9-point label takes, on average (DejaVu Sans): labels are sized
 #: by their length, not measured one by one.
 CHAR_WIDTH = 0.074
@@ -80,8 +90,10 @@ LINE_HEIGHT = 0.17
 
 #: Colours and marks of the series drawn side by side (school, district, peers).
 SCHOOL = {"color": "#1b4f8a", "marker": "o", "linestyle": "-"}
-DISTRICT = {"color": "#222222", "marker": "s", "linestyle": "--", "markerfacecolor": "white"}
-PEERS = {"color": "#b2182b", "marker": "^", "linestyle": ":", "markerfacecolor": "white"}
+#: The district's square and the peers' triangle are hollow: a school's dot at the same value
+#: shows through them.
+DISTRICT = {"color": "#222222", "marker": "s", "linestyle": "--", "markerfacecolor": "none"}
+PEERS = {"color": "#b2182b", "marker": "^", "linestyle": ":", "markerfacecolor": "none"}
 TARGET = {"color": "#b2182b", "lw": 2.0, "linestyle": "-."}
 BAR = {"color": "#9dbfe3", "edgecolor": "#1b4f8a", "hatch": "//", "lw": 0.8}
 HATCHES: tuple[str, ...] = ("//", "..", "xx", "\\\\", "++", "oo")
@@ -97,11 +109,32 @@ def wrap(text: Any, width: int = 28, max_lines: int | None = 3) -> str:
     return "\n".join(lines)
 
 
+def title_wrap(text: Any, width: float, size: float = RC["axes.titlesize"],
+               max_lines: int = 4) -> str:
+    """A bold title wrapped to lines that fit ``width`` inches at ``size`` points."""
+    chars = int(width / (CHAR_WIDTH * size / 9 * 1.12))
+    return wrap(text, max(chars, 12), max_lines)
+
+
+def text_height(texts: Sequence[str], size: float = RC["axes.titlesize"]) -> float:
+    """Inches the tallest of the texts takes (its lines at ``size`` points)."""
+    lines = max((str(t).count("\n") + 1 for t in texts), default=1)
+    return lines * size * 1.25 / 72
+
+
 def label_width(labels: Sequence[str]) -> float:
     """Inches the longest line of the labels needs (the left margin of a bar chart)."""
     longest = max((len(line) for label in labels for line in str(label).splitlines()),
                   default=0)
     return longest * CHAR_WIDTH + 0.3  # and the ticks' length and padding
+
+
+def fitted_width(panel_width: float, ncols: int = 1, *, left: float = 0.55,
+                 right: float = 0.3, wgap: float = 0.35) -> float:
+    """The width (inches) :func:`figure` gives each of ``ncols`` panels: the one asked for, or
+    less, so that the figure is at most :data:`PRINT_WIDTH` wide."""
+    room = PRINT_WIDTH - left - right - (ncols - 1) * wgap
+    return max(min(panel_width, room / ncols), 0.5)
 
 
 @contextmanager
@@ -111,9 +144,13 @@ def figure(panel_width: float, panel_height: float, nrows: int = 1, ncols: int =
            sharex: bool = False) -> Iterator[tuple[Figure, Any]]:
     """A figure of ``nrows`` × ``ncols`` panels of the given size (inches), margins in inches.
 
+    The panels are narrowed so that the figure is at most :data:`PRINT_WIDTH` wide: on paper
+    it is printed at its own size, its text at the size set here.
+
     Yields ``(fig, axes)``: one Axes for a 1×1 grid, else an array. Draw and save inside the
     ``with`` block: the report's style applies to both.
     """
+    panel_width = fitted_width(panel_width, ncols, left=left, right=right, wgap=wgap)
     width = left + right + ncols * panel_width + (ncols - 1) * wgap
     height = top + bottom + nrows * panel_height + (nrows - 1) * hgap
     with mpl.rc_context(RC):
@@ -141,6 +178,18 @@ def _top(*arrays: Any) -> float:
     values = values[~np.isnan(values)]
     top = float(values.max()) if len(values) else 1.0
     return min(1.0, max(0.05, top * 1.15))
+
+
+def padded(ax: Axes, low: float, high: float, axis: str = "y", points: float = 5.0
+           ) -> tuple[float, float]:
+    """Limits from ``low`` to ``high`` widened by ``points`` at each end, so that a marker
+    drawn at either end (a share of 0 or 100 %) is whole inside the axes."""
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    length = (box.height * fig_h if axis == "y" else box.width * fig_w) * 72
+    frac = min(points / max(length, 1.0), 0.2)
+    pad = (high - low) * frac / (1 - 2 * frac)
+    return low - pad, high + pad
 
 
 def legend_below(fig: Figure, handles: Sequence[Any], ncol: int | None = None) -> None:
@@ -177,8 +226,9 @@ def grade_bars(ax: Axes, grades: Sequence[int], share: Sequence[float],
     for g, v in zip(grades, values, strict=True):
         if v == 0:  # a bar of nothing is not «no data»: say 0
             ax.annotate("0", (g, 0), xytext=(0, 2), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7.5)
-    ax.plot(grades, np.asarray(district, dtype=float), markersize=5, lw=1, **DISTRICT)
+                        ha="center", va="bottom", fontsize=MIN_FONT)
+    ax.plot(grades, np.asarray(district, dtype=float), markersize=5, lw=1, zorder=4,
+            clip_on=False, **DISTRICT)  # a district at 0 % sits whole on the axis
     marks = [share, district]
     if target is not None and not np.isnan(target):
         ax.axhline(float(target), **TARGET)
@@ -186,7 +236,7 @@ def grade_bars(ax: Axes, grades: Sequence[int], share: Sequence[float],
     shown = range(int(grades.min()), int(grades.max()) + 1) if len(grades) else range(1, 12)
     ax.set_xticks(list(shown))  # the school's grades only: a primary school's 1–4
     ax.set_xlim(shown.start - 0.6, shown.stop - 0.4)
-    ax.set_ylim(0, _top(*marks))
+    ax.set_ylim(0, padded(ax, 0, _top(*marks))[1])  # a district square at the top is whole
     percent_axis(ax)
     return ax
 
@@ -227,9 +277,10 @@ def funnel_plot(ax: Axes, denominator: Sequence[float], share: Sequence[float], 
         ax.axhline(float(target), **TARGET)
         marks.append([target])
     hl = np.zeros(len(n), dtype=bool) if highlight is None else np.asarray(highlight, bool)
-    ax.scatter(n[~hl], y[~hl], s=22, facecolor="white", edgecolor="#222222", lw=0.9, zorder=3)
+    ax.scatter(n[~hl], y[~hl], s=22, facecolor="white", edgecolor="#222222", lw=0.9, zorder=3,
+               clip_on=False)
     if hl.any():
-        ax.scatter(n[hl], y[hl], s=55, marker="s", color="black", zorder=4)
+        ax.scatter(n[hl], y[hl], s=55, marker="s", color="black", zorder=4, clip_on=False)
     n_max = max(float(n.max()) if len(n) else 10.0, 10.0) * 1.08
     ax.set_xlim(0, n_max)
     inner = limits[limits["denominator"].astype(float) >= max(np.median(n) if len(n) else 1, 1)]
@@ -238,40 +289,65 @@ def funnel_plot(ax: Axes, denominator: Sequence[float], share: Sequence[float], 
     seen = seen[~np.isnan(seen)]
     lo, hi = (float(seen.min()), float(seen.max())) if len(seen) else (0.0, 1.0)
     pad = max(0.05, (hi - lo) * 0.15)
-    ax.set_ylim(max(lo - pad, -0.01), min(hi + pad, 1.01))
+    # a school at 0 % or 100 % is drawn whole, inside the axes
+    ax.set_ylim(*padded(ax, max(lo - pad, 0.0), min(hi + pad, 1.0), points=6.0))
     percent_axis(ax)
     if labels is not None:
-        _label_points(ax, n, y, labels, hl, n_max)
+        _label_points(ax, n, y, labels, hl)
     return ax
 
 
 def _label_points(ax: Axes, x: np.ndarray, y: np.ndarray, labels: Sequence[str],
-                  bold: np.ndarray, x_max: float, gap: float = 11.0) -> None:
-    """Labels beside points, moved up or down so that no two overlap (``gap`` points apart
-    when they sit on the same side of the plot), with a thin line back to a moved point."""
+                  bold: np.ndarray, size: float = MIN_FONT) -> None:
+    """Labels beside points, inside the axes (never over the title or the ticks), moved up or
+    down so that no two overlap, with a thin line back to a moved point.
+
+    A label sits right of its point, or left of it where it would leave the axes. Boxes are
+    estimated in points from the labels' length (:data:`CHAR_WIDTH`) and stacked: first
+    upwards from the points, then, if the highest leaves the axes, downwards from the top.
+    """
     scale = 72.0 / ax.figure.dpi
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    left, right = box.x0 * fig_w * 72, box.x1 * fig_w * 72
+    bottom, top = box.y0 * fig_h * 72, box.y1 * fig_h * 72
+    line = size * 1.3
     items = []
     for xi, yi, text, b in zip(x, y, labels, bold, strict=True):
-        if text and np.isfinite(yi):
-            px, py = ax.transData.transform((xi, yi)) * scale
-            items.append({"x": xi, "y": yi, "text": text, "bold": b, "px": px, "py": py,
-                          "right": xi > 0.7 * x_max, "lines": str(text).count("\n") + 1})
-    for side in (True, False):
-        group = sorted((i for i in items if i["right"] == side), key=lambda i: i["py"])
-        placed: list[dict] = []
-        for item in group:
-            item["ty"] = item["py"]
-            for other in placed:  # below the label placed before, if too close
-                room = gap * (other["lines"] + item["lines"]) / 2
-                if abs(item["px"] - other["px"]) < 140 and item["ty"] - other["ty"] < room:
-                    item["ty"] = other["ty"] + room
+        if not text or not np.isfinite(yi):
+            continue
+        px, py = ax.transData.transform((xi, yi)) * scale
+        lines = str(text).splitlines()
+        w = max(len(s) for s in lines) * CHAR_WIDTH * 72 * size / 9 * (1.12 if b else 1.0) + 4
+        on_right = px + 7 + w <= right or px - 7 - w < left
+        x0 = px + 7 if on_right else px - 7 - w
+        items.append({"x": xi, "y": yi, "text": text, "bold": b, "py": py, "ty": py,
+                      "x0": x0, "x1": x0 + w, "h": len(lines) * line + 2,
+                      "right": not on_right})
+
+    def clash(a: dict, b: dict) -> bool:
+        return a["x0"] < b["x1"] and b["x0"] < a["x1"] and \
+            abs(a["ty"] - b["ty"]) < (a["h"] + b["h"]) / 2
+
+    placed: list[dict] = []
+    for item in sorted(items, key=lambda i: i["py"]):  # upwards
+        item["ty"] = max(item["py"], bottom + item["h"] / 2)
+        while (hit := [o for o in placed if clash(item, o)]):
+            item["ty"] = max(o["ty"] + (o["h"] + item["h"]) / 2 for o in hit) + 0.5
+        placed.append(item)
+    if any(i["ty"] + i["h"] / 2 > top for i in items):  # then downwards from the top
+        placed = []
+        for item in sorted(items, key=lambda i: -i["ty"]):
+            item["ty"] = min(item["ty"], top - item["h"] / 2)
+            while (hit := [o for o in placed if clash(item, o)]):
+                item["ty"] = min(o["ty"] - (o["h"] + item["h"]) / 2 for o in hit) - 0.5
             placed.append(item)
     for item in items:
         dy = item["ty"] - item["py"]
-        right = item["right"]
-        ax.annotate(item["text"], (item["x"], item["y"]), xytext=(-6 if right else 6, dy),
-                    textcoords="offset points", ha="right" if right else "left",
-                    va="center", fontsize=8, fontweight="bold" if item["bold"] else "normal",
+        ax.annotate(item["text"], (item["x"], item["y"]), xytext=(-7 if item["right"] else 7, dy),
+                    textcoords="offset points", ha="right" if item["right"] else "left",
+                    va="center", fontsize=size, fontweight="bold" if item["bold"] else "normal",
+                    annotation_clip=False,
                     bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
                           "alpha": 0.85},
                     arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#777777",
@@ -294,13 +370,17 @@ def funnel_handles(with_school: bool) -> list[Any]:
 
 def trend_lines(ax: Axes, years: Sequence[str], school: Sequence[float],
                 district: Sequence[float]) -> Axes:
-    """A share over the years: the school and the district."""
+    """A share over the years: the school and the district.
+
+    The school's dots are drawn over the district's hollow squares (equal values show both),
+    and the axis runs a marker's size beyond 0 and its top, so no mark is cut.
+    """
     x = np.arange(len(years))
-    ax.plot(x, np.asarray(school, dtype=float), lw=1.5, markersize=5, **SCHOOL)
-    ax.plot(x, np.asarray(district, dtype=float), lw=1.2, markersize=4, **DISTRICT)
+    ax.plot(x, np.asarray(district, dtype=float), lw=1.2, markersize=6, zorder=3, **DISTRICT)
+    ax.plot(x, np.asarray(school, dtype=float), lw=1.5, markersize=4.5, zorder=4, **SCHOOL)
     ax.set_xticks(x, [str(y) for y in years])
     ax.set_xlim(-0.3, len(years) - 0.7)
-    ax.set_ylim(0, _top(school, district))
+    ax.set_ylim(*padded(ax, 0.0, _top(school, district)))
     percent_axis(ax)
     return ax
 
@@ -317,11 +397,11 @@ def interval_plot(ax: Axes, labels: Sequence[str], value: Sequence[float], *,
         lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
         ok = ~np.isnan(lo) & ~np.isnan(hi)
         ax.hlines(pos[ok], lo[ok], hi[ok], color=SCHOOL["color"], lw=2.2, alpha=0.6)
-    ax.plot(v, pos, linestyle="none", marker="o", color=SCHOOL["color"], markersize=7,
-            label=label, zorder=4)
-    for ref_label, values, style in refs:
-        ax.plot(np.asarray(values, dtype=float), pos, linestyle="none", markersize=7,
-                markeredgewidth=1.4, label=ref_label, zorder=5,
+    ax.plot(v, pos, linestyle="none", marker="o", color=SCHOOL["color"], markersize=5.5,
+            label=label, zorder=5, clip_on=False)
+    for ref_label, values, style in refs:  # hollow, under the value: both seen when equal
+        ax.plot(np.asarray(values, dtype=float), pos, linestyle="none", markersize=8,
+                markeredgewidth=1.3, label=ref_label, zorder=4, clip_on=False,
                 **{k: val for k, val in style.items() if k != "linestyle"})
     if target is not None:
         t = np.asarray(target, dtype=float)
@@ -330,8 +410,10 @@ def interval_plot(ax: Axes, labels: Sequence[str], value: Sequence[float], *,
                 markeredgewidth=2.0, color=TARGET["color"], label="цель", zorder=3)
     ax.set_yticks(pos, list(labels))
     ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_xlim(0, 1.0)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])  # panels side by side: «100 %» and «0 %» apart
+    ax.set_xlim(*padded(ax, 0.0, 1.0, axis="x"))  # a dot at 0 or 100 % is whole
+    narrow = ax.get_position().width * ax.figure.get_size_inches()[0] < 2.2
+    # panels side by side: «100 %» and «0 %» apart; a narrow panel has room for three ticks
+    ax.set_xticks([0, 0.5, 1.0] if narrow else [0, 0.25, 0.5, 0.75, 1.0])
     percent_axis(ax, "x")
     return ax
 

@@ -248,16 +248,58 @@ class Section:
         """The section as a page fragment."""
         heading = f"{self.number}. {self.title}" if self.number else self.title
         cls = "pf-sec pf-first" if self.first else "pf-sec"
-        parts = [f'<section class="{cls}" id="{escape(self.key)}">',
-                 f"<h2>{escape(heading)}</h2>"]
+        # on paper a heading stays with what follows it (see _with_start)
+        top = [f"<h2>{escape(heading)}</h2>"]
         if self.lead:
-            parts.append(f'<p class="pf-lead">{escape(self.lead)}</p>')
-        parts += [str(block) for block in self.body]
+            top.append(f'<p class="pf-lead">{escape(self.lead)}</p>')
+        body = [str(block) for block in self.body]
+        parts = [f'<section class="{cls}" id="{escape(self.key)}">']
+        if body:
+            parts += _with_start(top, body[0]) + body[1:]
+        else:
+            parts.append(_keep(top))
         if self.notes or self.calm:
-            parts.append("<h3>На что обратить внимание</h3>")
-            parts.append(str(bullets(self.notes)) if self.notes
-                         else f"<p>{typography(escape(self.calm))}</p>")
+            parts += _with_start(["<h3>На что обратить внимание</h3>"],
+                                 str(bullets(self.notes)) if self.notes
+                                 else f"<p>{typography(escape(self.calm))}</p>")
         if self.steps:
-            parts.append("<h3>Что можно сделать</h3>" + str(bullets(self.steps, "pf-steps")))
+            parts += _with_start(["<h3>Что можно сделать</h3>"],
+                                 str(bullets(self.steps, "pf-steps")))
         parts.append("</section>")
         return Html("".join(parts))
+
+
+#: A list of at most this many items is printed on one page with its heading; a longer one
+#: keeps its first two items with the heading and may break after them.
+KEEP_ITEMS = 6
+
+_LIST = re.compile(r"(<ul[^>]*>)(.*)</ul>", re.S)
+_ITEM = re.compile(r"<li>.*?</li>", re.S)
+
+
+def _keep(parts: Sequence[str]) -> str:
+    """Blocks printed on one page (``pf-keep``: not broken inside)."""
+    return '<div class="pf-keep">' + "".join(parts) + "</div>"
+
+
+def _with_start(heading: list[str], block: str) -> list[str]:
+    """A heading (and its lead) with the start of what follows, unbreakable on paper: the
+    whole block when it is a table or a chart that does not break or a short list, the
+    first two items of a long list (the rest follows as the same list)."""
+    if _unbreakable(block):
+        return [_keep([*heading, block])]
+    match = _LIST.fullmatch(block)
+    items = _ITEM.findall(match.group(2)) if match else []
+    if not match or len(items) <= KEEP_ITEMS:
+        return [_keep([*heading, block])] if match else [_keep(heading), block]
+    opening = match.group(1)
+    rest = opening.replace('class="', 'class="pf-cont ') if 'class="' in opening \
+        else '<ul class="pf-cont">'
+    return [_keep([*heading, opening + "".join(items[:2]) + "</ul>"]),
+            rest + "".join(items[2:]) + "</ul>"]
+
+
+def _unbreakable(block: str) -> bool:
+    """A table or a figure that prints on one page (a long table breaks, with its header)."""
+    return block.startswith(("<figure", "<table")) and not re.match(
+        r'<table class="[^"]*\blong\b', block)

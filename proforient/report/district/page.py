@@ -176,7 +176,9 @@ class DistrictReport(Report):
         key = table([Column("№", numeric=True), "Показатель"],
                     [[str(r.number), r.title] for r in self.totals.itertuples()
                      if r.number in set(numbers)], caption="Номера показателей", long=True)
-        body = [table(columns, rows, css="pf grid", long=True),
+        # the matrix is read across rows and down columns: on paper it stays on one page
+        # (it may break only when it has more rows than an A4 page holds)
+        body = [table(columns, rows, css="pf grid", long=len(rows) > 40),
                 Markup('<p class="pf-note">{}. Пустая клетка — показатель к школе не '
                        "относится (например, у начальной школы нет 5–11 классов).</p>"
                        ).format(legend), key]
@@ -211,30 +213,35 @@ class DistrictReport(Report):
                        "Заметно выше района"], rows),
                 Markup('<p class="pf-note">* — отличие так велико, что почти наверняка не '
                        "случайно.</p>")]
-        ncols = 2
-        nrows = math.ceil(len(inds) / ncols)
-        with charts.figure(4.6, 2.9, nrows, ncols, top=0.55, bottom=0.85, left=0.65,
-                           hgap=0.95, wgap=0.55) as (fig, axes):
-            flat = np.atleast_1d(axes).ravel()
-            for ax, ind in zip(flat, inds, strict=False):
-                part = f[f["indicator_id"] == ind]
-                outside = part["position"].isin(["far_below", "far_above", "below", "above"])
-                labels = [charts.wrap(self.short[o], 22, 2) if out else ""
-                          for o, out in zip(part["org_id"], outside, strict=True)]
-                charts.funnel_plot(ax, part["denominator"], part["share"],
-                                   p0=float(part["p0"].iloc[0]),
-                                   limits=limits[limits["indicator_id"] == ind],
-                                   target=float(part["target"].iloc[0]), labels=labels)
-                ax.set_title(charts.wrap(self.titles[ind], 52, 2))
-                ax.set_xlabel("Сколько обучающихся учтено")
-            for ax in flat[len(inds):]:
-                ax.set_visible(False)
-            charts.legend_below(fig, charts.funnel_handles(with_school=False), ncol=5)
-            body.append(figure(fig, "Воронки: доли школ с учётом их размера",
-                               caption="Каждая точка — школа. Пунктир — обычный разброс: "
-                                       "в этих пределах доля школы такого размера может "
-                                       "оказаться просто случайно; точечная линия — предел "
-                                       "разброса. Подписаны школы, вышедшие за пределы."))
+        # two panels side by side, a figure per pair: a printed page breaks between pairs
+        width = charts.fitted_width(4.6, 2, left=0.65, wgap=0.55)
+        for first in range(0, len(inds), 2):
+            pair = inds[first:first + 2]
+            titles = [charts.title_wrap(self.titles[i], width) for i in pair]
+            with charts.figure(width, 2.5, 1, 2, top=charts.text_height(titles) + 0.2,
+                               bottom=0.95, left=0.65, wgap=0.55) as (fig, axes):
+                for ax, ind, title in zip(axes, pair, titles, strict=False):
+                    part = f[f["indicator_id"] == ind]
+                    outside = part["position"].isin(["far_below", "far_above", "below",
+                                                     "above"])
+                    labels = [charts.wrap(self.short[o], 22, 2) if out else ""
+                              for o, out in zip(part["org_id"], outside, strict=True)]
+                    charts.funnel_plot(ax, part["denominator"], part["share"],
+                                       p0=float(part["p0"].iloc[0]),
+                                       limits=limits[limits["indicator_id"] == ind],
+                                       target=float(part["target"].iloc[0]), labels=labels)
+                    ax.set_title(title)
+                    ax.set_xlabel("Сколько обучающихся учтено")
+                for ax in axes[len(pair):]:
+                    ax.set_visible(False)
+                charts.legend_below(fig, charts.funnel_handles(with_school=False), ncol=3)
+                last = first + 2 >= len(inds)
+                body.append(figure(
+                    fig, "Воронки: доли школ с учётом их размера",
+                    caption="Каждая точка — школа. Пунктир — обычный разброс: в этих пределах "
+                            "доля школы такого размера может оказаться просто случайно; "
+                            "точечная линия — предел разброса. Подписаны школы, вышедшие за "
+                            "пределы." if last else None))
         notes, steps = findings.funnel_notes(self.funnels, self.titles, self.short)
         return self._section(
             "funnels", lead="Какие школы отличаются от района больше, чем можно объяснить их "

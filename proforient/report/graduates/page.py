@@ -139,15 +139,18 @@ class GraduatesReport(Report):
     def _by_school_chart(self, orgs: list[str]) -> Markup:
         """Every school's three shares beside the district's, one panel per indicator."""
         labels = [charts.wrap(self.short[o], 26, 1) for o in orgs]
-        with charts.figure(2.6, 0.22 * len(orgs) + 0.2, 1, 3, sharey=True,
-                           left=charts.label_width(labels), bottom=0.75, top=0.55,
-                           wgap=0.55) as (fig, axes):
-            for ax, ind in zip(axes, GRADUATE_INDICATORS, strict=True):
+        left = charts.label_width(labels)
+        width = charts.fitted_width(2.6, 3, left=left, wgap=0.3)
+        titles = [charts.title_wrap(SHORT_TITLES[ind], width) for ind in GRADUATE_INDICATORS]
+        with charts.figure(width, 0.22 * len(orgs) + 0.2, 1, 3, sharey=True, left=left,
+                           bottom=0.75, top=charts.text_height(titles) + 0.2,
+                           wgap=0.3) as (fig, axes):
+            for ax, ind, title in zip(axes, GRADUATE_INDICATORS, titles, strict=True):
                 district = self._shown_share(ind, None)
                 charts.interval_plot(ax, labels, [self._shown_share(ind, o) for o in orgs],
                                      refs=[("район", [district] * len(orgs), charts.DISTRICT)],
                                      label="школа")
-                ax.set_title(charts.wrap(SHORT_TITLES[ind], 26, 2))
+                ax.set_title(title)
             charts.legend_below(fig, charts.handles(
                 ("школа", {**charts.SCHOOL, "linestyle": "none"}),
                 ("район", {**charts.DISTRICT, "linestyle": "none"})))

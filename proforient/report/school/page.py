@@ -171,24 +171,31 @@ class SchoolReport(Report):
             return Html()
         table_ = self.a.participation
         measures = list(pd.unique(table_["measure"]))
-        ncols = 3
-        nrows = math.ceil(len(measures) / ncols)
-        with charts.figure(3.3, 2.0, nrows, ncols, sharey=False, top=0.55, bottom=0.75,
-                           hgap=0.75) as (fig, axes):
-            flat = np.atleast_1d(axes).ravel()
-            for ax, measure in zip(flat, measures, strict=False):
-                part = table_[table_["measure"] == measure]
-                charts.grade_bars(ax, part["grade"], part["share"], part["district_share"],
-                                  part["target"].iloc[0])
-                ax.set_title(charts.wrap(capital(self.ctx.params.measures.label(measure)), 40, 2))
-            for ax in flat[len(measures):]:
-                ax.set_visible(False)
-            charts.legend_below(fig, charts.handles(("школа", charts.BAR),
-                                                    ("район", charts.DISTRICT),
-                                                    ("цель", charts.TARGET)))
-            body = [figure(fig, "Доля участников по классам: школа и район",
-                           caption="По горизонтали — класс, по вертикали — доля обучающихся "
-                                   "класса, участвовавших в мероприятии.")]
+        ncols = 3  # a row of three panels to a figure: a printed page breaks between rows
+        width = charts.fitted_width(3.3, ncols)
+        titles = [charts.title_wrap(capital(self.ctx.params.measures.label(m)), width)
+                  for m in measures]
+        body = []
+        for first in range(0, len(measures), ncols):
+            row = measures[first:first + ncols]
+            room = charts.text_height(titles[first:first + ncols]) + 0.2  # the titles' lines
+            with charts.figure(width, 1.7, 1, ncols, sharey=False, top=room,
+                               bottom=0.75) as (fig, axes):
+                for ax, measure, title in zip(axes, row, titles[first:], strict=False):
+                    part = table_[table_["measure"] == measure]
+                    charts.grade_bars(ax, part["grade"], part["share"],
+                                      part["district_share"], part["target"].iloc[0])
+                    ax.set_title(title)
+                for ax in axes[len(row):]:
+                    ax.set_visible(False)
+                charts.legend_below(fig, charts.handles(("школа", charts.BAR),
+                                                        ("район", charts.DISTRICT),
+                                                        ("цель", charts.TARGET)))
+                last = first + ncols >= len(measures)
+                body.append(figure(
+                    fig, "Доля участников по классам: школа и район",
+                    caption="По горизонтали — класс, по вертикали — доля обучающихся класса, "
+                            "участвовавших в мероприятии." if last else None))
         notes, steps = [], []
         for measure in measures:
             part = table_[(table_["measure"] == measure) & table_["in_range"]]
@@ -401,48 +408,28 @@ class SchoolReport(Report):
             return Html()
         f = self.a.funnels
         inds = [i for i in self.a.card["indicator_id"] if i in set(f["indicator_id"])]
-        limits = self.ctx.facts.funnel_limits
         rows, notes, steps = [], [], []
-        ncols = 2
-        nrows = math.ceil(len(inds) / ncols)
-        with charts.figure(4.6, 2.8, nrows, ncols, top=0.55, bottom=0.85, left=0.65,
-                           hgap=0.9, wgap=0.55) as (fig, axes):
-            flat = np.atleast_1d(axes).ravel()
-            for ax, ind in zip(flat, inds, strict=False):
-                part = f[f["indicator_id"] == ind]
-                me = (part["org_id"] == self.a.org_id).to_numpy()
-                charts.funnel_plot(ax, part["denominator"], part["share"],
-                                   p0=float(part["p0"].iloc[0]),
-                                   limits=limits[limits["indicator_id"] == ind],
-                                   target=float(part["target"].iloc[0]), highlight=me,
-                                   labels=["эта школа" if m else "" for m in me])
-                title = self.cards.rows[ind].title
-                ax.set_title(charts.wrap(title, 52, 2))
-                ax.set_xlabel("Сколько обучающихся учтено")
-                mine = part[me]
-                position = str(mine["position"].iloc[0]) if len(mine) else None
-                rows.append([title, self.cards.value(ind) if position else MISSING,
-                             self.cards.district(ind),
-                             POSITION_WORDS.get(position, "нет данных")])
-                if position in ("below", "far_below"):
-                    notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — отставание "
-                                 "больше, чем объясняется размером школы.")
-                    steps.append(f"«{title}»: разобрать причины отставания и взять опыт школ, "
-                                 "которые выше районной линии.")
-                elif position in ("above", "far_above"):
-                    notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — и это не "
-                                 "случайность.")
-                    steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
-            for ax in flat[len(inds):]:
-                ax.set_visible(False)
-            charts.legend_below(fig, charts.funnel_handles(with_school=True), ncol=3)
-            chart = figure(fig, f"Положение школы «{self.org['short']}» среди школ района",
-                           caption="Каждая точка — школа: по горизонтали — сколько "
-                                   "обучающихся учтено, по вертикали — доля. Пунктир — "
-                                   "границы, в которых доля школы может оказаться просто по "
-                                   "случайности; у маленьких школ они шире.")
+        for ind in inds:
+            part = f[f["indicator_id"] == ind]
+            me = (part["org_id"] == self.a.org_id).to_numpy()
+            title = self.cards.rows[ind].title
+            mine = part[me]
+            position = str(mine["position"].iloc[0]) if len(mine) else None
+            rows.append([title, self.cards.value(ind) if position else MISSING,
+                         self.cards.district(ind),
+                         POSITION_WORDS.get(position, "нет данных")])
+            if position in ("below", "far_below"):
+                notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — отставание "
+                             "больше, чем объясняется размером школы.")
+                steps.append(f"«{title}»: разобрать причины отставания и взять опыт школ, "
+                             "которые выше районной линии.")
+            elif position in ("above", "far_above"):
+                notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — и это не "
+                             "случайность.")
+                steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
         body = [table([Column("Показатель", wide=True), Column("Школа", numeric=True),
-                       Column("Район: все школы", numeric=True), "Положение"], rows), chart]
+                       Column("Район: все школы", numeric=True), "Положение"], rows),
+                *self._place_charts(inds)]
         return self._section(
             "place",
             lead="Как школа выглядит рядом с другими школами района с учётом своего размера: "
@@ -450,6 +437,39 @@ class SchoolReport(Report):
             body=body, notes=notes, steps=steps,
             calm="По всем этим показателям школа в пределах обычных колебаний вокруг "
                  "района.").render()
+
+    def _place_charts(self, inds: list[str]) -> list[Markup]:
+        """The funnel plots, two side by side: a figure per pair, so that a printed page
+        breaks between pairs rather than leaving the whole grid for the next page."""
+        f, limits = self.a.funnels, self.ctx.facts.funnel_limits
+        width = charts.fitted_width(4.6, 2, left=0.65, wgap=0.55)
+        out = []
+        for first in range(0, len(inds), 2):
+            pair = inds[first:first + 2]
+            titles = [charts.title_wrap(self.cards.rows[i].title, width) for i in pair]
+            with charts.figure(width, 2.2, 1, 2, top=charts.text_height(titles) + 0.2,
+                               bottom=0.95, left=0.65, wgap=0.55) as (fig, axes):
+                for ax, ind, title in zip(axes, pair, titles, strict=False):
+                    part = f[f["indicator_id"] == ind]
+                    me = (part["org_id"] == self.a.org_id).to_numpy()
+                    charts.funnel_plot(ax, part["denominator"], part["share"],
+                                       p0=float(part["p0"].iloc[0]),
+                                       limits=limits[limits["indicator_id"] == ind],
+                                       target=float(part["target"].iloc[0]), highlight=me,
+                                       labels=["эта школа" if m else "" for m in me])
+                    ax.set_title(title)
+                    ax.set_xlabel("Сколько обучающихся учтено")
+                for ax in axes[len(pair):]:
+                    ax.set_visible(False)
+                charts.legend_below(fig, charts.funnel_handles(with_school=True), ncol=3)
+                last = first + 2 >= len(inds)
+                out.append(figure(
+                    fig, f"Положение школы «{self.org['short']}» среди школ района",
+                    caption="Каждая точка — школа: по горизонтали — сколько обучающихся "
+                            "учтено, по вертикали — доля. Пунктир — границы, в которых доля "
+                            "школы может оказаться просто по случайности; у маленьких школ "
+                            "они шире." if last else None))
+        return out
 
     # -- 6. trend --------------------------------------------------------------------------------
 
@@ -491,32 +511,44 @@ class SchoolReport(Report):
                 plotted.append(ind)
         body = [table(columns, rows, long=True)]
         if plotted:
-            body.append(self._trend_chart(plotted, titles))
+            body += self._trend_chart(plotted, titles)
         return self._section(
             "trend", lead="Как менялись доли школы по годам и какие изменения больше обычных "
                           "колебаний.",
             body=body, notes=notes, steps=steps,
             calm="За последний год доли изменились в пределах обычных колебаний.").render()
 
-    def _trend_chart(self, plotted: list[str], titles: dict[str, str]) -> Markup:
-        """The school's and the district's shares over the years, a panel per indicator."""
+    def _trend_chart(self, plotted: list[str], titles: dict[str, str]) -> list[Markup]:
+        """The school's and the district's shares over the years, a panel per indicator,
+        three side by side, a row to a figure: a printed page breaks between rows. The legend
+        is under the first row, where the reader meets the lines."""
         t, years = self.a.trends, self.a.years
-        ncols = 4
-        nrows = math.ceil(len(plotted) / ncols)
-        with charts.figure(2.35, 1.55, nrows, ncols, top=0.6, bottom=0.65, left=0.55,
-                           hgap=0.85, wgap=0.5) as (fig, axes):
-            flat = np.atleast_1d(axes).ravel()
-            for ax, ind in zip(flat, plotted, strict=False):
-                part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
-                charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years],
-                                   [self._trend_number(ind, y, part) for y in years],
-                                   [self._trend_district(ind, y, part) for y in years])
-                ax.set_title(charts.wrap(titles[ind], 30, 3), fontsize=8)
-            for ax in flat[len(plotted):]:
-                ax.set_visible(False)
-            charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
-                                                    ("район", charts.DISTRICT)))
-            return figure(fig, "Доли школы и района по годам")
+        ncols = per_figure = 3  # three panels fill a printed page at the text's own size
+        width = charts.fitted_width(2.35, ncols, left=0.55, wgap=0.5)
+        titles = {i: charts.title_wrap(titles[i], width, size=8.5, max_lines=5)
+                  for i in plotted}
+        out = []
+        for first in range(0, len(plotted), per_figure):
+            chunk = plotted[first:first + per_figure]
+            nrows = math.ceil(len(chunk) / ncols)
+            room = charts.text_height([titles[i] for i in chunk], size=8.5) + 0.15
+            with charts.figure(width, 1.45, nrows, ncols, top=room, left=0.55,
+                               bottom=0.35 if first else 0.65,  # the legend under the first
+                               hgap=room + 0.3, wgap=0.5) as (fig, axes):
+                flat = np.atleast_1d(axes).ravel()
+                for ax, ind in zip(flat, chunk, strict=False):
+                    part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
+                    charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years],
+                                       [self._trend_number(ind, y, part) for y in years],
+                                       [self._trend_district(ind, y, part) for y in years])
+                    ax.set_title(titles[ind], fontsize=8.5)
+                for ax in flat[len(chunk):]:
+                    ax.set_visible(False)
+                if not first:
+                    charts.legend_below(fig, charts.handles(("школа", charts.SCHOOL),
+                                                            ("район", charts.DISTRICT)))
+                out.append(figure(fig, "Доли школы и района по годам"))
+        return out
 
     def _trend_district(self, ind: str, year: str, part: pd.DataFrame) -> float:
         """The district's share of a year, as the page may show it."""
