@@ -79,8 +79,7 @@ def _school_row(report: SchoolReport) -> dict:
                    f"{report.cards.value(r['indicator_id']).striptags()} при цели "
                    f"{target_text(r['target'], r['kind'])}")
         gap = float(r["shortfall"])
-    no_data = with_target[(with_target["status"] == "no_data")
-                          & (with_target["reason"] != "zero_denominator")]
+    no_data = with_target[with_target["status"] == "no_data"]
     return {"org_id": report.a.org_id, "name": report.name, "short": str(report.org["short"]),
             "type": str(report.org["school_type"]),
             "met": int(counts.get("met", 0)), "not_met": int(counts.get("not_met", 0)),

@@ -49,13 +49,12 @@ def status_grid(facts: DistrictFacts) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``org_id, short, number, indicator_id, status`` — ``not_computed`` where a share's
-        denominator is 0 (nothing to count, not a gap in the data).
+        ``org_id, short, number, indicator_id, status`` — ``not_applicable`` where the school
+        has nobody to count (decided by the indicator engine, as on every page).
     """
     schools = facts.orgs[facts.orgs["kind"] == "school"]
     card = facts.scorecard[facts.scorecard["org_id"].isin(schools["org_id"])]
     out = card[["org_id", "number", "indicator_id", "status"]].copy()
-    out.loc[(card["reason"] == "zero_denominator").to_numpy(), "status"] = "not_computed"
     out["short"] = out["org_id"].map(dict(zip(schools["org_id"], schools["short"],
                                               strict=True)))
     return out.reset_index(drop=True)
@@ -144,11 +143,11 @@ def gaps(facts: DistrictFacts) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``org_id, short, kind, number, indicator_id, title, reason`` — a share whose
-        denominator is 0 is not a gap and is left out.
+        ``org_id, short, kind, number, indicator_id, title, reason`` — an indicator that does
+        not apply (nobody to count) is not a gap and is left out.
     """
     card = facts.scorecard
-    missing = card[(card["status"] == "no_data") & (card["reason"] != "zero_denominator")]
+    missing = card[card["status"] == "no_data"]
     orgs = facts.orgs.set_index("org_id")
     out = missing[["org_id", "number", "indicator_id", "title", "reason"]].copy()
     out["short"] = out["org_id"].map(orgs["short"])

@@ -140,7 +140,7 @@ def grid_notes(grid: pd.DataFrame, titles: Mapping[str, str], short: Mapping[str
     not_met = grid[grid["status"] == "not_met"]
     if len(not_met):
         per_ind = not_met.groupby("indicator_id").size().sort_values(ascending=False).head(3)
-        applicable = grid.groupby("indicator_id").size()
+        applicable = grid[grid["status"] != "not_applicable"].groupby("indicator_id").size()
         for ind, n in per_ind.items():
             notes.append(f"«{titles[ind]}»: не достигнуто в {n} из {applicable[ind]} "
                          f"{plural(applicable[ind], 'школы', 'школ', 'школ')}.")

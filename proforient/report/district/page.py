@@ -36,8 +36,8 @@ TITLES = {
 SECTIONS = tuple(TITLES)
 
 GRID_CLASSES = {"met": "met", "not_met": "not_met", "no_data": "no_data",
-                "monitored": "monitored", "not_computed": "no_data", "hidden": "hidden"}
-GRID_SYMBOLS = {**STATUS_SYMBOLS, "not_computed": "–", "hidden": "×"}
+                "monitored": "monitored", "not_applicable": "not_applicable", "hidden": "hidden"}
+GRID_SYMBOLS = {**STATUS_SYMBOLS, "hidden": "×"}
 
 
 class DistrictReport(Report):
@@ -164,22 +164,22 @@ class DistrictReport(Report):
             row = [(self.short[org], "name")]
             for n in numbers:
                 status = lookup.get((org, n))
-                row.append(("", "") if status is None else
-                           (GRID_SYMBOLS[status], GRID_CLASSES[status]))
+                status = status or "not_applicable"  # no row: the grades do not apply
+                row.append((GRID_SYMBOLS[status], GRID_CLASSES[status]))
             rows.append(row)
         columns = ["Школа", *[Column(str(n)) for n in numbers]]
         legend = ", ".join(f"{GRID_SYMBOLS[s]} — {w}" for s, w in (
             ("met", "достигнуто"), ("not_met", "не достигнуто"), ("no_data", "нет данных"),
-            ("monitored", "без цели"), ("not_computed", "не рассчитывается (не от кого "
-                                                         "считать долю)"),
+            ("monitored", "без цели"),
+            ("not_applicable", "не относится: в школе нет тех, кого считает показатель "
+                               "(у начальной школы нет 5–11 классов, в школе нет обучающихся с "
+                               "ОВЗ или выпускников с профилем, который проверяется)"),
             ("hidden", "скрыто, чтобы не раскрыть сведения об учениках с ОВЗ")))
         key = table([Column("№", numeric=True), "Показатель"],
                     [[str(r.number), r.title] for r in self.totals.itertuples()
                      if r.number in set(numbers)], caption="Номера показателей", long=True)
         body = [table(columns, rows, css="pf grid", long=True),
-                Markup('<p class="pf-note">{}. Пустая клетка — показатель к школе не '
-                       "относится (например, у начальной школы нет 5–11 классов).</p>"
-                       ).format(legend), key]
+                Markup('<p class="pf-note">{}.</p>').format(legend), key]
         notes, steps = findings.grid_notes(self.grid, self.titles, self.short)
         return self._section(
             "grid", lead="Статус каждого показателя дорожной карты в каждой школе: строка — "

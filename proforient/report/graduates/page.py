@@ -127,8 +127,10 @@ class GraduatesReport(Report):
         if not self.a.known(ind, org):
             return "нет данных"
         num, den, share = self.k.indicator(ind, org)
-        if self.pub.values[den] == 0:
-            return "нет таких выпускников"
+        if self.pub.values[den] == 0:  # nobody to count: the indicator does not apply
+            from proforient.report.school.findings import GRADUATE_BASES
+
+            return Markup("не относится<br><small>нет {}</small>").format(GRADUATE_BASES[ind])
         return Markup("{}<br><small>{} из {}</small>").format(
             self._share(share), self._count(num), self._count(den))
 

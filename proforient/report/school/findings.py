@@ -115,9 +115,21 @@ class Cards:
             return False
         return not self.pub.visible(self._keys(ind)[2])
 
+    def applies(self, ind: str) -> bool:
+        """Whether the indicator applies to the school: not when it has nobody to count
+        (status ``not_applicable``, decided once by the indicator engine)."""
+        return self.rows[ind].status != "not_applicable"
+
+    def base(self, ind: str) -> str:
+        """Whom a share counts, in the genitive plural: «обучающихся 6–11 классов»,
+        «поступивших в колледжи и вузы с профилем, который проверяется»."""
+        return base_words(self.roadmap, ind, self.who(ind))
+
     def value(self, ind: str) -> Markup:
         """The school's value as shown (a mark when hidden)."""
         r = self.rows[ind]
+        if not self.applies(ind):
+            return Markup(MISSING)
         if self.sensitive(ind) and self.unknown(ind):
             return Markup(MISSING)
         if self.sensitive(ind):
@@ -138,6 +150,8 @@ class Cards:
         r = self.rows[ind]
         if r.kind != "share":
             return Markup("")
+        if not self.applies(ind):
+            return Markup(escape(f"нет {self.base(ind)}"))
         if self.sensitive(ind) and self.unknown(ind):
             return Markup(MISSING)
         if self.sensitive(ind):
@@ -271,10 +285,31 @@ class Cards:
                 return Markup("{}: {} и сообщить в управление образования.").format(
                     title, action)
             return Markup("{}: разобрать, почему цель не достигнута.").format(title)
-        if r.status == "no_data" and r.reason != "zero_denominator":
+        if r.status == "no_data":
             return Markup("{}: сдать данные в управление образования — {}.").format(
                 title, missing_inputs(self.roadmap, ind, r))
         return None
+
+
+#: Whom each graduate share counts (its denominator), in the genitive plural.
+GRADUATE_BASES = {
+    "admitted_by_profile_share": "поступивших в колледжи и вузы с профилем, который "
+                                 "проверяется",
+    "ege_profile_match_share": "выпускников 11 класса с профилем, который проверяется",
+    "in_demand_choice_share": "выпускников 9 и 11 классов",
+}
+
+
+def base_words(roadmap: Roadmap, ind: str, who: str | None = None) -> str:
+    """Whom a share counts (its denominator) in the genitive plural — the words «из N …» and
+    «нет …» use: «обучающихся с ОВЗ», «выпускников 11 класса с профилем, который
+    проверяется». ``who`` overrides the words of a share of pupils (the school's grades)."""
+    if ind in GRADUATE_BASES:
+        return GRADUATE_BASES[ind]
+    indicator = roadmap.indicator(ind)
+    if indicator.numerator is not None and indicator.numerator.measure == "career_events_ovz":
+        return "обучающихся с ОВЗ"
+    return who or "обучающихся"
 
 
 def missing_inputs(roadmap: Roadmap, ind: str, row) -> str:
@@ -302,9 +337,10 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
     with_target = ranked
     met = int((with_target["status"] == "met").sum())
     not_met = with_target[with_target["status"] == "not_met"]
-    no_data = with_target[(with_target["status"] == "no_data")
-                          & (with_target["reason"] != "zero_denominator")]
+    no_data = with_target[with_target["status"] == "no_data"]
     hidden = int((with_target["status"] == "hidden").sum())
+    outside = with_target[with_target["status"] == "not_applicable"]
+    with_target = with_target[with_target["status"] != "not_applicable"]
     out: list[Markup] = []
     total = len(with_target)
     if total:
@@ -321,6 +357,10 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
                                  + join_words(words, ", ") + ".")))
     else:
         out.append(Markup("У школы нет показателей дорожной карты с целью за этот год."))
+    if len(outside):
+        out.append(Markup(escape("; ".join(
+            f"«{r.title}» к школе не относится: нет {cards.base(r.indicator_id)}"
+            for r in outside.itertuples(index=False)) + ".")))
     for i, r in enumerate(not_met.head(2).itertuples(index=False)):
         lead = "Дальше всего от цели" if i == 0 else "Также не достигнута цель"
         gap = cards.gap(r.indicator_id)
@@ -381,11 +421,9 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
         step = cards.step(r.indicator_id)
         if step is not None:
             steps.append(step)
+    for r in card[card["status"] == "not_applicable"].itertuples(index=False):
+        notes.append(f"«{r.title}»: не относится к школе — нет {cards.base(r.indicator_id)}.")
     for r in card[(card["status"] == "no_data")].itertuples(index=False):
-        if r.reason == "zero_denominator":
-            notes.append(f"«{r.title}»: не рассчитывается — в школе нет тех, от кого считается "
-                         "доля.")
-            continue
         notes.append(f"Нет данных: «{r.title}».")
         step = cards.step(r.indicator_id)
         if step is not None:
