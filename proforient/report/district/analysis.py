@@ -9,6 +9,7 @@ import pandas as pd
 from proforient.report.context import ReportContext
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.funnels import compared
+from proforient.report.facts.ranking import concerns, ranking
 
 __all__ = [
     "department",
@@ -16,6 +17,8 @@ __all__ = [
     "funnel_summary",
     "gaps",
     "preschools",
+    "published_grid",
+    "school_ranking",
     "status_grid",
 ]
 
@@ -58,6 +61,35 @@ def status_grid(facts: DistrictFacts) -> pd.DataFrame:
     out["short"] = out["org_id"].map(dict(zip(schools["org_id"], schools["short"],
                                               strict=True)))
     return out.reset_index(drop=True)
+
+
+def published_grid(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`status_grid` as every page may tell it: a school's status of a sensitive share is
+    ``hidden`` where its school report hides the share (a status judged on 1 of 1 would tell
+    whether that one pupil took part)."""
+    from proforient.report import cells, publication
+
+    grid = status_grid(ctx.facts)
+    sensitive = grid["indicator_id"].isin(cells.SENSITIVE)
+    for i in grid.index[sensitive]:
+        org, ind = grid.at[i, "org_id"], grid.at[i, "indicator_id"]
+        pub = publication.school(ctx, org)
+        key = cells.share(*cells.indicator(ind, org, ctx.year))
+        if key in pub and not pub.visible(key) and grid.at[i, "status"] in ("met", "not_met"):
+            grid.at[i, "status"] = "hidden"
+    return grid
+
+
+def school_ranking(ctx: ReportContext, grid: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The district's one ranking of schools (:mod:`proforient.report.facts.ranking`) on the
+    published statuses: ``(concerns, ranking)``. Every report reads this pair."""
+    facts = ctx.facts
+    grid = published_grid(ctx) if grid is None else grid
+    schools = facts.orgs.loc[facts.orgs["kind"] == "school", "org_id"]
+    card = facts.scorecard[facts.scorecard["org_id"].isin(set(schools))]
+    found = concerns(card, grid, compared(facts.funnels))
+    return found, ranking(found)
 
 
 def funnel_summary(facts: DistrictFacts) -> pd.DataFrame:

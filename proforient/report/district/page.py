@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from proforient.report import cells, charts, publication
+from proforient.report import charts
 from proforient.report.context import ReportContext
 from proforient.report.district import analysis, findings
+from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
 from proforient.report.text import (
@@ -56,7 +57,8 @@ class DistrictReport(Report):
         self.ctx = ctx
         self.facts = ctx.facts
         self.totals = analysis.district_rows(ctx)
-        self.grid = analysis.status_grid(self.facts)
+        self.grid = analysis.published_grid(ctx)
+        self.concerns, self.ranking = analysis.school_ranking(ctx, self.grid)
         self.funnels = analysis.funnel_summary(self.facts)
         self.pre = analysis.preschools(self.facts)
         self.dept = analysis.department(ctx)
@@ -75,24 +77,10 @@ class DistrictReport(Report):
         shown = [s for s in SECTIONS if s not in self.left_out]
         self.numbers = {s: i for i, s in enumerate(shown, start=1)}
         self.numbers["appendix"] = len(shown) + 1
-        self._hide_sensitive_statuses()
 
     def _section(self, key: str, **kwargs) -> Section:
         return Section(key, TITLES[key], number=self.numbers.get(key),
                        first=self.numbers.get(key) == 1, **kwargs)
-
-    def _hide_sensitive_statuses(self) -> None:
-        """A school's status of a sensitive share is hidden where its school report hides the
-        share (a status judged on 1 of 1 would tell whether that one pupil took part)."""
-        sensitive = self.grid["indicator_id"].isin(cells.SENSITIVE)
-        for i in self.grid.index[sensitive]:
-            org, ind = self.grid.at[i, "org_id"], self.grid.at[i, "indicator_id"]
-            pub = publication.school(self.ctx, org)
-            num, den = cells.indicator(ind, org, self.ctx.year)
-            key = cells.share(num, den)
-            if key in pub and not pub.visible(key) and self.grid.at[i, "status"] in (
-                    "met", "not_met"):
-                self.grid.at[i, "status"] = "hidden"
 
     # ------------------------------------------------------------------------------------------
 
@@ -103,7 +91,8 @@ class DistrictReport(Report):
 
     def headline(self) -> list[str]:
         """The sentences of «Главное» (the batch's landing page repeats them)."""
-        return findings.headline(self.totals, self.grid, self.funnels, self.gaps, self.short)
+        return findings.headline(self.totals, self.concerns, self.ranking, self.gaps,
+                                 self.short)
 
     def summary(self) -> Html:
         """«Главное»."""
@@ -147,6 +136,8 @@ class DistrictReport(Report):
             return quantity(key + "value", percent(r.value))
         if r.kind == "flag":
             return quantity(key + "orgs", f"{count(r.numerator)} из {count(r.denominator)}")
+        if findings.department_only(r):  # the department's own number, one value everywhere
+            return quantity(key + "value", count(r.value))
         if not math.isnan(r.target):
             return quantity(key + "orgs_met", f"{count(r.orgs_met)} из {count(r.orgs_total)} "
                                               "выполнили")
@@ -180,7 +171,7 @@ class DistrictReport(Report):
                      if r.number in set(numbers)], caption="Номера показателей", long=True)
         body = [table(columns, rows, css="pf grid", long=True),
                 Markup('<p class="pf-note">{}.</p>').format(legend), key]
-        notes, steps = findings.grid_notes(self.grid, self.titles, self.short)
+        notes, steps = findings.grid_notes(self.grid, self.ranking, self.titles, self.short)
         return self._section(
             "grid", lead="Статус каждого показателя дорожной карты в каждой школе: строка — "
                          "школа, столбец — номер показателя.",
@@ -347,6 +338,7 @@ class DistrictReport(Report):
             f"выпускниках; числа меньше {t} там скрыты. Здесь статус школы по доле учеников с "
             "ОВЗ скрыт там, где он раскрыл бы такие числа.",
             "Пропуск в данных никогда не считается нулём.",
+            RULE,
         ]
         for key, why in self.left_out.items():
             items.append(f"Раздел «{TITLES[key]}» не показан: {why}.")

@@ -329,9 +329,29 @@ def missing_inputs(roadmap: Roadmap, ind: str, row) -> str:
     return join_words(parts) or "исходные данные"
 
 
-def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
-    """«Главное»: three to six plain sentences — the state, the biggest gaps by name, a
-    strength, and the first things to do. No statistical terms."""
+def ranking_sentence(cards: Cards, rank) -> Markup | None:
+    """Why the department meets the school first (its row of the district's one ranking,
+    :mod:`proforient.report.facts.ranking`), or ``None`` when it is not among them."""
+    if rank is None or not rank["first"]:
+        return None
+    why = []
+    if len(rank["lagging"]):
+        which = [Markup("«{}» ({} при доле района {})").format(
+            cards.rows[i].title, cards.value(i), cards.district(i)) for i in rank["lagging"]]
+        why.append(Markup("отстаёт от района сильнее, чем объясняется её размером, по ")
+                   + (which[0] if len(which) == 1 else
+                      Markup(", ").join(which[:-1]) + Markup(" и ") + which[-1]))
+    if rank["missed_third"]:
+        why.append(Markup("не достигла трети своих целей ({} из {})").format(
+            int(rank["not_met"]), int(rank["targets"])))
+    return Markup("Школа — среди тех, с кем управление образования встречается в первую "
+                  "очередь: ") + Markup("; ").join(why) + Markup(".")
+
+
+def headline(cards: Cards, analysis: SchoolAnalysis, rank=None) -> list[Markup]:
+    """«Главное»: three to seven plain sentences — the state (every indicator with a target
+    accounted for), whether the department meets the school first (the district's ranking),
+    the biggest gaps by name, a strength, and the first things to do. No statistical terms."""
     card = cards.card
     ranked = priorities(card)
     with_target = ranked
@@ -339,7 +359,8 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
     not_met = with_target[with_target["status"] == "not_met"]
     no_data = with_target[with_target["status"] == "no_data"]
     hidden = int((with_target["status"] == "hidden").sum())
-    outside = with_target[with_target["status"] == "not_applicable"]
+    outside = card[card["status"] == "not_applicable"]
+    watched = int((card["target"].isna() & (card["status"] != "not_applicable")).sum())
     with_target = with_target[with_target["status"] != "not_applicable"]
     out: list[Markup] = []
     total = len(with_target)
@@ -353,19 +374,27 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
             words.append(f"по {hidden} значение скрыто — учеников слишком мало, чтобы его "
                          "показывать")
         noun = plural(total, "показателю", "показателям", "показателям")
+        tail = (f" Ещё {watched} {plural(watched, 'показатель', 'показателя', 'показателей')} "
+                "без цели — только для наблюдения." if watched else "")
         out.append(Markup(escape(f"Цели дорожной карты по {total} {noun} школы: "
-                                 + join_words(words, ", ") + ".")))
+                                 + join_words(words, ", ") + "." + tail)))
     else:
         out.append(Markup("У школы нет показателей дорожной карты с целью за этот год."))
     if len(outside):
         out.append(Markup(escape("; ".join(
             f"«{r.title}» к школе не относится: нет {cards.base(r.indicator_id)}"
             for r in outside.itertuples(index=False)) + ".")))
+    first = ranking_sentence(cards, rank)
+    if first is not None:
+        out.append(first)
     for i, r in enumerate(not_met.head(2).itertuples(index=False)):
         lead = "Дальше всего от цели" if i == 0 else "Также не достигнута цель"
         gap = cards.gap(r.indicator_id)
         value = cards.value(r.indicator_id)
         tail = Markup(" — не хватает {}").format(gap) if gap is not None else Markup("")
+        if r.kind == "flag":  # «нет при цели да» reads as nonsense
+            out.append(Markup("{}: «{}» — «нет», а нужно «да».").format(lead, r.title))
+            continue
         out.append(_sentence(Markup("{}: «{}» — {} при цели {}{}").format(
             lead, r.title, value, target_text(r.target, r.kind), tail)))
     if len(not_met) > 2:
@@ -377,11 +406,11 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
         out.append(Markup(escape(f"Нет данных: {titles}{more} — пропуск не засчитывается ни "
                                  "как выполнение, ни как ноль.")))
     strong = _strength(cards, analysis)
-    if strong is not None and len(out) < 5:
+    if strong is not None and len(out) < 6:
         out.append(strong)
     steps = [cards.step(i) for i in list(not_met["indicator_id"]) + list(no_data["indicator_id"])]
     steps = [s for s in steps if s is not None][:2]
-    out = out[:5]  # at most six sentences, the last one what to do
+    out = out[:6]  # at most seven sentences, the last one what to do
     if steps:
         out.append(Markup("В первую очередь: ") + Markup(" ").join(steps))
     elif total and met == total:
@@ -416,8 +445,11 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
     steps: list[Markup | str] = []
     card = cards.card
     for r in card[card["status"] == "not_met"].itertuples(index=False):
-        notes.append(Markup("Не достигнуто: «{}» — {} при цели {}.").format(
-            r.title, cards.value(r.indicator_id), target_text(r.target, r.kind)))
+        if r.kind == "flag":
+            notes.append(Markup("Не достигнуто: «{}» — «нет», а нужно «да».").format(r.title))
+        else:
+            notes.append(Markup("Не достигнуто: «{}» — {} при цели {}.").format(
+                r.title, cards.value(r.indicator_id), target_text(r.target, r.kind)))
         step = cards.step(r.indicator_id)
         if step is not None:
             steps.append(step)

@@ -94,6 +94,12 @@ class SchoolReport(Report):
         self.numbers = {s: i for i, s in enumerate(shown, start=1)}
         self.numbers["appendix"] = len(shown) + 1
         self.org = self.a.org
+        from proforient.report.district.analysis import school_ranking
+
+        concerns, ranking = school_ranking(ctx)
+        #: this school's row of the district's one ranking (whom the department meets first)
+        self.rank = ranking[ranking["org_id"] == org_id].iloc[0] \
+            if (ranking["org_id"] == org_id).any() else None
 
     @property
     def name(self) -> str:
@@ -112,7 +118,7 @@ class SchoolReport(Report):
 
     def summary(self) -> Html:
         """«Главное»: the state of the school in a few sentences."""
-        return summary(findings.headline(self.cards, self.a))
+        return summary(findings.headline(self.cards, self.a, self.rank))
 
     # -- 1. the scorecard ------------------------------------------------------------------
 
@@ -424,11 +430,16 @@ class SchoolReport(Report):
                 rows.append([title, self.cards.value(ind) if position else MISSING,
                              self.cards.district(ind),
                              POSITION_WORDS.get(position, "нет данных")])
-                if position in ("below", "far_below"):
-                    notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — отставание "
-                                 "больше, чем объясняется размером школы.")
+                if position == "far_below":  # the district's ranking: one rule everywhere
+                    notes.append(f"«{title}»: школа отстаёт от района сильнее, чем объясняется "
+                                 "её размером.")
                     steps.append(f"«{title}»: разобрать причины отставания и взять опыт школ, "
                                  "которые выше районной линии.")
+                elif position == "below":
+                    notes.append(f"«{title}»: школа ниже района, за границей обычного разброса, "
+                                 "но не за его пределом — это ещё может быть случайностью.")
+                    steps.append(f"«{title}»: проверить в следующем году, не ниже ли школа "
+                                 "снова.")
                 elif position in ("above", "far_above"):
                     notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — и это не "
                                  "случайность.")
