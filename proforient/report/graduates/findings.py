@@ -30,6 +30,19 @@ def _share(pub: Published, key: str) -> Markup:
     return quantity(key, percent(pub.values[key]))
 
 
+#: Whom each graduate share of the district counts, after «из N» (the roadmap's denominators).
+BASES = {
+    "admitted_by_profile_share": "поступивших в колледжи и вузы с профилем, который "
+                                 "проверяется",
+    "ege_profile_match_share": "выпускников 11 класса с профилем, который проверяется",
+    "in_demand_choice_share": "выпускников 9 и 11 классов",
+}
+#: Where the roadmap's base is not the one a reader expects: say so.
+BASE_NOTES = {
+    "in_demand_choice_share": " — всех, и ушедших в 10 класс: так считает дорожная карта",
+}
+
+
 def association_words(test: dict) -> str:
     """The test of profile × group of specialties, in a sentence without statistical terms."""
     if test["method"] == "too_few":
@@ -52,8 +65,12 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
         _count(pub, overview["all"]), _count(pub, overview["admitted"]))]
     parts = []
     for ind in GRADUATE_INDICATORS:
-        value = _share(pub, k.indicator(ind, None)[2]) if a.known(ind, None) else "нет данных"
-        parts.append(Markup("«{}» — {}").format(titles[ind], value))
+        if not a.known(ind, None):
+            parts.append(Markup("«{}» — нет данных").format(titles[ind]))
+            continue
+        _, den, share = k.indicator(ind, None)
+        parts.append(Markup("«{}» — {} (из {} {}{})").format(
+            titles[ind], _share(pub, share), _count(pub, den), BASES[ind], BASE_NOTES.get(ind, "")))
     out.append(Markup("По району: ") + Markup("; ").join(parts) + Markup("."))
     low = a.by_school[a.by_school["position"].isin(["far_below", "below"])]
     low = low[[a.known(i, o) and pub.visible(k.indicator(i, o)[2]) for i, o in

@@ -16,6 +16,7 @@ from proforient.parameters.roadmap import Roadmap
 from proforient.report import cells
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.scorecard import MISSING_INPUT
+from proforient.report.graduates.findings import BASES
 from proforient.report.html import escape, plain_text, quantity
 from proforient.report.publish import MISSING, Published
 from proforient.report.school.analysis import SchoolAnalysis, priorities
@@ -89,6 +90,15 @@ class Cards:
         #: the peers pooled in each sensitive share
         self.peers_of = {ind: reporting_peers(facts, analysis, ind)
                          for ind in self.rows if self.sensitive(ind)} if facts else {}
+        #: the schools' column «Район: все школы» of a flag or a count: schools only (not the
+        #: department, not the preschools), those the indicator applies to
+        self.schools_met: dict[str, tuple[int, int]] = {}
+        if facts is not None:
+            school_ids = set(facts.orgs.loc[facts.orgs["kind"] == "school", "org_id"])
+            card = facts.scorecard[facts.scorecard["org_id"].isin(school_ids)
+                                   & (facts.scorecard["status"] != "not_applicable")]
+            for ind, part in card.groupby("indicator_id"):
+                self.schools_met[ind] = (int((part["status"] == "met").sum()), len(part))
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -182,7 +192,8 @@ class Cards:
             if self.sensitive(ind) and not all(self.pub.visible(k) for k in self._keys(ind)[:2]):
                 return None  # it would tell the hidden counts
             return quantity(self.key(ind, "gap"), f"{count(r.gap)}{NBSP}чел.")
-        return quantity(self.key(ind, "gap"), count(r.gap))
+        word = plural(int(r.gap), "мероприятия", "мероприятий", "мероприятий")
+        return quantity(self.key(ind, "gap"), f"{count(r.gap)}{NBSP}{word}")
 
     # -- comparisons --------------------------------------------------------------------------
 
@@ -194,6 +205,11 @@ class Cards:
             if self.sensitive(ind):
                 return self._comparison(ind, "district")
             return quantity(self.key(ind, "value", scope), percent(r.district_value))
+        if r.kind in ("flag", "count") and not math.isnan(r.target) and ind in self.schools_met:
+            met, total = self.schools_met[ind]
+            return quantity(self.key(ind, "schools_met", "schools"),
+                            f"{met} из {total} {plural(total, 'школы', 'школ', 'школ')} "
+                            "выполнили")
         if r.kind == "flag":
             return quantity(self.key(ind, "orgs", scope),
                             f"{count(r.district_numerator)} из {count(r.district_denominator)}")
@@ -215,7 +231,7 @@ class Cards:
         if r.kind == "flag":
             yes = round(r.peer_value * r.peer_reporting)
             return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
-        return quantity(self.key(ind, "value", scope), f"обычно {count(r.peer_value)}")
+        return quantity(self.key(ind, "value", scope), f"обычно {median_text(r.peer_value)}")
 
     def peers_shown(self, ind: str) -> bool:
         """Whether the page shows the peers' value of an indicator (not «—»)."""
@@ -292,12 +308,7 @@ class Cards:
 
 
 #: Whom each graduate share counts (its denominator), in the genitive plural.
-GRADUATE_BASES = {
-    "admitted_by_profile_share": "поступивших в колледжи и вузы с профилем, который "
-                                 "проверяется",
-    "ege_profile_match_share": "выпускников 11 класса с профилем, который проверяется",
-    "in_demand_choice_share": "выпускников 9 и 11 классов",
-}
+GRADUATE_BASES = BASES
 
 
 def base_words(roadmap: Roadmap, ind: str, who: str | None = None) -> str:
@@ -310,6 +321,20 @@ def base_words(roadmap: Roadmap, ind: str, who: str | None = None) -> str:
     if indicator.numerator is not None and indicator.numerator.measure == "career_events_ovz":
         return "обучающихся с ОВЗ"
     return who or "обучающихся"
+
+
+def median_text(value: float) -> str:
+    """The median of counts as a reader says it: «3», or «2–3» when it falls between two
+    counts (an even number of schools) — never «0,5» meetings.
+
+    >>> median_text(3.0), median_text(0.5), median_text(2.5)
+    ('3', '0–1', '2–3')
+    """
+    if math.isnan(value):
+        return MISSING
+    if value == int(value):
+        return count(value)
+    return f"{math.floor(value)}–{math.ceil(value)}"
 
 
 def missing_inputs(roadmap: Roadmap, ind: str, row) -> str:

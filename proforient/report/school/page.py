@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from proforient.report import cells, charts, publication
 from proforient.report.context import ReportContext
+from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, table
 from proforient.report.page import Report, appendix, header, summary
 from proforient.report.publish import HIDDEN_MARK, MISSING, suppressed_label
@@ -150,7 +151,8 @@ class SchoolReport(Report):
                 Markup('<p class="pf-note">{}</p>').format(
                     "«Район» — все организации района, к которым относится показатель: для "
                     "долей — общая доля по всем, кто сдал данные; для показателей «да/нет» и "
-                    "количеств — сколько организаций выполнили. «"
+                    "количеств с целью — сколько школ выполнили (из тех, к которым показатель "
+                    "относится). «"
                     + suppressed_label(self.pub.threshold) + "» — меньше "
                     f"{self.pub.threshold} человек, «" + HIDDEN_MARK + "» — скрыто, чтобы это "
                     "число нельзя было вычислить по соседним; так не раскрываются сведения о "
@@ -236,6 +238,10 @@ class SchoolReport(Report):
         rows = [[DESTINATIONS.label(code), *[c for g in grades
                                              for c in self._destination_cells(g, code)]]
                 for code in DESTINATIONS.codes]
+        if 9 in grades:  # after grade 9 nobody enters a university: the row does not apply
+            at = 1 + 3 * grades.index(9)
+            row = rows[list(DESTINATIONS.codes).index("vo")]
+            row[at:at + 3] = ["не относится", "", ""]
         rows.append(["Всего", *[c for g in grades for c in (
             self.cards.count_cell(cells.destination(org, year, g, None)),
             "100" + NBSP + "%", "100" + NBSP + "%")]])
@@ -338,8 +344,9 @@ class SchoolReport(Report):
         lines = []
         for name, text in (("graduates", "Выпускников 9 и 11 классов: {}."),
                            ("admitted", "Поступили в колледжи и вузы: {}."),
-                           ("admitted_checked", "Из них с профилем, который проверяется "
-                                                "(указан и не универсальный): {}."),
+                           ("admitted_checked", "Поступивших в колледжи и вузы с профилем, "
+                                                "который проверяется (указан и не "
+                                                "универсальный): {}."),
                            ("grade11_checked", "Выпускников 11 класса с таким профилем: {}.")):
             if self.pub.shown(keys[name]):
                 lines.append(Markup(text).format(self.cards.count_cell(keys[name])))
@@ -367,6 +374,13 @@ class SchoolReport(Report):
             if self._said(keys[name]):
                 notes.append(Markup(text).format(c.count_cell(keys[name])))
                 steps.append(step)
+        admitted = keys["admitted"]
+        if ("in_demand_choice_share" in inds and self.pub.visible(admitted)
+                and self.pub.values[admitted] == 0 and c.applies("in_demand_choice_share")
+                and not c.hidden("in_demand_choice_share")):
+            notes.append("Никто из выпускников не поступил в колледжи и вузы: доля «на "
+                         "востребованные специальности» считается, как в дорожной карте, от "
+                         "всех выпускников 9 и 11 классов (и ушедших в 10 класс), поэтому 0 %.")
         district, republic = keys["in_demand_district"], keys["in_demand_republic"]
         if self.pub.shown(district) and self.pub.shown(republic) and (
                 self._said(district) or self._said(republic)) and HIDDEN_MARK not in (
@@ -571,8 +585,12 @@ class SchoolReport(Report):
             "учитывается один раз, сколько бы мероприятий он ни посетил.",
             "«Район: все школы» — все организации района, к которым относится показатель: "
             "общая доля по всем, кто сдал данные (сумма участников, делённая на сумму "
-            "обучающихся), а не среднее по школам. Для показателей «да/нет» и количеств — "
-            "сколько организаций выполнили цель.",
+            "обучающихся), а не среднее по школам. Для показателей «да/нет» и количеств с "
+            "целью — сколько школ выполнили цель из школ, к которым показатель относится.",
+            "«Не относится» — в школе нет тех, кого считает показатель (нет обучающихся с "
+            "ОВЗ, нет выпускников 11 класса с профилем, который проверяется); «нет данных» — "
+            "школа не сдала число.",
+            RULE,
             peers + " Для долей — общая доля этих школ; для количеств — «обычно»: у половины "
             "похожих школ больше, у половины меньше (медиана).",
             "Пропуск в данных никогда не считается нулём: такой показатель — «нет данных».",
