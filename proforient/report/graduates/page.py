@@ -195,7 +195,7 @@ class GraduatesReport(Report):
                 ax.set_title(f"Список {name}: вакансии и поступившие")
                 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2)
                 body.append(figure(fig, f"Вакансии и поступившие, список {name}"))
-            n, s = findings.supply_notes(part, territory, self.pub, self.k)
+            n, s = findings.supply_notes(part, territory, self.pub, self.k, table_)
             notes += n
             steps += s
         notes.append("Вакансии — спрос сейчас, а поступившие выйдут на рынок труда через 2–4 года: "
