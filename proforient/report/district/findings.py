@@ -243,9 +243,10 @@ def funnel_notes(summary: pd.DataFrame, titles: Mapping[str, str], short: Mappin
         if below:
             notes.append(f"«{titles[r.indicator_id]}»: ниже границ — {_names(below, short)}.")
         if r.far_below:
+            whom = "этой школой" if len(r.far_below) == 1 else "этими школами"
             steps.append(f"«{titles[r.indicator_id]}»: отстают от района сильнее, чем "
                          f"объясняется их размером, — {_names(r.far_below, short)}; разобрать "
-                         "причины вместе с этими школами.")
+                         f"причины вместе с {whom}.")
         above = list(r.far_above) + list(r.above)
         if above:
             steps.append(f"«{titles[r.indicator_id]}»: попросить рассказать о своём опыте "
