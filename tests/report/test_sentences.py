@@ -109,7 +109,11 @@ def test_one_list_of_lagging_schools_on_the_index_the_district_and_every_school(
     named = {o for o, n in short.items() if re.search(re.escape(n) + r"(?![\w ]*№)", said)}
     assert named & set(rank["org_id"]) == lagging
     # the index repeats the district's «Главное» word for word
-    assert words(landing(demo_ctx).headline) == main
+    index = landing(demo_ctx)
+    assert words(index.headline) == main
+    # and its table of schools never says «нет при цели да» of a flag
+    assert not any("нет при цели да" in w for w in index.schools["weakest"])
+    assert any("«нет», а нужно «да»" in w for w in index.schools["weakest"])
     # every school report says «отстаёт» exactly when the ranking says so, in «Главное» and in
     # its place among the schools
     for org, report in schools.items():
