@@ -289,3 +289,22 @@ def test_district_main_does_not_leave_out_what_a_reader_should_see(district):
     for r in near.itertuples():
         assert f"{short[r.org_id]} (№ {r.number})" in main
     assert "г.." not in main
+
+
+def test_targets_sentence_keeps_the_department_apart_and_survives_a_year_without_targets():
+    cols = ["number", "indicator_id", "title", "kind", "applies_to", "value", "target",
+            "status", "orgs_total", "orgs_met"]
+    rows = pd.DataFrame([
+        [8, "hours", "Классные часы", "count", ("school",), 40, 1.0, "not_met", 20, 19],
+        [12, "seminars", "Семинары", "count", ("department",), 1, 2.0, "not_met", 1, 0],
+        [1, "resp", "Ответственный", "flag", ("school",), 0.95, 1.0, "not_met", 20, 19],
+    ], columns=cols)
+    said = district_findings._targets_sentence(rows).replace("\xa0", " ")
+    # the department's count is its number against its target, not «0 из 1»
+    assert said == ("То, что должна сделать каждая организация (ответственный, план, "
+                    "мероприятия), выполнено всеми по 0 из 2; по остальным 2 не выполнили "
+                    "отдельные организации (по 2 — одна организация). Мероприятия управления "
+                    "образования: «Семинары» — 1 при цели не менее 2.")
+    # a year before the first roadmap has no targets at all
+    assert district_findings._targets_sentence(rows.iloc[0:0]) == \
+        "У показателей района в дорожной карте нет целей."

@@ -142,7 +142,8 @@ def _targets_sentence(with_target: pd.DataFrame) -> str:
     must do (a flag or a count: reached only if every organisation did it), and the
     department's own events (its number against its target, one value)."""
     shares = with_target[with_target["kind"] == "share"]
-    own = with_target[[department_only(r) for r in with_target.itertuples(index=False)]]
+    own = with_target[pd.Series([department_only(r) for r in with_target.itertuples(index=False)],
+                                index=with_target.index, dtype=bool)]
     each = with_target[(with_target["kind"] != "share") & ~with_target.index.isin(own.index)]
     parts = []
     if len(shares):
