@@ -454,9 +454,13 @@ class SchoolReport(Report):
                                  "но не за его пределом — это ещё может быть случайностью.")
                     steps.append(f"«{title}»: проверить в следующем году, не ниже ли школа "
                                  "снова.")
-                elif position in ("above", "far_above"):
-                    notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — и это не "
-                                 "случайность.")
+                elif position == "far_above":  # the same limit as «отстаёт», mirrored
+                    notes.append(f"«{title}»: школа выше района сильнее, чем объясняется её "
+                                 "размером, — это почти наверняка не случайность.")
+                    steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
+                elif position == "above":
+                    notes.append(f"«{title}»: школа выше района, за границей обычного "
+                                 "разброса, но не за его пределом.")
                     steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
             for ax in flat[len(inds):]:
                 ax.set_visible(False)
