@@ -308,3 +308,14 @@ def test_targets_sentence_keeps_the_department_apart_and_survives_a_year_without
     # a year before the first roadmap has no targets at all
     assert district_findings._targets_sentence(rows.iloc[0:0]) == \
         "У показателей района в дорожной карте нет целей."
+
+
+def test_a_year_without_targets_has_no_widely_missed_indicator_and_no_one_to_meet():
+    card = _card([["a", 1, "x", "share", 10, 100, 0.1, math.nan, math.nan, 0.3, "monitored"],
+                  ["b", 1, "x", "share", 30, 100, 0.3, math.nan, math.nan, 0.3, "monitored"]])
+    funnels = pd.DataFrame({"org_id": ["a"], "indicator_id": ["x"], "position": ["inside"]})
+    found = concerns(card, card[["org_id", "indicator_id", "status"]], funnels)
+    assert district_findings.widely_missed(found).empty
+    assert not ranking(found)["first"].any()
+    zero, near = district_findings.edge_cases(found)
+    assert zero.empty and near.empty

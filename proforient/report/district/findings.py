@@ -118,6 +118,8 @@ def widely_missed(concerns: pd.DataFrame) -> pd.DataFrame:
     """Indicators whose target half the schools it applies to (or more) did not reach, as
     published: ``indicator_id, number, not_met, schools``, the most missed first."""
     part = concerns[concerns["target"].notna() & (concerns["status"] != "not_applicable")]
+    if part.empty:  # a year before the first roadmap: no targets
+        return pd.DataFrame(columns=["indicator_id", "number", "not_met", "schools"])
     per = part.groupby(["indicator_id", "number"]).agg(
         not_met=("status", lambda s: int((s == "not_met").sum())),
         schools=("status", "size")).reset_index()
