@@ -192,6 +192,7 @@ STATUSES = Vocabulary(
         Term("not_met", "не достигнуто"),
         Term("monitored", "мониторинг (без цели)"),
         Term("no_data", "нет данных"),
+        Term("not_applicable", "не относится"),
     ],
 )
 

@@ -5,7 +5,11 @@ Rules that the functions here follow to the letter (in words: docs/indicators.md
 - a measure given by grade is summed over the indicator's grades; a measure given as a total
   (empty grade) is taken as it is, and wins over by-grade rows of the same measure;
 - a missing input is never read as zero: an organisation that does not report the numerator or
-  the denominator gets ``value`` NaN and status ``no_data``; so does a share whose denominator is 0;
+  the denominator gets ``value`` NaN and status ``no_data``;
+- a share whose denominator is reported as 0 (a school with no pupils with disabilities, no
+  entrants with a checked profile) is *not applicable* to that organisation: status
+  ``not_applicable``, value NaN, and it is not counted in the district's ``orgs_total`` — the
+  organisation has nobody to count, which is a fact, not a gap in the data;
 - a school is *not applicable* to a grade-ranged indicator (a share of ``students`` in a grade
   range, a graduate indicator, or an indicator with ``for_grades`` in the roadmap) when its
   enrolment is reported by grade and none of its grades with pupils fall in the range (a НОШ has
@@ -193,6 +197,8 @@ def _indicator_rows(ind: Indicator, target: float | None, universe: pd.MultiInde
         status = _category_status(value, ind, reported)
     else:
         status = _status(value, target, reported)
+    if ind.kind == "share":  # nobody to count: a fact about the organisation, not a gap
+        status = np.where(reported & (den == 0), "not_applicable", status).astype(object)
     orgs = pd.DataFrame({
         "year": years, "scope": "org", "org_id": universe.get_level_values("org_id"),
         "indicator_id": ind.id, "kind": ind.kind, "numerator": num, "denominator": den,
@@ -213,9 +219,12 @@ def _district_row(ind: Indicator, target: float | None, year: str, num: np.ndarr
     reporting organisations with the flag set. A count target is a target *per organisation*
     («не менее 1 в ОО»): the value is the district's sum, and the district has reached it only
     when every applicable organisation has (``orgs_met`` of ``orgs_total``); one organisation
-    below it makes ``not_met``, one without data (and none below) ``no_data``.
+    below it makes ``not_met``, one without data (and none below) ``no_data``. An organisation
+    whose share is ``not_applicable`` (denominator 0) is neither reporting nor in the total.
     """
-    n_rep, n_total = int(reported.sum()), len(reported)
+    applies = status != "not_applicable"
+    reported = reported & applies
+    n_rep, n_total = int(reported.sum()), int(applies.sum())
     d_num = num[reported].sum() if n_rep else np.nan
     if ind.kind == "count":
         d_den, d_val = np.nan, d_num

@@ -75,12 +75,14 @@ def _school_row(report: SchoolReport) -> dict:
     weakest, gap = "", float("nan")
     if len(worst):
         r = worst.iloc[0]
-        weakest = (f"№ {r['number']} «{r['title']}»: "
-                   f"{report.cards.value(r['indicator_id']).striptags()} при цели "
-                   f"{target_text(r['target'], r['kind'])}")
+        if r["kind"] == "flag":  # «нет при цели да» reads as nonsense
+            weakest = f"№ {r['number']} «{r['title']}»: «нет», а нужно «да»"
+        else:
+            weakest = (f"№ {r['number']} «{r['title']}»: "
+                       f"{report.cards.value(r['indicator_id']).striptags()} при цели "
+                       f"{target_text(r['target'], r['kind'])}")
         gap = float(r["shortfall"])
-    no_data = with_target[(with_target["status"] == "no_data")
-                          & (with_target["reason"] != "zero_denominator")]
+    no_data = with_target[with_target["status"] == "no_data"]
     return {"org_id": report.a.org_id, "name": report.name, "short": str(report.org["short"]),
             "type": str(report.org["school_type"]),
             "met": int(counts.get("met", 0)), "not_met": int(counts.get("not_met", 0)),

@@ -34,7 +34,8 @@ __all__ = [
 
 NBSP = "\u00a0"
 #: Status → symbol, so that a status reads without colour (black-and-white print).
-STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "not_met": "✗", "monitored": "○", "no_data": "?"}
+STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "not_met": "✗", "monitored": "○", "no_data": "?",
+                                  "not_applicable": "–"}
 #: Short status words for tables.
 STATUS_WORDS: dict[str, str] = {**STATUSES.labels, "monitored": "без цели"}
 

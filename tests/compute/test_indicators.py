@@ -86,11 +86,18 @@ def test_total_rows_taken_as_they_are(table):
     assert (c["numerator"], c["denominator"]) == (5, 10)
 
 
-def test_zero_denominator_is_no_data(table):
+def test_zero_denominator_is_not_applicable_and_not_in_the_total(table):
+    # sch-b reported 0 pupils with disabilities: nobody to count is a fact, not a gap
     b = row(table, "ovz_events_share", "sch-b")
-    assert b["status"] == "no_data" and math.isnan(b["value"])
+    assert b["status"] == "not_applicable" and math.isnan(b["value"])
     d = row(table, "ovz_events_share")
     assert (d["numerator"], d["denominator"], d["status"]) == (4, 5, "met")
+    orgs = table[(table["indicator_id"] == "ovz_events_share") & (table["scope"] == "org")
+                 & (table["year"] == "2021-2022")]
+    # the district counts only the organisations the share applies to
+    applicable = int((orgs["status"] != "not_applicable").sum())
+    assert d["orgs_total"] == applicable == len(orgs) - 1
+    assert d["orgs_reporting"] <= d["orgs_total"]
 
 
 def test_flags_over_reporting_organisations(table):
@@ -146,13 +153,15 @@ def test_graduate_counts_slot_in(tmp_path):
                            "numerator": [1, 0], "denominator": [4, 0]})
     table = compute_indicators(load_dataset(folder, RULES), ROADMAPS, ["2021-2022"], counts)
     assert row(table, "in_demand_choice_share", "sch-b")["value"] == pytest.approx(0.25)
-    assert row(table, "in_demand_choice_share", "sch-c")["status"] == "no_data"  # 0 graduates
+    # 0 graduates: nobody to count, the share does not apply to sch-c
+    assert row(table, "in_demand_choice_share", "sch-c")["status"] == "not_applicable"
     # sch-a teaches only grades 5–6 and the НОШ 1–4: no graduates of 9 or 11 to count
     rows = table[table["indicator_id"] == "in_demand_choice_share"]
     assert {"sch-a", "nosh"}.isdisjoint(set(rows["org_id"].dropna()))
     d = row(table, "in_demand_choice_share")
     assert (d["numerator"], d["denominator"], d["status"]) == (1, 4, "monitored")
-    assert (d["orgs_reporting"], d["orgs_total"]) == (2, 2)
+    # sch-c has no graduates to count: it is neither reporting nor in the total
+    assert (d["orgs_reporting"], d["orgs_total"]) == (1, 1)
     assert row(table, "ege_profile_match_share")["orgs_total"] == 1  # only sch-b has grade 11
 
 

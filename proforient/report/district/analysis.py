@@ -9,6 +9,7 @@ import pandas as pd
 from proforient.report.context import ReportContext
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.funnels import compared
+from proforient.report.facts.ranking import concerns, ranking
 
 __all__ = [
     "department",
@@ -16,6 +17,8 @@ __all__ = [
     "funnel_summary",
     "gaps",
     "preschools",
+    "published_grid",
+    "school_ranking",
     "status_grid",
 ]
 
@@ -49,16 +52,44 @@ def status_grid(facts: DistrictFacts) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``org_id, short, number, indicator_id, status`` — ``not_computed`` where a share's
-        denominator is 0 (nothing to count, not a gap in the data).
+        ``org_id, short, number, indicator_id, status`` — ``not_applicable`` where the school
+        has nobody to count (decided by the indicator engine, as on every page).
     """
     schools = facts.orgs[facts.orgs["kind"] == "school"]
     card = facts.scorecard[facts.scorecard["org_id"].isin(schools["org_id"])]
     out = card[["org_id", "number", "indicator_id", "status"]].copy()
-    out.loc[(card["reason"] == "zero_denominator").to_numpy(), "status"] = "not_computed"
     out["short"] = out["org_id"].map(dict(zip(schools["org_id"], schools["short"],
                                               strict=True)))
     return out.reset_index(drop=True)
+
+
+def published_grid(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`status_grid` as every page may tell it: a school's status of a sensitive share is
+    ``hidden`` where its school report hides the share (a status judged on 1 of 1 would tell
+    whether that one pupil took part)."""
+    from proforient.report import cells, publication
+
+    grid = status_grid(ctx.facts)
+    sensitive = grid["indicator_id"].isin(list(ctx.facts.sensitive))
+    for i in grid.index[sensitive]:
+        org, ind = grid.at[i, "org_id"], grid.at[i, "indicator_id"]
+        pub = publication.school(ctx, org)
+        key = cells.share(*cells.indicator(ind, org, ctx.year))
+        if key in pub and not pub.visible(key) and grid.at[i, "status"] in ("met", "not_met"):
+            grid.at[i, "status"] = "hidden"
+    return grid
+
+
+def school_ranking(ctx: ReportContext, grid: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The district's one ranking of schools (:mod:`proforient.report.facts.ranking`) on the
+    published statuses: ``(concerns, ranking)``. Every report reads this pair."""
+    facts = ctx.facts
+    grid = published_grid(ctx) if grid is None else grid
+    schools = facts.orgs.loc[facts.orgs["kind"] == "school", "org_id"]
+    card = facts.scorecard[facts.scorecard["org_id"].isin(set(schools))]
+    found = concerns(card, grid, compared(facts.funnels))
+    return found, ranking(found)
 
 
 def funnel_summary(facts: DistrictFacts) -> pd.DataFrame:
@@ -144,11 +175,11 @@ def gaps(facts: DistrictFacts) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``org_id, short, kind, number, indicator_id, title, reason`` — a share whose
-        denominator is 0 is not a gap and is left out.
+        ``org_id, short, kind, number, indicator_id, title, reason`` — an indicator that does
+        not apply (nobody to count) is not a gap and is left out.
     """
     card = facts.scorecard
-    missing = card[(card["status"] == "no_data") & (card["reason"] != "zero_denominator")]
+    missing = card[card["status"] == "no_data"]
     orgs = facts.orgs.set_index("org_id")
     out = missing[["org_id", "number", "indicator_id", "title", "reason"]].copy()
     out["short"] = out["org_id"].map(orgs["short"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 
@@ -14,9 +14,13 @@ __all__ = [
     "funnel_notes",
     "gap_notes",
     "grid_notes",
+    "edge_cases",
     "headline",
+    "lagging_text",
+    "meet_first_text",
     "preschool_notes",
     "totals_notes",
+    "widely_missed",
 ]
 
 POSITIONS_BELOW = ("far_below", "below")
@@ -28,17 +32,41 @@ def _names(ids, short: Mapping[str, str], limit: int = 100) -> str:
     return join_words(names[:limit]) + more
 
 
-def headline(totals: pd.DataFrame, grid: pd.DataFrame, funnels: pd.DataFrame,
-             gaps: pd.DataFrame, short: Mapping[str, str]) -> list[str]:
-    """«Главное» of the district: targets reached (shares of pupils apart from what every
-    organisation must do), the widest gaps by name, the schools that lag beyond chance, the
-    missing data, and what to do first."""
+def lagging_text(ranking: pd.DataFrame, short: Mapping[str, str]) -> str:
+    """«Отстают от района сильнее, чем объясняется их размером: …» — the ranking's lagging
+    schools in its order (the same words on the index, the district report and its sections)."""
+    lag = ranking[ranking["lagging"].map(len) > 0]
+    names = []
+    for r in lag.itertuples(index=False):
+        n = len(r.lagging)
+        names.append(short[r.org_id]
+                     + (f" ({n} {plural(n, 'доля', 'доли', 'долей')})" if n > 1 else ""))
+    return "Отстают от района сильнее, чем объясняется их размером: " + join_words(names) + "."
+
+
+def meet_first_text(ranking: pd.DataFrame, short: Mapping[str, str]) -> str:
+    """«встретиться со школами: …» — the ranking's schools to meet first, in its order, with
+    the rule in a few words (one wording wherever it is said)."""
+    first = ranking[ranking["first"]]
+    return ("встретиться со школами: " + join_words([short[o] for o in first["org_id"]])
+            + " (отстают от района сильнее, чем объясняется их размером, или не достигли трети "
+              "своих целей)")
+
+
+def headline(totals: pd.DataFrame, concerns: pd.DataFrame, ranking: pd.DataFrame,
+             gaps: pd.DataFrame, short: Mapping[str, str],
+             sensitive: Collection[str] = ()) -> list[str]:
+    """«Главное» of the district: targets reached (shares of pupils, what every organisation
+    must do, the department's own), the widest gaps by name, the indicators half the schools
+    miss, the schools that lag (the ranking of :mod:`proforient.report.facts.ranking`), a share
+    nobody took part in and a target one pupil away, the missing data, and what to do first."""
     with_target = totals[totals["target"].notna()]
     not_met = with_target[with_target["status"] == "not_met"]
     out = [_targets_sentence(with_target)]
-    schools = grid.groupby("indicator_id")
+    titles = dict(zip(totals["indicator_id"], totals["title"], strict=True))
+    schools = concerns.groupby("indicator_id")
     worst = []
-    for r in not_met.itertuples(index=False):
+    for r in not_met[not_met["orgs_total"] > 1].itertuples(index=False):
         part = schools.get_group(r.indicator_id) if r.indicator_id in schools.groups else None
         failing = int((part["status"] == "not_met").sum()) if part is not None else 0
         hidden = int((part["status"] == "hidden").sum()) if part is not None else 0
@@ -52,15 +80,25 @@ def headline(totals: pd.DataFrame, grid: pd.DataFrame, funnels: pd.DataFrame,
                    + (f"; у {hidden} значение скрыто" if hidden else "") + ")")
         out.append(f"Не достигнуто: «{r.title}» — {_district_value(r)} при цели "
                    f"{target_text(r.target, r.kind, scope='district')}{who}.")
-    lagging = []
-    for r in funnels.itertuples(index=False):
-        lagging += list(r.far_below)
-    if lagging:
-        counts = pd.Series(lagging).value_counts()
-        names = [f"{short[o]}" + (f" ({n} {plural(n, 'показатель', 'показателя', 'показателей')})"
-                                  if n > 1 else "") for o, n in counts.items()]
-        out.append("Отстают от района сильнее, чем объясняется их размером: "
-                   + join_words(names) + ".")
+    named = {r.indicator_id for _, _, r, _ in worst[:2]}
+    wide = widely_missed(concerns)
+    wide = wide[~wide["indicator_id"].isin(named)]
+    if len(wide):
+        out.append("Не достигнуто в половине школ и больше: " + join_words(
+            [f"«{titles[r.indicator_id]}» — в {r.not_met} из {r.schools} "
+             f"{plural(r.schools, 'школы', 'школ', 'школ')}" for r in wide.itertuples()])
+            + " (значение района может быть выше цели за счёт больших школ).")
+    if ranking["lagging"].map(len).any():
+        out.append(lagging_text(ranking, short))
+    zero, near = edge_cases(concerns, sensitive)
+    if len(zero):
+        out.append("Ни одного участника при цели: " + join_words(
+            [f"{short[r.org_id]} — «{titles[r.indicator_id]}» (0 из {count(r.denominator)})"
+             for r in zero.itertuples()]) + ".")
+    if len(near):
+        out.append("До цели не хватает одного ученика (в скобках — номер показателя): "
+                   + join_words([f"{short[r.org_id]} (№ {r.number})"
+                                 for r in near.itertuples()]) + ".")
     if len(gaps):
         per_org = gaps.groupby("org_id").size().sort_values(ascending=False)
         out.append("Не сдали данные хотя бы по одному показателю: "
@@ -68,21 +106,49 @@ def headline(totals: pd.DataFrame, grid: pd.DataFrame, funnels: pd.DataFrame,
     steps = []
     if worst:
         steps.append(f"посвятить районный семинар показателю «{worst[0][2].title}»")
-    if lagging:
-        steps.append("разобрать отставание со школами: "
-                     + join_words([short[o] for o in dict.fromkeys(lagging)]))
-    if len(gaps):
+    if ranking["first"].any():
+        steps.append(meet_first_text(ranking, short))
+    if len(gaps) and len(steps) < 2:
         steps.append("запросить недостающие данные (список — в разделе «Полнота данных»)")
     if steps:
         out.append("В первую очередь: " + "; ".join(steps[:2]) + ".")
-    return out[:6]
+    return out
+
+
+def widely_missed(concerns: pd.DataFrame) -> pd.DataFrame:
+    """Indicators whose target half the schools it applies to (or more) did not reach, as
+    published: ``indicator_id, number, not_met, schools``, the most missed first."""
+    part = concerns[concerns["target"].notna() & (concerns["status"] != "not_applicable")]
+    if part.empty:  # a year before the first roadmap: no targets
+        return pd.DataFrame(columns=["indicator_id", "number", "not_met", "schools"])
+    per = part.groupby(["indicator_id", "number"]).agg(
+        not_met=("status", lambda s: int((s == "not_met").sum())),
+        schools=("status", "size")).reset_index()
+    per = per[(per["schools"] > 1) & (2 * per["not_met"] >= per["schools"])]
+    return per.sort_values(["not_met", "number"], ascending=[False, True]).reset_index(drop=True)
+
+
+def edge_cases(concerns: pd.DataFrame, sensitive: Collection[str] = ()
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Targets not reached that a reader should not miss: a share of pupils at 0 (nobody took
+    part) and a target one pupil away. Shares of pupils with disabilities and of
+    graduates (``sensitive``: :func:`proforient.report.cells.sensitive_indicators`) are left
+    out: their counts are not told on the district's pages."""
+    rows = concerns[(concerns["status"] == "not_met")
+                    & ~concerns["indicator_id"].isin(list(sensitive))]
+    zero = rows[(rows["kind"] == "share") & (rows["numerator"] == 0)]
+    near = rows[(rows["kind"] == "share") & (rows["gap"] == 1)]
+    return zero.reset_index(drop=True), near.reset_index(drop=True)
 
 
 def _targets_sentence(with_target: pd.DataFrame) -> str:
-    """How many targets the district reached: the shares of pupils, and what every
-    organisation must do (a flag or a count: reached only if every organisation did it)."""
+    """How many targets the district reached: the shares of pupils, what every organisation
+    must do (a flag or a count: reached only if every organisation did it), and the
+    department's own events (its number against its target, one value)."""
     shares = with_target[with_target["kind"] == "share"]
-    each = with_target[with_target["kind"] != "share"]
+    own = with_target[pd.Series([department_only(r) for r in with_target.itertuples(index=False)],
+                                index=with_target.index, dtype=bool)]
+    each = with_target[(with_target["kind"] != "share") & ~with_target.index.isin(own.index)]
     parts = []
     if len(shares):
         met = int((shares["status"] == "met").sum())
@@ -91,16 +157,28 @@ def _targets_sentence(with_target: pd.DataFrame) -> str:
     if len(each):
         met = int((each["status"] == "met").sum())
         missing = each[each["status"] == "not_met"]
-        short_by = (missing["orgs_total"] - missing["orgs_met"]).astype(int)
         tail = ""
         if len(missing):
-            few = int((short_by <= 2).sum())
+            short_by = (missing["orgs_total"] - missing["orgs_met"]).astype(int)
+            one = int((short_by == 1).sum())
             tail = (f"; по остальным {len(missing)} не выполнили отдельные организации"
-                    + (f" (по {few} — одна или две)" if few else ""))
+                    + (f" (по {one} — одна организация)" if one else ""))
         parts.append(f"то, что должна сделать каждая организация (ответственный, план, "
                      f"мероприятия), выполнено всеми по {met} из {len(each)}{tail}")
-    return capital("; ".join(parts)) + "." if parts else \
+    text = capital("; ".join(parts)) + "." if parts else \
         "У показателей района в дорожной карте нет целей."
+    missed = own[own["status"] == "not_met"]
+    if len(missed):
+        text += " Мероприятия управления образования: " + "; ".join(
+            f"«{r.title}» — {count(r.value)} при цели {target_text(r.target, 'count')}"
+            for r in missed.itertuples(index=False)) + "."
+    return text
+
+
+def department_only(r) -> bool:
+    """Whether a district row is the department's own count (district seminars, contests):
+    its value is the department's number, never «0 из 1 выполнили»."""
+    return r.kind == "count" and tuple(r.applies_to) == ("department",)
 
 
 def _district_value(r) -> str:
@@ -108,7 +186,7 @@ def _district_value(r) -> str:
         return percent(r.value)
     if r.kind == "flag":
         return f"{count(r.numerator)} из {count(r.denominator)}"
-    if r.orgs_total == 1:  # the department's own activity: its number
+    if department_only(r):  # the department's own activity: its number
         return count(r.value)
     return f"выполнили {count(r.orgs_met)} из {count(r.orgs_total)}"
 
@@ -133,24 +211,25 @@ def totals_notes(totals: pd.DataFrame) -> tuple[list[str], list[str]]:
     return notes, steps
 
 
-def grid_notes(grid: pd.DataFrame, titles: Mapping[str, str], short: Mapping[str, str]
-               ) -> tuple[list[str], list[str]]:
-    """Notes and steps of the status grid."""
+def grid_notes(grid: pd.DataFrame, ranking: pd.DataFrame, titles: Mapping[str, str],
+               short: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """Notes and steps of the status grid: the most missed indicators, the schools that missed
+    a third of their targets, and whom to meet first (the district's one ranking)."""
     notes, steps = [], []
     not_met = grid[grid["status"] == "not_met"]
     if len(not_met):
         per_ind = not_met.groupby("indicator_id").size().sort_values(ascending=False).head(3)
-        applicable = grid.groupby("indicator_id").size()
+        applicable = grid[grid["status"] != "not_applicable"].groupby("indicator_id").size()
         for ind, n in per_ind.items():
             notes.append(f"«{titles[ind]}»: не достигнуто в {n} из {applicable[ind]} "
                          f"{plural(applicable[ind], 'школы', 'школ', 'школ')}.")
-        per_school = not_met.groupby("org_id").size().sort_values(ascending=False)
-        top = per_school[per_school >= max(3, int(per_school.iloc[0]) - 1)].head(4)
-        if len(top):
-            notes.append("Больше всего недостигнутых целей: " + join_words(
-                [f"{short[o]} — {n}" for o, n in top.items()]) + ".")
-            steps.append("Встретиться со школами, где не достигнуто больше всего целей: "
-                         + join_words([short[o] for o in top.index]) + ".")
+    missed = ranking[ranking["missed_third"]]
+    if len(missed):
+        notes.append("Не достигли трети своих целей: " + join_words(
+            [f"{short[r.org_id]} — {r.not_met} из {r.targets}"
+             for r in missed.itertuples(index=False)]) + ".")
+    if ranking["first"].any():
+        steps.append(capital(meet_first_text(ranking, short)) + ".")
     no_data = grid[grid["status"] == "no_data"]
     if len(no_data):
         per_school = no_data.groupby("org_id").size().sort_values(ascending=False)
@@ -169,9 +248,10 @@ def funnel_notes(summary: pd.DataFrame, titles: Mapping[str, str], short: Mappin
         if below:
             notes.append(f"«{titles[r.indicator_id]}»: ниже границ — {_names(below, short)}.")
         if r.far_below:
-            steps.append(f"«{titles[r.indicator_id]}»: разобрать причины отставания вместе со "
-                         f"школами: {_names(r.far_below, short)} — это почти наверняка не "
-                         "случайность.")
+            whom = "этой школой" if len(r.far_below) == 1 else "этими школами"
+            steps.append(f"«{titles[r.indicator_id]}»: отстают от района сильнее, чем "
+                         f"объясняется их размером, — {_names(r.far_below, short)}; разобрать "
+                         f"причины вместе с {whom}.")
         above = list(r.far_above) + list(r.above)
         if above:
             steps.append(f"«{titles[r.indicator_id]}»: попросить рассказать о своём опыте "

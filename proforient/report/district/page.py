@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from proforient.report import cells, charts, publication
+from proforient.report import charts
 from proforient.report.context import ReportContext
 from proforient.report.district import analysis, findings
+from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
 from proforient.report.text import (
@@ -36,8 +37,8 @@ TITLES = {
 SECTIONS = tuple(TITLES)
 
 GRID_CLASSES = {"met": "met", "not_met": "not_met", "no_data": "no_data",
-                "monitored": "monitored", "not_computed": "no_data", "hidden": "hidden"}
-GRID_SYMBOLS = {**STATUS_SYMBOLS, "not_computed": "–", "hidden": "×"}
+                "monitored": "monitored", "not_applicable": "not_applicable", "hidden": "hidden"}
+GRID_SYMBOLS = {**STATUS_SYMBOLS, "hidden": "×"}
 
 
 class DistrictReport(Report):
@@ -56,7 +57,8 @@ class DistrictReport(Report):
         self.ctx = ctx
         self.facts = ctx.facts
         self.totals = analysis.district_rows(ctx)
-        self.grid = analysis.status_grid(self.facts)
+        self.grid = analysis.published_grid(ctx)
+        self.concerns, self.ranking = analysis.school_ranking(ctx, self.grid)
         self.funnels = analysis.funnel_summary(self.facts)
         self.pre = analysis.preschools(self.facts)
         self.dept = analysis.department(ctx)
@@ -75,24 +77,10 @@ class DistrictReport(Report):
         shown = [s for s in SECTIONS if s not in self.left_out]
         self.numbers = {s: i for i, s in enumerate(shown, start=1)}
         self.numbers["appendix"] = len(shown) + 1
-        self._hide_sensitive_statuses()
 
     def _section(self, key: str, **kwargs) -> Section:
         return Section(key, TITLES[key], number=self.numbers.get(key),
                        first=self.numbers.get(key) == 1, **kwargs)
-
-    def _hide_sensitive_statuses(self) -> None:
-        """A school's status of a sensitive share is hidden where its school report hides the
-        share (a status judged on 1 of 1 would tell whether that one pupil took part)."""
-        sensitive = self.grid["indicator_id"].isin(list(self.ctx.facts.sensitive))
-        for i in self.grid.index[sensitive]:
-            org, ind = self.grid.at[i, "org_id"], self.grid.at[i, "indicator_id"]
-            pub = publication.school(self.ctx, org)
-            num, den = cells.indicator(ind, org, self.ctx.year)
-            key = cells.share(num, den)
-            if key in pub and not pub.visible(key) and self.grid.at[i, "status"] in (
-                    "met", "not_met"):
-                self.grid.at[i, "status"] = "hidden"
 
     # ------------------------------------------------------------------------------------------
 
@@ -103,7 +91,8 @@ class DistrictReport(Report):
 
     def headline(self) -> list[str]:
         """The sentences of «Главное» (the batch's landing page repeats them)."""
-        return findings.headline(self.totals, self.grid, self.funnels, self.gaps, self.short)
+        return findings.headline(self.totals, self.concerns, self.ranking, self.gaps,
+                                 self.short, self.ctx.facts.sensitive)
 
     def summary(self) -> Html:
         """«Главное»."""
@@ -147,6 +136,8 @@ class DistrictReport(Report):
             return quantity(key + "value", percent(r.value))
         if r.kind == "flag":
             return quantity(key + "orgs", f"{count(r.numerator)} из {count(r.denominator)}")
+        if findings.department_only(r):  # the department's own number, one value everywhere
+            return quantity(key + "value", count(r.value))
         if not math.isnan(r.target):
             return quantity(key + "orgs_met", f"{count(r.orgs_met)} из {count(r.orgs_total)} "
                                               "выполнили")
@@ -164,25 +155,26 @@ class DistrictReport(Report):
             row = [(self.short[org], "name")]
             for n in numbers:
                 status = lookup.get((org, n))
-                row.append(("", "") if status is None else
-                           (GRID_SYMBOLS[status], GRID_CLASSES[status]))
+                status = status or "not_applicable"  # no row: the grades do not apply
+                row.append((GRID_SYMBOLS[status], GRID_CLASSES[status]))
             rows.append(row)
         columns = ["Школа", *[Column(str(n)) for n in numbers]]
         legend = ", ".join(f"{GRID_SYMBOLS[s]} — {w}" for s, w in (
             ("met", "достигнуто"), ("not_met", "не достигнуто"), ("no_data", "нет данных"),
-            ("monitored", "без цели"), ("not_computed", "не рассчитывается (не от кого "
-                                                         "считать долю)"),
+            ("monitored", "без цели"),
+            ("not_applicable", "не относится: в школе нет тех, кого считает показатель "
+                               "(у начальной школы нет 5–11 классов, в школе нет обучающихся с "
+                               "ОВЗ или выпускников с профилем, который проверяется)"),
             ("hidden", "скрыто, чтобы не раскрыть сведения об учениках с ОВЗ")))
         key = table([Column("№", numeric=True), "Показатель"],
                     [[str(r.number), r.title] for r in self.totals.itertuples()
                      if r.number in set(numbers)], caption="Номера показателей", long=True)
-        # the matrix is read across rows and down columns: on paper it stays on one page
-        # (it may break only when it has more rows than an A4 page holds)
-        body = [table(columns, rows, css="pf grid", long=len(rows) > 40),
-                Markup('<p class="pf-note">{}. Пустая клетка — показатель к школе не '
-                       "относится (например, у начальной школы нет 5–11 классов).</p>"
-                       ).format(legend), key]
-        notes, steps = findings.grid_notes(self.grid, self.titles, self.short)
+        body = [table(columns, rows, css="pf grid",
+                      # the matrix is read across rows and down columns: on paper it stays on
+                      # one page (it may break only when it has more rows than an A4 page holds)
+                      long=len(rows) > 40),
+                Markup('<p class="pf-note">{}.</p>').format(legend), key]
+        notes, steps = findings.grid_notes(self.grid, self.ranking, self.titles, self.short)
         return self._section(
             "grid", lead="Статус каждого показателя дорожной карты в каждой школе: строка — "
                          "школа, столбец — номер показателя.",
@@ -354,6 +346,7 @@ class DistrictReport(Report):
             f"выпускниках; числа меньше {t} там скрыты. Здесь статус школы по доле учеников с "
             "ОВЗ скрыт там, где он раскрыл бы такие числа.",
             "Пропуск в данных никогда не считается нулём.",
+            RULE,
         ]
         for key, why in self.left_out.items():
             items.append(f"Раздел «{TITLES[key]}» не показан: {why}.")

@@ -30,6 +30,19 @@ def _share(pub: Published, key: str) -> Markup:
     return quantity(key, percent(pub.values[key]))
 
 
+#: Whom each graduate share of the district counts, after «из N» (the roadmap's denominators).
+BASES = {
+    "admitted_by_profile_share": "поступивших в колледжи и вузы с профилем, который "
+                                 "проверяется",
+    "ege_profile_match_share": "выпускников 11 класса с профилем, который проверяется",
+    "in_demand_choice_share": "выпускников 9 и 11 классов",
+}
+#: Where the roadmap's base is not the one a reader expects: say so.
+BASE_NOTES = {
+    "in_demand_choice_share": " — всех, и ушедших в 10 класс: так считает дорожная карта",
+}
+
+
 def association_words(test: dict) -> str:
     """The test of profile × group of specialties, in a sentence without statistical terms."""
     if test["method"] == "too_few":
@@ -52,8 +65,12 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
         _count(pub, overview["all"]), _count(pub, overview["admitted"]))]
     parts = []
     for ind in GRADUATE_INDICATORS:
-        value = _share(pub, k.indicator(ind, None)[2]) if a.known(ind, None) else "нет данных"
-        parts.append(Markup("«{}» — {}").format(titles[ind], value))
+        if not a.known(ind, None):
+            parts.append(Markup("«{}» — нет данных").format(titles[ind]))
+            continue
+        _, den, share = k.indicator(ind, None)
+        parts.append(Markup("«{}» — {} (из {} {}{})").format(
+            titles[ind], _share(pub, share), _count(pub, den), BASES[ind], BASE_NOTES.get(ind, "")))
     out.append(Markup("По району: ") + Markup("; ").join(parts) + Markup("."))
     low = a.by_school[a.by_school["position"].isin(["far_below", "below"])]
     low = low[[a.known(i, o) and pub.visible(k.indicator(i, o)[2]) for i, o in
@@ -73,6 +90,12 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
             top["ugs_name"], territory, count(top["vacancies"]),
             _count(pub, k.on_list(top["territory"], top["ugs_code"]))))
         territory_of_step = territory
+    unresolved = k.unresolved()
+    if unresolved in pub and pub.visible(unresolved) and pub.values[unresolved] > 0:
+        out.append(Markup("Специальность не распознана у {} поступивших: они считаются "
+                          "поступившими не по профилю и не на востребованные специальности, "
+                          "пока названия не уточнят (раздел «Названия специальностей, которые "
+                          "нужно уточнить»).").format(_count(pub, unresolved)))
     steps = []
     if len(low):
         steps.append("обсудить с этими школами выбор профиля, ЕГЭ и специальности")
@@ -85,12 +108,21 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
     return out[:6]
 
 
-def shortfalls(supply: pd.DataFrame, pub: Published, k: Keys) -> pd.DataFrame:
-    """Groups with more vacancies than entrants on the list, the widest gap first — only where
-    the page shows the entrants (a ranking by a hidden count would tell something of it)."""
+def shortfalls(supply: pd.DataFrame, pub: Published, k: Keys,
+               lists: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Groups worth promoting: more vacancies than entrants on a list, the widest gap first.
+
+    One rule for «Главное» and the section: a group the district's own list says is already
+    oversupplied (more entrants than its vacancies) is never promoted for the republic's
+    vacancies — the district's list speaks for the district. Only where the page shows the
+    entrants (a ranking by a hidden count would tell something of it)."""
     shown = [pub.visible(k.on_list(t, g)) for t, g in
              zip(supply["territory"], supply["ugs_code"], strict=True)]
     rows = supply[np.asarray(shown, dtype=bool) & supply["gap"].notna()]
+    lists = supply if lists is None else lists  # every list of the year
+    district = lists[(lists["territory"] == "district") & lists["gap"].notna()]
+    oversupplied = set(district.loc[district["gap"] < 0, "ugs_code"])
+    rows = rows[~rows["ugs_code"].isin(oversupplied)]
     return rows[rows["gap"] > 0].sort_values(["gap", "ugs_code"], ascending=[False, True])
 
 
@@ -115,21 +147,30 @@ def by_school_notes(a: GraduatesAnalysis, pub: Published, k: Keys, titles: Mappi
     return notes, steps
 
 
-def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys
-                 ) -> tuple[list, list]:
-    """Notes and steps of one territory's supply and demand."""
+def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys,
+                 lists: pd.DataFrame | None = None) -> tuple[list, list]:
+    """Notes and steps of one territory's supply and demand (``lists``: every list of the
+    year, for :func:`shortfalls`' rule)."""
     notes, steps = [], []
     name = "района" if territory == "district" else "республики"
     gaps = part.dropna(subset=["gap"])
-    short = shortfalls(part, pub, k).head(3)
+    short = shortfalls(part, pub, k, lists).head(3)
     if len(short):
         notes.append(f"Список {name}: больше всего вакансий, на которые не пришли выпускники "
                      "района, — " + join_words(
                          [f"«{r.ugs_name}» (вакансий на {count(r.gap)} больше, чем поступивших)"
                           for r in short.itertuples()]) + ".")
-        steps.append("Рассказать выпускникам о специальностях групп: "
+        steps.append("Рассказать выпускникам о специальностях групп: "  # the same rule as «Главное»
                      + join_words([f"«{n}»" for n in short["ugs_name"]])
                      + " (встречи с работодателями, профпробы, целевое обучение).")
+    if lists is not None and territory != "district":
+        both = set(shortfalls(part, pub, k).loc[:, "ugs_code"]) - set(short["ugs_code"]) \
+            - set(shortfalls(part, pub, k, lists)["ugs_code"])
+        held = part[part["ugs_code"].isin(both)].sort_values("ugs_code")
+        if len(held):
+            notes.append(f"Вакансий в списке {name} больше, чем поступивших, но по списку района "
+                         "поступивших уже больше, чем вакансий, — эти группы не предлагаются: "
+                         + join_words([f"«{n}»" for n in held["ugs_name"]]) + ".")
     over = gaps[(gaps["gap"] < 0)].sort_values("gap").head(3)
     visible = [r for r in over.itertuples() if pub.visible(k.on_list(territory, r.ugs_code))]
     if visible:

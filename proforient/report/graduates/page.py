@@ -127,8 +127,10 @@ class GraduatesReport(Report):
         if not self.a.known(ind, org):
             return "нет данных"
         num, den, share = self.k.indicator(ind, org)
-        if self.pub.values[den] == 0:
-            return "нет таких выпускников"
+        if self.pub.values[den] == 0:  # nobody to count: the indicator does not apply
+            from proforient.report.school.findings import GRADUATE_BASES
+
+            return Markup("не относится<br><small>нет {}</small>").format(GRADUATE_BASES[ind])
         return Markup("{}<br><small>{} из {}</small>").format(
             self._share(share), self._count(num), self._count(den))
 
@@ -196,7 +198,7 @@ class GraduatesReport(Report):
                 ax.set_title(f"Список {name}: вакансии и поступившие")
                 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2)
                 body.append(figure(fig, f"Вакансии и поступившие, список {name}"))
-            n, s = findings.supply_notes(part, territory, self.pub, self.k)
+            n, s = findings.supply_notes(part, territory, self.pub, self.k, table_)
             notes += n
             steps += s
         notes.append("Вакансии — спрос сейчас, а поступившие выйдут на рынок труда через 2–4 года: "

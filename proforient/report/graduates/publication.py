@@ -38,6 +38,10 @@ class Keys:
                 "grade11": cells.graduates(None, self.year, grade="11"),
                 "admitted": cells.admitted(None, self.year)}
 
+    def unresolved(self) -> str:
+        """Entrants of the district whose specialty is not recognised."""
+        return cells.admitted(None, self.year, resolved="0")
+
     def entered(self, group: str | None = None, profile: str | None = None) -> str:
         """Entrants with a resolved specialty (of a group, of a profile)."""
         where: dict = {"resolved": "1"}
@@ -76,6 +80,8 @@ def declare(analysis: GraduatesAnalysis, threshold: int) -> list[Count | Share]:
             total = org is None
             items += [Count(num, total=total), Count(den, total=total), Share(share, num, den)]
     items += [Count(key, total=True) for key in k.overview().values()]
+    # entrants whose specialty is not recognised (admitted less those recognised: both shown)
+    items.append(Count(k.unresolved(), total=True))
     # the district's destination shares printed beside every school's table: decided here,
     # once, so that every school page shows the same and each school's audit takes them as given
     for grade in (9, 11):

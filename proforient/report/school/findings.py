@@ -17,6 +17,7 @@ from proforient.parameters.roadmap import Roadmap
 from proforient.report import cells
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.scorecard import MISSING_INPUT
+from proforient.report.graduates.findings import BASES
 from proforient.report.html import escape, plain_text, quantity
 from proforient.report.publish import MISSING, Published
 from proforient.report.school.analysis import SchoolAnalysis, priorities
@@ -93,6 +94,15 @@ class Cards:
         #: the peers pooled in each sensitive share
         self.peers_of = {ind: reporting_peers(facts, analysis, ind)
                          for ind in self.rows if self.sensitive(ind)} if facts else {}
+        #: the schools' column «Район: все школы» of a flag or a count: schools only (not the
+        #: department, not the preschools), those the indicator applies to
+        self.schools_met: dict[str, tuple[int, int]] = {}
+        if facts is not None:
+            school_ids = set(facts.orgs.loc[facts.orgs["kind"] == "school", "org_id"])
+            card = facts.scorecard[facts.scorecard["org_id"].isin(school_ids)
+                                   & (facts.scorecard["status"] != "not_applicable")]
+            for ind, part in card.groupby("indicator_id"):
+                self.schools_met[ind] = (int((part["status"] == "met").sum()), len(part))
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -119,9 +129,21 @@ class Cards:
             return False
         return not self.pub.visible(self._keys(ind)[2])
 
+    def applies(self, ind: str) -> bool:
+        """Whether the indicator applies to the school: not when it has nobody to count
+        (status ``not_applicable``, decided once by the indicator engine)."""
+        return self.rows[ind].status != "not_applicable"
+
+    def base(self, ind: str) -> str:
+        """Whom a share counts, in the genitive plural: «обучающихся 6–11 классов»,
+        «поступивших в колледжи и вузы с профилем, который проверяется»."""
+        return base_words(self.roadmap, ind, self.who(ind))
+
     def value(self, ind: str) -> Markup:
         """The school's value as shown (a mark when hidden)."""
         r = self.rows[ind]
+        if not self.applies(ind):
+            return Markup(MISSING)
         if self.sensitive(ind) and self.unknown(ind):
             return Markup(MISSING)
         if self.sensitive(ind):
@@ -142,6 +164,8 @@ class Cards:
         r = self.rows[ind]
         if r.kind != "share":
             return Markup("")
+        if not self.applies(ind):
+            return Markup(escape(f"нет {self.base(ind)}"))
         if self.sensitive(ind) and self.unknown(ind):
             return Markup(MISSING)
         if self.sensitive(ind):
@@ -172,7 +196,8 @@ class Cards:
             if self.sensitive(ind) and not all(self.pub.visible(k) for k in self._keys(ind)[:2]):
                 return None  # it would tell the hidden counts
             return quantity(self.key(ind, "gap"), f"{count(r.gap)}{NBSP}чел.")
-        return quantity(self.key(ind, "gap"), count(r.gap))
+        word = plural(int(r.gap), "мероприятия", "мероприятий", "мероприятий")
+        return quantity(self.key(ind, "gap"), f"{count(r.gap)}{NBSP}{word}")
 
     # -- comparisons --------------------------------------------------------------------------
 
@@ -184,6 +209,11 @@ class Cards:
             if self.sensitive(ind):
                 return self._comparison(ind, "district")
             return quantity(self.key(ind, "value", scope), percent(r.district_value))
+        if r.kind in ("flag", "count") and not math.isnan(r.target) and ind in self.schools_met:
+            met, total = self.schools_met[ind]
+            return quantity(self.key(ind, "schools_met", "schools"),
+                            f"{met} из {total} {plural(total, 'школы', 'школ', 'школ')} "
+                            "выполнили")
         if r.kind == "flag":
             return quantity(self.key(ind, "orgs", scope),
                             f"{count(r.district_numerator)} из {count(r.district_denominator)}")
@@ -205,7 +235,7 @@ class Cards:
         if r.kind == "flag":
             yes = round(r.peer_value * r.peer_reporting)
             return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
-        return quantity(self.key(ind, "value", scope), f"обычно {count(r.peer_value)}")
+        return quantity(self.key(ind, "value", scope), f"обычно {median_text(r.peer_value)}")
 
     def peers_shown(self, ind: str) -> bool:
         """Whether the page shows the peers' value of an indicator (not «—»)."""
@@ -275,10 +305,40 @@ class Cards:
                 return Markup("{}: {} и сообщить в управление образования.").format(
                     title, action)
             return Markup("{}: разобрать, почему цель не достигнута.").format(title)
-        if r.status == "no_data" and r.reason != "zero_denominator":
+        if r.status == "no_data":
             return Markup("{}: сдать данные в управление образования — {}.").format(
                 title, missing_inputs(self.roadmap, ind, r, self.measures))
         return None
+
+
+#: Whom each graduate share counts (its denominator), in the genitive plural.
+GRADUATE_BASES = BASES
+
+
+def base_words(roadmap: Roadmap, ind: str, who: str | None = None) -> str:
+    """Whom a share counts (its denominator) in the genitive plural — the words «из N …» and
+    «нет …» use: «обучающихся с ОВЗ», «выпускников 11 класса с профилем, который
+    проверяется». ``who`` overrides the words of a share of pupils (the school's grades)."""
+    if ind in GRADUATE_BASES:
+        return GRADUATE_BASES[ind]
+    indicator = roadmap.indicator(ind)
+    if indicator.numerator is not None and indicator.numerator.measure == "career_events_ovz":
+        return "обучающихся с ОВЗ"
+    return who or "обучающихся"
+
+
+def median_text(value: float) -> str:
+    """The median of counts as a reader says it: «3», or «2–3» when it falls between two
+    counts (an even number of schools) — never «0,5» meetings.
+
+    >>> median_text(3.0), median_text(0.5), median_text(2.5)
+    ('3', '0–1', '2–3')
+    """
+    if math.isnan(value):
+        return MISSING
+    if value == int(value):
+        return count(value)
+    return f"{math.floor(value)}–{math.ceil(value)}"
 
 
 def missing_inputs(roadmap: Roadmap, ind: str, row, measures: MeasureCatalogue) -> str:
@@ -298,17 +358,39 @@ def missing_inputs(roadmap: Roadmap, ind: str, row, measures: MeasureCatalogue) 
     return join_words(parts) or "исходные данные"
 
 
-def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
-    """«Главное»: three to six plain sentences — the state, the biggest gaps by name, a
-    strength, and the first things to do. No statistical terms."""
+def ranking_sentence(cards: Cards, rank) -> Markup | None:
+    """Why the department meets the school first (its row of the district's one ranking,
+    :mod:`proforient.report.facts.ranking`), or ``None`` when it is not among them."""
+    if rank is None or not rank["first"]:
+        return None
+    why = []
+    if len(rank["lagging"]):
+        which = [Markup("«{}» ({} при доле района {})").format(
+            cards.rows[i].title, cards.value(i), cards.district(i)) for i in rank["lagging"]]
+        why.append(Markup("отстаёт от района сильнее, чем объясняется её размером, по ")
+                   + (which[0] if len(which) == 1 else
+                      Markup(", ").join(which[:-1]) + Markup(" и ") + which[-1]))
+    if rank["missed_third"]:
+        why.append(Markup("не достигла трети своих целей ({} из {})").format(
+            int(rank["not_met"]), int(rank["targets"])))
+    return Markup("Школа — среди тех, с кем управление образования встречается в первую "
+                  "очередь: ") + Markup("; ").join(why) + Markup(".")
+
+
+def headline(cards: Cards, analysis: SchoolAnalysis, rank=None) -> list[Markup]:
+    """«Главное»: three to seven plain sentences — the state (every indicator with a target
+    accounted for), whether the department meets the school first (the district's ranking),
+    the biggest gaps by name, a strength, and the first things to do. No statistical terms."""
     card = cards.card
     ranked = priorities(card)
     with_target = ranked
     met = int((with_target["status"] == "met").sum())
     not_met = with_target[with_target["status"] == "not_met"]
-    no_data = with_target[(with_target["status"] == "no_data")
-                          & (with_target["reason"] != "zero_denominator")]
+    no_data = with_target[with_target["status"] == "no_data"]
     hidden = int((with_target["status"] == "hidden").sum())
+    outside = card[card["status"] == "not_applicable"]
+    watched = int((card["target"].isna() & (card["status"] != "not_applicable")).sum())
+    with_target = with_target[with_target["status"] != "not_applicable"]
     out: list[Markup] = []
     total = len(with_target)
     if total:
@@ -321,15 +403,27 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
             words.append(f"по {hidden} значение скрыто — учеников слишком мало, чтобы его "
                          "показывать")
         noun = plural(total, "показателю", "показателям", "показателям")
+        tail = (f" Ещё {watched} {plural(watched, 'показатель', 'показателя', 'показателей')} "
+                "без цели — только для наблюдения." if watched else "")
         out.append(Markup(escape(f"Цели дорожной карты по {total} {noun} школы: "
-                                 + join_words(words, ", ") + ".")))
+                                 + join_words(words, ", ") + "." + tail)))
     else:
         out.append(Markup("У школы нет показателей дорожной карты с целью за этот год."))
+    if len(outside):
+        out.append(Markup(escape("; ".join(
+            f"«{r.title}» к школе не относится: нет {cards.base(r.indicator_id)}"
+            for r in outside.itertuples(index=False)) + ".")))
+    first = ranking_sentence(cards, rank)
+    if first is not None:
+        out.append(first)
     for i, r in enumerate(not_met.head(2).itertuples(index=False)):
         lead = "Дальше всего от цели" if i == 0 else "Также не достигнута цель"
         gap = cards.gap(r.indicator_id)
         value = cards.value(r.indicator_id)
         tail = Markup(" — не хватает {}").format(gap) if gap is not None else Markup("")
+        if r.kind == "flag":  # «нет при цели да» reads as nonsense
+            out.append(Markup("{}: «{}» — «нет», а нужно «да».").format(lead, r.title))
+            continue
         out.append(_sentence(Markup("{}: «{}» — {} при цели {}{}").format(
             lead, r.title, value, target_text(r.target, r.kind), tail)))
     if len(not_met) > 2:
@@ -341,11 +435,11 @@ def headline(cards: Cards, analysis: SchoolAnalysis) -> list[Markup]:
         out.append(Markup(escape(f"Нет данных: {titles}{more} — пропуск не засчитывается ни "
                                  "как выполнение, ни как ноль.")))
     strong = _strength(cards, analysis)
-    if strong is not None and len(out) < 5:
+    if strong is not None and len(out) < 6:
         out.append(strong)
     steps = [cards.step(i) for i in list(not_met["indicator_id"]) + list(no_data["indicator_id"])]
     steps = [s for s in steps if s is not None][:2]
-    out = out[:5]  # at most six sentences, the last one what to do
+    out = out[:6]  # at most seven sentences, the last one what to do
     if steps:
         out.append(Markup("В первую очередь: ") + Markup(" ").join(steps))
     elif total and met == total:
@@ -380,16 +474,17 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
     steps: list[Markup | str] = []
     card = cards.card
     for r in card[card["status"] == "not_met"].itertuples(index=False):
-        notes.append(Markup("Не достигнуто: «{}» — {} при цели {}.").format(
-            r.title, cards.value(r.indicator_id), target_text(r.target, r.kind)))
+        if r.kind == "flag":
+            notes.append(Markup("Не достигнуто: «{}» — «нет», а нужно «да».").format(r.title))
+        else:
+            notes.append(Markup("Не достигнуто: «{}» — {} при цели {}.").format(
+                r.title, cards.value(r.indicator_id), target_text(r.target, r.kind)))
         step = cards.step(r.indicator_id)
         if step is not None:
             steps.append(step)
+    for r in card[card["status"] == "not_applicable"].itertuples(index=False):
+        notes.append(f"«{r.title}»: не относится к школе — нет {cards.base(r.indicator_id)}.")
     for r in card[(card["status"] == "no_data")].itertuples(index=False):
-        if r.reason == "zero_denominator":
-            notes.append(f"«{r.title}»: не рассчитывается — в школе нет тех, от кого считается "
-                         "доля.")
-            continue
         notes.append(f"Нет данных: «{r.title}».")
         step = cards.step(r.indicator_id)
         if step is not None:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from proforient.report import cells, charts, publication
 from proforient.report.context import ReportContext
+from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, table
 from proforient.report.page import Report, appendix, header, summary
 from proforient.report.publish import HIDDEN_MARK, MISSING, suppressed_label
@@ -94,6 +95,12 @@ class SchoolReport(Report):
         self.numbers = {s: i for i, s in enumerate(shown, start=1)}
         self.numbers["appendix"] = len(shown) + 1
         self.org = self.a.org
+        from proforient.report.district.analysis import school_ranking
+
+        concerns, ranking = school_ranking(ctx)
+        #: this school's row of the district's one ranking (whom the department meets first)
+        self.rank = ranking[ranking["org_id"] == org_id].iloc[0] \
+            if (ranking["org_id"] == org_id).any() else None
 
     @property
     def name(self) -> str:
@@ -112,7 +119,7 @@ class SchoolReport(Report):
 
     def summary(self) -> Html:
         """«Главное»: the state of the school in a few sentences."""
-        return summary(findings.headline(self.cards, self.a))
+        return summary(findings.headline(self.cards, self.a, self.rank))
 
     # -- 1. the scorecard ------------------------------------------------------------------
 
@@ -144,7 +151,8 @@ class SchoolReport(Report):
                 Markup('<p class="pf-note">{}</p>').format(
                     "«Район» — все организации района, к которым относится показатель: для "
                     "долей — общая доля по всем, кто сдал данные; для показателей «да/нет» и "
-                    "количеств — сколько организаций выполнили. «"
+                    "количеств с целью — сколько школ выполнили (из тех, к которым показатель "
+                    "относится). «"
                     + suppressed_label(self.pub.threshold) + "» — меньше "
                     f"{self.pub.threshold} человек, «" + HIDDEN_MARK + "» — скрыто, чтобы это "
                     "число нельзя было вычислить по соседним; так не раскрываются сведения о "
@@ -237,6 +245,10 @@ class SchoolReport(Report):
         rows = [[DESTINATIONS.label(code), *[c for g in grades
                                              for c in self._destination_cells(g, code)]]
                 for code in DESTINATIONS.codes]
+        if 9 in grades:  # after grade 9 nobody enters a university: the row does not apply
+            at = 1 + 3 * grades.index(9)
+            row = rows[list(DESTINATIONS.codes).index("vo")]
+            row[at:at + 3] = ["не относится", "", ""]
         rows.append(["Всего", *[c for g in grades for c in (
             self.cards.count_cell(cells.destination(org, year, g, None)),
             "100" + NBSP + "%", "100" + NBSP + "%")]])
@@ -339,8 +351,9 @@ class SchoolReport(Report):
         lines = []
         for name, text in (("graduates", "Выпускников 9 и 11 классов: {}."),
                            ("admitted", "Поступили в колледжи и вузы: {}."),
-                           ("admitted_checked", "Из них с профилем, который проверяется "
-                                                "(указан и не универсальный): {}."),
+                           ("admitted_checked", "Поступивших в колледжи и вузы с профилем, "
+                                                "который проверяется (указан и не "
+                                                "универсальный): {}."),
                            ("grade11_checked", "Выпускников 11 класса с таким профилем: {}.")):
             if self.pub.shown(keys[name]):
                 lines.append(Markup(text).format(self.cards.count_cell(keys[name])))
@@ -368,6 +381,13 @@ class SchoolReport(Report):
             if self._said(keys[name]):
                 notes.append(Markup(text).format(c.count_cell(keys[name])))
                 steps.append(step)
+        admitted = keys["admitted"]
+        if ("in_demand_choice_share" in inds and self.pub.visible(admitted)
+                and self.pub.values[admitted] == 0 and c.applies("in_demand_choice_share")
+                and not c.hidden("in_demand_choice_share")):
+            notes.append("Никто из выпускников не поступил в колледжи и вузы: доля «на "
+                         "востребованные специальности» считается, как в дорожной карте, от "
+                         "всех выпускников 9 и 11 классов (и ушедших в 10 класс), поэтому 0 %.")
         district, republic = keys["in_demand_district"], keys["in_demand_republic"]
         if self.pub.shown(district) and self.pub.shown(republic) and (
                 self._said(district) or self._said(republic)) and HIDDEN_MARK not in (
@@ -418,14 +438,23 @@ class SchoolReport(Report):
             rows.append([title, self.cards.value(ind) if position else MISSING,
                          self.cards.district(ind),
                          POSITION_WORDS.get(position, "нет данных")])
-            if position in ("below", "far_below"):
-                notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — отставание "
-                             "больше, чем объясняется размером школы.")
+            if position == "far_below":  # the district's ranking: one rule everywhere
+                notes.append(f"«{title}»: школа отстаёт от района сильнее, чем объясняется "
+                             "её размером.")
                 steps.append(f"«{title}»: разобрать причины отставания и взять опыт школ, "
                              "которые выше районной линии.")
-            elif position in ("above", "far_above"):
-                notes.append(f"«{title}»: школа {POSITION_WORDS[position]} — и это не "
-                             "случайность.")
+            elif position == "below":
+                notes.append(f"«{title}»: школа ниже района, за границей обычного разброса, "
+                             "но не за его пределом — это ещё может быть случайностью.")
+                steps.append(f"«{title}»: проверить в следующем году, не ниже ли школа "
+                             "снова.")
+            elif position == "far_above":  # the same limit as «отстаёт», mirrored
+                notes.append(f"«{title}»: школа выше района сильнее, чем объясняется её "
+                             "размером, — это почти наверняка не случайность.")
+                steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
+            elif position == "above":
+                notes.append(f"«{title}»: школа выше района, за границей обычного "
+                             "разброса, но не за его пределом.")
                 steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
         body = [table([Column("Показатель", wide=True), Column("Школа", numeric=True),
                        Column("Район: все школы", numeric=True), "Положение"], rows),
@@ -592,8 +621,12 @@ class SchoolReport(Report):
             "учитывается один раз, сколько бы мероприятий он ни посетил.",
             "«Район: все школы» — все организации района, к которым относится показатель: "
             "общая доля по всем, кто сдал данные (сумма участников, делённая на сумму "
-            "обучающихся), а не среднее по школам. Для показателей «да/нет» и количеств — "
-            "сколько организаций выполнили цель.",
+            "обучающихся), а не среднее по школам. Для показателей «да/нет» и количеств с "
+            "целью — сколько школ выполнили цель из школ, к которым показатель относится.",
+            "«Не относится» — в школе нет тех, кого считает показатель (например, "
+            "обучающихся с ОВЗ или выпускников 11 класса с профилем, который проверяется); "
+            "«нет данных» — школа не сдала число.",
+            RULE,
             peers + " Для долей — общая доля этих школ; для количеств — «обычно»: у половины "
             "похожих школ больше, у половины меньше (медиана).",
             "Пропуск в данных никогда не считается нулём: такой показатель — «нет данных».",
