@@ -88,7 +88,7 @@ def school_ranking(ctx: ReportContext, grid: pd.DataFrame | None = None
     grid = published_grid(ctx) if grid is None else grid
     schools = facts.orgs.loc[facts.orgs["kind"] == "school", "org_id"]
     card = facts.scorecard[facts.scorecard["org_id"].isin(set(schools))]
-    found = concerns(card, grid, compared(facts.funnels))
+    found = concerns(card, grid, compared(facts.funnels, facts.sensitive))
     return found, ranking(found)
 
 
