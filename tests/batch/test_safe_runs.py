@@ -45,8 +45,14 @@ def with_cells(tmp_path: Path, **cells: str) -> Path:
 
 
 def sleeper(marker: Path, finished: Path) -> str:
-    """A cell that writes its kernel's pid to ``marker``, then sleeps until it is stopped."""
-    return (f"import os, pathlib, time\npathlib.Path({str(marker)!r}).write_text(str(os.getpid()))"
+    """A cell that writes its kernel's pid to ``marker``, then sleeps until it is stopped.
+
+    The pid goes to a temporary file first and is renamed to ``marker``: the test polls for the
+    marker and must never find it created but still empty.
+    """
+    partial = marker.with_name(marker.name + ".part")
+    return (f"import os, pathlib, time\npathlib.Path({str(partial)!r}).write_text(str(os.getpid()))"
+            f"\nos.replace({str(partial)!r}, {str(marker)!r})"
             f"\ntime.sleep(300)\npathlib.Path({str(finished)!r}).write_text('не остановлен')")
 
 
@@ -157,7 +163,7 @@ def test_failed_district_reports_keep_the_previous_pages(tmp_path, capsys):
     # what really happened, and no second try for a kernel that did start
     assert "завершилось во время выполнения" in district["failed_rerun"]
     assert "не запустилось" not in district["failed_rerun"] and district["attempts"] == 1
-    assert "MemoryError" in entries["graduates"]["failed_rerun"]
+    assert "не хватило памяти: нет памяти" in entries["graduates"]["failed_rerun"]
     assert entries["sch-b"]["status"] == "ok" and not entries["sch-b"]["reused"]
     assert "сформировано 1 из 3, с ошибками: 2" in stdout
     assert "опубликованным остаётся отчёт предыдущего запуска" in stdout

@@ -99,7 +99,7 @@ def test_the_district_matrix_prints_on_one_page_with_its_legend(printed):
                and "Статус каждого показателя" in p["text"]]
     assert len(heading) == 1
     page = pages[heading[0]]["text"]
-    assert "Пустая клетка" in page  # the note under the matrix, on the same page
+    assert "— не относится" in page  # the legend under the matrix, on the same page
     assert all(name in page for name in ("Ключевская СОШ № 1", "Малиновская ООШ"))
 
 
