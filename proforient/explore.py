@@ -6,10 +6,11 @@
 
     district = open_district()                       # the demo district (or a data folder)
     district.indicators(scope="district")            # the indicator table of every year
-    district.school_trend("sch-01", "diagnostics_share")
+    ind = district.roadmap()["indicator_id"].iloc[0]  # an indicator id of the latest roadmap
+    district.school_trend("sch-01", ind)
     district.graduates_by_school()                   # profile, ЕГЭ and demand by school and year
     district.supply_demand().table                   # in-demand groups against the entrants
-    russian(district.funnel("diagnostics_share"))    # any table as the department reads it
+    russian(district.funnel(ind))                    # any table as the department reads it
 
 Nothing is computed here: every number is read from the pipeline's results
 (:func:`proforient.pipeline.run`) or from the package function that the reports use for it, so a
@@ -230,7 +231,7 @@ class District:
         scope : {"org", "district"}, optional
             Only the organisations' rows or only the district's.
         indicator_id : str, optional
-            Only this indicator (``diagnostics_share``…; see :meth:`roadmap`).
+            Only this indicator (an ``indicator_id`` of :meth:`roadmap`).
         org_id : str, optional
             Only this organisation's rows.
 
@@ -341,7 +342,7 @@ class District:
         Parameters
         ----------
         indicator_id : str
-            A share indicator of schools (``diagnostics_share``…).
+            A share indicator of schools (an ``indicator_id`` of :meth:`roadmap`).
         year : str, optional
             Default the latest year.
 

@@ -60,6 +60,11 @@ class Measure:
         1-based position in this list.
     first_year, last_year : str or None
         The first and last academic year it is collected (``None``: open).
+    who : str or None
+        (Enrolment) whom it counts in the genitive plural, as a report says «из 40 …»:
+        «обучающихся с ОВЗ».
+    action : str or None
+        (Flag) what to do when it is «нет», as a school's step says it: «утвердить план …».
     """
 
     code: str
@@ -71,6 +76,8 @@ class Measure:
     values: tuple[str, ...] = ()
     first_year: str | None = None
     last_year: str | None = None
+    who: str | None = None
+    action: str | None = None
 
     def collected_in(self, year: str) -> bool:
         """Whether the measure is collected in ``year``.
@@ -168,7 +175,11 @@ def _year(raw: object, key: str, where: str, problems: list[Problem]) -> str | N
     return str(raw)
 
 
-_KEYS = {"label", "group", "by", "bounded_by", "sensitive", "values", "from", "to"}
+_KEYS = {"label", "group", "by", "bounded_by", "sensitive", "values", "from", "to", "who",
+         "action"}
+
+#: The key that only a measure of one group may have.
+_GROUP_KEYS = {"who": "enrolment", "action": "flag"}
 
 
 def load_measures(folder: Path) -> MeasureCatalogue:
@@ -252,11 +263,22 @@ def load_measures(folder: Path) -> MeasureCatalogue:
         if first and last and first > last:
             problems.append(Problem(MEASURES_FILE, None, where,
                                     f"from {first} позже, чем to {last}"))
+        words = {}
+        for key, only in _GROUP_KEYS.items():
+            text = entry.get(key)
+            if text is None:
+                continue
+            if group != only or not isinstance(text, str) or not text.strip():
+                problems.append(Problem(MEASURES_FILE, None, f"{where}, {key}",
+                                        f"{key} — текст, и только у показателей group: {only}"))
+                continue
+            words[key] = text.strip()
         bound = entry.get("bounded_by")
         measures[code] = Measure(
             code=code, label=str(label), group=str(group), by_grade=by != "total",
             bounded_by=None if bound is None else str(bound), sensitive=bool(sensitive),
-            values=tuple(str(v) for v in values or ()), first_year=first, last_year=last)
+            values=tuple(str(v) for v in values or ()), first_year=first, last_year=last,
+            **words)
     for m in measures.values():
         if m.bounded_by is None:
             continue

@@ -309,7 +309,8 @@ def test_run_without_any_report_keeps_the_previous_ones(tmp_path):
     assert len(result.failed) == 3 and result.previous_kept == out.resolve()
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert result.out_dir == out.resolve().with_name("out.failed")
-    assert "не удалось загрузить модуль Python: нет пакета" in result.index.read_text(encoding="utf-8")
+    index = result.index.read_text(encoding="utf-8")
+    assert "не удалось загрузить модуль Python: нет пакета" in index
     assert "оставлены без изменений" in result.summary()
 
     # The next run that publishes something replaces the folder and drops the failed one.

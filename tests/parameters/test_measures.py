@@ -48,6 +48,10 @@ def test_project_catalogue() -> None:
     ("  new_one:\n    label: x\n    group: category\n", "список разных значений"),
     ("  new_one:\n    label: x\n    group: events\n    from: 2023\n", "ГГГГ-ГГГГ"),
     ("  new_one:\n    label: x\n    group: events\n    colour: red\n", "неизвестные ключи"),
+    ("  new_one:\n    label: x\n    group: events\n    action: провести\n",
+     "action — текст, и только у показателей group: flag"),
+    ("  new_one:\n    label: x\n    group: participants\n    who: детей\n",
+     "who — текст, и только у показателей group: enrolment"),
 ])
 def test_catalogue_errors_name_the_file_and_measure(tmp_path, entry, fragment) -> None:
     folder = _params_copy(tmp_path)
@@ -161,3 +165,23 @@ def test_sensitive_indicators_come_from_the_catalogue(tmp_path) -> None:
     params = load_parameters(folder)
     assert sensitive_indicators(params.roadmaps.by_year.values(), params.measures) == \
         graduates | {"ovz_events_share", "contest_participation_share"}
+
+
+def test_reports_take_whom_a_share_counts_and_what_to_do_from_the_catalogue(tmp_path) -> None:
+    from proforient.report.school.findings import base_words
+
+    folder = _params_copy(tmp_path)
+    path = folder / "measures.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'who: "обучающихся с ОВЗ"' in text
+    path.write_text(text.replace('who: "обучающихся с ОВЗ"', 'who: "детей с ОВЗ и инвалидностью"')
+                    .replace('action: "утвердить план профориентационной работы"',
+                             'action: "принять план на педсовете"'), encoding="utf-8")
+    project, edited = load_parameters(), load_parameters(folder)
+    roadmap = project.roadmap("2021-2022")
+    ovz = next(i.id for i in roadmap.indicators
+               if i.denominator is not None and i.denominator.measure == "students_ovz")
+    assert base_words(roadmap, project.measures, ovz) == "обучающихся с ОВЗ"
+    assert base_words(roadmap, edited.measures, ovz) == "детей с ОВЗ и инвалидностью"
+    assert edited.measures["plan_approved"].action == "принять план на педсовете"
+    assert project.measures["plan_approved"].action == "утвердить план профориентационной работы"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from proforient.parameters.roadmap import Roadmap
 from proforient.report.context import ReportContext
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.funnels import compared
@@ -114,8 +115,20 @@ def funnel_summary(facts: DistrictFacts) -> pd.DataFrame:
                                        "below", "above", "far_above"])
 
 
-def preschools(facts: DistrictFacts) -> pd.DataFrame:
-    """Preschools and additional-education organisations: children 5–7 in clubs, the plan.
+def preschool_indicators(roadmap: Roadmap) -> tuple[str | None, str | None]:
+    """The roadmap's indicators of the preschools section: the first share and the first
+    «да/нет» that apply to preschools (``None`` where the roadmap has none)."""
+    found = {"share": None, "flag": None}
+    for ind in roadmap.indicators:
+        if "preschool" in ind.applies_to and ind.kind in found and found[ind.kind] is None:
+            found[ind.kind] = ind.id
+    return found["share"], found["flag"]
+
+
+def preschools(facts: DistrictFacts, roadmap: Roadmap) -> pd.DataFrame:
+    """Preschools and additional-education organisations: the roadmap's share of children
+    (e.g. 5–7 years in clubs) and its «да/нет» (e.g. the early-guidance plan), see
+    :func:`preschool_indicators`.
 
     Returns
     -------
@@ -123,14 +136,15 @@ def preschools(facts: DistrictFacts) -> pd.DataFrame:
         ``org_id, name, short, kind, children, in_clubs, share, ci_low, ci_high, clubs_status,
         plan, plan_status, plan_applies``.
     """
+    share_id, flag_id = preschool_indicators(roadmap)
     orgs = facts.orgs[facts.orgs["kind"].isin(["preschool", "additional"])]
     card = facts.scorecard.set_index(["org_id", "indicator_id"])
     rows = []
     for org in orgs.itertuples(index=False):
-        clubs = card.loc[(org.org_id, "preschool_clubs_share")] \
-            if (org.org_id, "preschool_clubs_share") in card.index else None
-        plan = card.loc[(org.org_id, "early_plan_approved")] \
-            if (org.org_id, "early_plan_approved") in card.index else None
+        clubs = card.loc[(org.org_id, share_id)] \
+            if (org.org_id, share_id) in card.index else None
+        plan = card.loc[(org.org_id, flag_id)] \
+            if (org.org_id, flag_id) in card.index else None
         rows.append({
             "org_id": org.org_id, "name": org.name, "short": org.short, "kind": org.kind,
             "children": clubs["denominator"] if clubs is not None else np.nan,

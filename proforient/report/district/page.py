@@ -60,7 +60,7 @@ class DistrictReport(Report):
         self.grid = analysis.published_grid(ctx)
         self.concerns, self.ranking = analysis.school_ranking(ctx, self.grid)
         self.funnels = analysis.funnel_summary(self.facts)
-        self.pre = analysis.preschools(self.facts)
+        self.pre = analysis.preschools(self.facts, ctx.roadmap)
         self.dept = analysis.department(ctx)
         self.gaps = analysis.gaps(self.facts)
         self.short = dict(zip(self.facts.orgs["org_id"], self.facts.orgs["short"], strict=True))
@@ -258,8 +258,8 @@ class DistrictReport(Report):
                        Column("В кружках", numeric=True), Column("Доля", numeric=True),
                        "План ранней профориентации"], rows, long=True)]
         district = self.totals.set_index("indicator_id")
-        p0 = float(district.at["preschool_clubs_share", "value"]) \
-            if "preschool_clubs_share" in district.index else math.nan
+        share_id, _flag_id = analysis.preschool_indicators(self.ctx.roadmap)
+        p0 = float(district.at[share_id, "value"]) if share_id in district.index else math.nan
         plot = data.dropna(subset=["share"]).sort_values("share", ascending=False)
         if len(plot):
             labels = [charts.wrap(s, 40, 1) for s in plot["short"]]

@@ -13,7 +13,7 @@ import math
 from markupsafe import Markup
 
 from proforient.parameters.measures import MeasureCatalogue
-from proforient.parameters.roadmap import Roadmap
+from proforient.parameters.roadmap import Indicator, Roadmap
 from proforient.report import cells
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.scorecard import MISSING_INPUT
@@ -41,15 +41,6 @@ def grades_text(grades: tuple[int, int] | None) -> str:
         return ""
     lo, hi = grades
     return f"{lo} класс" if lo == hi else f"{lo}–{hi} классы"
-
-
-#: What to do about a «да/нет» indicator that is «нет».
-FLAG_ACTIONS = {
-    "responsible_appointed": "назначить приказом ответственного за профориентацию",
-    "plan_approved": "утвердить план профориентационной работы",
-    "plan_implemented": "выполнить план профориентационной работы",
-    "early_plan_approved": "утвердить план ранней профориентации",
-}
 
 
 class Cards:
@@ -107,7 +98,7 @@ class Cards:
     # -- keys ---------------------------------------------------------------------------------
 
     def key(self, ind: str, what: str, scope: str | None = None) -> str:
-        """The key of a repeated number: ``q|sch-01|diagnostics_share|value``."""
+        """The keys of a share's numerator, denominator and the share itself (cells.py)."""
         return f"q|{scope or self.a.org_id}|{ind}|{what}"
 
     def sensitive(self, ind: str) -> bool:
@@ -137,7 +128,7 @@ class Cards:
     def base(self, ind: str) -> str:
         """Whom a share counts, in the genitive plural: «обучающихся 6–11 классов»,
         «поступивших в колледжи и вузы с профилем, который проверяется»."""
-        return base_words(self.roadmap, ind, self.who(ind))
+        return base_words(self.roadmap, self.measures, ind, self.who(ind))
 
     def value(self, ind: str) -> Markup:
         """The school's value as shown (a mark when hidden)."""
@@ -272,20 +263,20 @@ class Cards:
     # -- words ----------------------------------------------------------------------------------
 
     def who(self, ind: str) -> str:
-        """Who a share counts: «обучающихся 6–11 классов»."""
+        """Who a share counts: «обучающихся 6–11 классов» (the grades the school has),
+        «обучающихся с ОВЗ» — the words of its denominator's measure in the catalogue."""
         indicator = self.roadmap.indicator(ind)
         if indicator.source == "graduates" or indicator.numerator is None:
             return "выпускников"
-        if indicator.numerator.measure == "career_events_ovz":
-            return "обучающихся с ОВЗ"
+        words = enrolment_words(self.measures, indicator)
         grades = indicator.numerator.grades
+        if grades is None:
+            return words
+        lo, hi = grades
         mine = [int(g) for g in (self.a.org.get("grades") or ())]
-        if grades is None and not mine:
-            return "обучающихся"
-        lo, hi = grades if grades is not None else (1, 11)
         if mine:  # the school's own grades: an ООШ has no 10–11 класс
             lo, hi = max(lo, min(mine)), min(hi, max(mine))
-        return f"обучающихся {lo} класса" if lo == hi else f"обучающихся {lo}–{hi} классов"
+        return f"{words} {lo} класса" if lo == hi else f"{words} {lo}–{hi} классов"
 
     def step(self, ind: str) -> Markup | None:
         """What to do about an indicator below its target or without data."""
@@ -300,8 +291,9 @@ class Cards:
                 return Markup("{}: до цели не хватает {}.").format(title, gap)
             if r.kind == "flag":
                 indicator = self.roadmap.indicator(ind)
-                measure = indicator.numerator.measure if indicator.numerator else None
-                action = FLAG_ACTIONS.get(measure, "выполнить")
+                measure = (self.measures.get(indicator.numerator.measure)
+                           if indicator.numerator else None)
+                action = (measure.action if measure else None) or "выполнить"
                 return Markup("{}: {} и сообщить в управление образования.").format(
                     title, action)
             return Markup("{}: разобрать, почему цель не достигнута.").format(title)
@@ -315,16 +307,22 @@ class Cards:
 GRADUATE_BASES = BASES
 
 
-def base_words(roadmap: Roadmap, ind: str, who: str | None = None) -> str:
+def enrolment_words(measures: MeasureCatalogue, indicator: Indicator) -> str:
+    """Whom a share of pupils counts, in the genitive plural, from its denominator's measure
+    (``who`` in the catalogue): «обучающихся», «обучающихся с ОВЗ»."""
+    den = indicator.denominator or indicator.numerator
+    measure = measures.get(den.measure) if den is not None and den.measure else None
+    return (measure.who if measure is not None else None) or "обучающихся"
+
+
+def base_words(roadmap: Roadmap, measures: MeasureCatalogue, ind: str,
+               who: str | None = None) -> str:
     """Whom a share counts (its denominator) in the genitive plural — the words «из N …» and
     «нет …» use: «обучающихся с ОВЗ», «выпускников 11 класса с профилем, который
     проверяется». ``who`` overrides the words of a share of pupils (the school's grades)."""
     if ind in GRADUATE_BASES:
         return GRADUATE_BASES[ind]
-    indicator = roadmap.indicator(ind)
-    if indicator.numerator is not None and indicator.numerator.measure == "career_events_ovz":
-        return "обучающихся с ОВЗ"
-    return who or "обучающихся"
+    return who or enrolment_words(measures, roadmap.indicator(ind))
 
 
 def median_text(value: float) -> str:
