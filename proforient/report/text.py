@@ -18,6 +18,7 @@ from proforient.vocab import STATUSES
 
 __all__ = [
     "NBSP",
+    "ORGANISATIONS",
     "STATUS_SYMBOLS",
     "capital",
     "count",
@@ -92,6 +93,10 @@ def count(value: Any) -> str:
 def date_ru(moment: date | datetime) -> str:
     """A date as a Russian reader writes it: «1 декабря 2026 г.»."""
     return f"{moment.day}{NBSP}{_MONTHS[moment.month - 1]} {moment.year}{NBSP}г."
+
+
+#: Organisations after «из N»: «из 21 организации», «из 20 организаций» (for :func:`plural`).
+ORGANISATIONS = ("организации", "организаций", "организаций")
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:

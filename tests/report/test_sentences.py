@@ -256,6 +256,13 @@ def test_the_department_target_has_one_value(district):
     assert said in main
     assert said.replace("» —", "»:") in text(district.department_activities().html)
     assert "одна или две" not in main
+    # «N из M» says of what: the 21st organisation that publishes is the department, not a school
+    publications = next(r for r in totals if r[1].startswith("Количество публикаций"))
+    applies = publications[-1].split(" из ")[1]
+    assert publications[2] == f"20 из {applies} организации выполнили" and applies == "21"
+    plans = next(r for r in totals if r[1] == "Доля ОО, в которых есть план "
+                                              "профориентационной работы")
+    assert plans[2] == "18 из 20 организаций"
 
 
 def test_labels_read_as_meant(demo_ctx, schools):

@@ -24,6 +24,7 @@ from proforient.report.school.analysis import SchoolAnalysis, priorities
 from proforient.report.school.publication import reporting_peers
 from proforient.report.text import (
     NBSP,
+    ORGANISATIONS,
     count,
     join_words,
     percent,
@@ -207,10 +208,12 @@ class Cards:
                             "выполнили")
         if r.kind == "flag":
             return quantity(self.key(ind, "orgs", scope),
-                            f"{count(r.district_numerator)} из {count(r.district_denominator)}")
+                            f"{count(r.district_numerator)} из {count(r.district_denominator)} "
+                            f"{plural(r.district_denominator, *ORGANISATIONS)}")
         if not math.isnan(r.target):
             return quantity(self.key(ind, "orgs_met", scope),
-                            f"{count(r.district_met)} из {count(r.district_total)} выполнили")
+                            f"{count(r.district_met)} из {count(r.district_total)} "
+                            f"{plural(r.district_total, *ORGANISATIONS)} выполнили")
         return quantity(self.key(ind, "value", scope), f"всего {count(r.district_value)}")
 
     def peers(self, ind: str) -> Markup:
