@@ -82,14 +82,12 @@ def test_the_attacker_recovers_what_the_complements_protect(tmp_path, monkeypatc
     assert "g|destination=army|grade=9|org_id=sch-a|year=2021-2022" in recovered["school:sch-a"]
 
 
-@pytest.fixture(scope="module")
-def generated_years(tmp_path_factory):
-    """Three consecutive batches of the generated district (15 small rural schools), each
-    taking the earlier ones' ledger as the batch does: every page of every year."""
-    data = write_generated_district(tmp_path_factory.mktemp("generated") / "data", seed=20)
+def consecutive_batches(data, years) -> dict:
+    """Consecutive batches of one district, each taking the earlier ones' ledger as the batch
+    does: year → (its context, every page of it)."""
     ledger: dict[str, str] = {}
     out = {}
-    for year in ("2019-2020", "2020-2021", "2021-2022"):
+    for year in years:
         ctx = build_context(data, year, PARAMS)
         ctx.ledger = dict(ledger)
         prepare(ctx)
@@ -98,11 +96,22 @@ def generated_years(tmp_path_factory):
     return out
 
 
-def test_every_page_of_three_years_together_recovers_nothing(generated_years):
+@pytest.fixture(scope="module", params=["generated", "demo"])
+def three_years(request, tmp_path_factory):
+    """Three consecutive batches: of a generated district (15 small rural schools) and of the
+    demo's three latest years — every page of every year."""
+    if request.param == "generated":
+        data = write_generated_district(tmp_path_factory.mktemp("generated") / "data", seed=20)
+        return consecutive_batches(data, ("2019-2020", "2020-2021", "2021-2022"))
+    years = build_context(None, None, PARAMS).results.dataset.years
+    return consecutive_batches(None, tuple(sorted(years)[-3:]))
+
+
+def test_every_page_of_three_years_together_recovers_nothing(three_years):
     # the reader holds all the pages of three years at once: every school, the graduates and the
     # district report of each, and reasons over all of them together
-    ctx, _ = generated_years["2021-2022"]
-    html = "".join(h for _, rendered in generated_years.values() for h in rendered.values())
+    ctx, _ = three_years[max(three_years)]
+    html = "".join(h for _, rendered in three_years.values() for h in rendered.values())
     found = attack(html, truth(ctx), ctx.rules.suppression_threshold)
     # a cell of people names its year; the «q|» marks of a page are about the page's own year
     about_people = {k: v for k, v in found.contradictions.items() if not k.startswith("q|")}
