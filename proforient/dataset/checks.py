@@ -319,12 +319,14 @@ def check_measures(name, frame, org_ids, catalogue: MeasureCatalogue, problems) 
     _report(problems, name, frame, counts, "value",
             lambda r: f"количество должно быть целым, а указано {r['value']}")
     bad |= counts
-    pairs = frame[["year", "measure"]].astype(str)
-    outside = {key: _outside_years(catalogue, *key)
-               for key in set(zip(pairs["year"], pairs["measure"], strict=True))}
-    not_collected = pd.Series([outside[k] for k in zip(pairs["year"], pairs["measure"],
-                                                       strict=True)],
-                              index=frame.index, dtype=bool) & ~bad
+    # decided once per (year, measure) pair of categories, then looked up by the rows' codes
+    years, codes = frame["year"].cat, frame["measure"].cat
+    outside = np.zeros((len(years.categories) + 1, len(codes.categories) + 1), dtype=bool)
+    for i, year in enumerate(years.categories):
+        for j, measure in enumerate(codes.categories):
+            outside[i, j] = _outside_years(catalogue, str(year), str(measure))
+    not_collected = pd.Series(outside[years.codes.to_numpy(), codes.codes.to_numpy()],
+                              index=frame.index) & ~bad
     _report(problems, name, frame, not_collected, "measure",
             lambda r: f"показатель «{r['measure']}» по каталогу не собирается в {r['year']} году "
                       f"(from/to в {catalogue.file}): проверьте год или каталог",
