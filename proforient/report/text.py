@@ -18,13 +18,13 @@ from proforient.vocab import STATUSES
 
 __all__ = [
     "NBSP",
-    "ORGANISATIONS",
     "STATUS_SYMBOLS",
     "capital",
     "count",
     "date_ru",
     "is_missing",
     "join_words",
+    "of_organisations",
     "percent",
     "percent_points",
     "plural",
@@ -95,10 +95,6 @@ def date_ru(moment: date | datetime) -> str:
     return f"{moment.day}{NBSP}{_MONTHS[moment.month - 1]} {moment.year}{NBSP}г."
 
 
-#: Organisations after «из N»: «из 21 организации», «из 20 организаций» (for :func:`plural`).
-ORGANISATIONS = ("организации", "организаций", "организаций")
-
-
 def plural(n: int, one: str, few: str, many: str) -> str:
     """Russian plural form for ``n``: ``plural(21, "школа", "школы", "школ") → "школа"``."""
     n = abs(int(n))
@@ -107,6 +103,19 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+def of_organisations(part: Any, whole: Any) -> str:
+    """«N из M организаций» in the right case («из 21 организации»); without the noun when
+    ``whole`` is unknown.
+
+    >>> of_organisations(20, 21), of_organisations(18, 20), of_organisations(3, float("nan"))
+    ('20 из 21 организации', '18 из 20 организаций', '3 из —')
+    """
+    text = f"{count(part)} из {count(whole)}"
+    if is_missing(whole) or not float(whole).is_integer():
+        return text
+    return f"{text} {plural(int(whole), 'организации', 'организаций', 'организаций')}"
 
 
 def join_words(items: Sequence[str], last: str = " и ") -> str:

@@ -15,11 +15,10 @@ from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
 from proforient.report.text import (
-    ORGANISATIONS,
     STATUS_SYMBOLS,
     count,
+    of_organisations,
     percent,
-    plural,
     status_text,
     target_text,
     value_text,
@@ -137,13 +136,12 @@ class DistrictReport(Report):
         if r.kind == "share":
             return quantity(key + "value", percent(r.value))
         if r.kind == "flag":
-            return quantity(key + "orgs", f"{count(r.numerator)} из {count(r.denominator)} "
-                                          f"{plural(r.denominator, *ORGANISATIONS)}")
+            return quantity(key + "orgs", of_organisations(r.numerator, r.denominator))
         if findings.department_only(r):  # the department's own number, one value everywhere
             return quantity(key + "value", count(r.value))
         if not math.isnan(r.target):
-            return quantity(key + "orgs_met", f"{count(r.orgs_met)} из {count(r.orgs_total)} "
-                                              f"{plural(r.orgs_total, *ORGANISATIONS)} выполнили")
+            return quantity(key + "orgs_met",
+                            of_organisations(r.orgs_met, r.orgs_total) + " выполнили")
         return quantity(key + "value", f"всего {count(r.value)}")
 
     def status_grid(self) -> Html:

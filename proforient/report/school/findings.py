@@ -24,9 +24,9 @@ from proforient.report.school.analysis import SchoolAnalysis, priorities
 from proforient.report.school.publication import reporting_peers
 from proforient.report.text import (
     NBSP,
-    ORGANISATIONS,
     count,
     join_words,
+    of_organisations,
     percent,
     plural,
     target_text,
@@ -208,12 +208,10 @@ class Cards:
                             "выполнили")
         if r.kind == "flag":
             return quantity(self.key(ind, "orgs", scope),
-                            f"{count(r.district_numerator)} из {count(r.district_denominator)} "
-                            f"{plural(r.district_denominator, *ORGANISATIONS)}")
+                            of_organisations(r.district_numerator, r.district_denominator))
         if not math.isnan(r.target):
             return quantity(self.key(ind, "orgs_met", scope),
-                            f"{count(r.district_met)} из {count(r.district_total)} "
-                            f"{plural(r.district_total, *ORGANISATIONS)} выполнили")
+                            of_organisations(r.district_met, r.district_total) + " выполнили")
         return quantity(self.key(ind, "value", scope), f"всего {count(r.district_value)}")
 
     def peers(self, ind: str) -> Markup:
