@@ -69,7 +69,7 @@ def test_district_count_target_is_reached_only_when_every_organisation_reaches_i
     totals = text_of(DistrictReport(small_ctx).district_totals())
     line = next(x for x in totals.splitlines() if x.startswith("8 | Количество классных часов"))
     # sch-b held none: 4 of 5 schools reached «не менее 1», so the district did not
-    assert "4 из 5 выполнили" in line and "✗ не достигнуто" in line
+    assert "4 из 5 организаций выполнили" in line and "✗ не достигнуто" in line
 
 
 def test_trend_change_in_percentage_points(small_ctx):
