@@ -36,15 +36,15 @@ class Break:
 
     @property
     def sentence(self) -> str:
-        """The break in a sentence, with what changed when the roadmap says it.
+        """The break in a sentence: «С <год> » and what changed, as the roadmap words it
+        (``change:`` continues «с 2023-2024 …»), or that the indicator is computed otherwise.
 
-        >>> Break("2023-2024", "a", "b", "по онлайн-диагностике, 6–11 классы").sentence
-        'С 2023-2024 показатель считается по-другому: по онлайн-диагностике, 6–11 классы.'
+        >>> Break("2023-2024", "a", "b", "считается по онлайн-диагностике, 6–11 классы").sentence
+        'С 2023-2024 считается по онлайн-диагностике, 6–11 классы.'
         >>> Break("2023-2024", "a", "b", "").sentence
         'С 2023-2024 показатель считается по-другому.'
         """
-        text = f"С {self.year} показатель считается по-другому"
-        return f"{text}: {self.change.rstrip('.')}." if self.change else f"{text}."
+        return f"С {self.year} {self.change.rstrip('.') or 'показатель считается по-другому'}."
 
 
 @dataclass(frozen=True)
