@@ -267,3 +267,49 @@ def test_school_page_compares_years_of_the_same_definition(later_ctx):
     assert "+20,0 п. п." in text  # 20,0 % → 40,0 %, both grades 6–11
     assert "выросла за год: 20,0 % → 40,0 %" in text
     assert "70,0" not in text
+
+
+# -- the analyst's API and the charts --------------------------------------------------------
+
+
+def test_explore_trends_join_the_series_under_the_latest_title(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from proforient import plots
+    from proforient.explore import open_district
+
+    params = load_parameters(parameters_with(tmp_path / "parameters"))
+    data = write_small_district(tmp_path / "data")
+    _later_measures(data)
+    district = open_district(data, params)
+    latest = district.trends("diagnostics_6_11_share", "2023-2024")
+    by_old_id = district.trends("diagnostics_share", "2023-2024")
+    pd.testing.assert_frame_equal(latest, by_old_id)
+    mine = latest[latest["org_id"] == "sch-a"].set_index("year")
+    assert list(mine["value"]) == pytest.approx([0.5, 0.9, 0.2, 0.4])
+    assert set(mine["title"]) == {"Доля обучающихся 6-11 классов, прошедших диагностику"}
+    assert math.isnan(mine.at["2022-2023", "change"])
+    assert mine.at["2023-2024", "change"] == pytest.approx(0.2)
+    ax = plots.trend(latest, schools=["sch-a"])
+    assert "с 2022-2023 считается по-другому" in [t.get_text() for t in ax.texts]
+    plt.close("all")
+
+
+def test_trend_chart_draws_the_break_and_does_not_join_across_it():
+    from proforient.report import charts
+    from tests.report.geometry import cut_marks, text_clashes
+
+    with charts.figure(2.35, 1.45) as (fig, ax):
+        charts.trend_lines(ax, ["20/21", "21/22", "22/23", "23/24"], [0.5, 0.9, 0.2, 0.4],
+                           [0.55, 0.8, 0.25, 0.35], breaks=[(2, "новый расчёт")])
+        dashed = [line for line in ax.get_lines()
+                  if line.get_linestyle() == "--" and list(line.get_xdata()) == [1.5, 1.5]]
+        assert len(dashed) == 1  # between 21/22 and 22/23
+        school = [list(line.get_xdata()) for line in ax.get_lines()
+                  if line.get_color() == charts.SCHOOL["color"]]
+        assert school == [[0, 1], [2, 3]]  # 90 % is not joined to 20 %
+        assert "новый расчёт" in [t.get_text() for t in ax.texts]
+        assert cut_marks(fig) == [] and text_clashes(fig) == []
