@@ -313,3 +313,46 @@ def test_trend_chart_draws_the_break_and_does_not_join_across_it():
         assert school == [[0, 1], [2, 3]]  # 90 % is not joined to 20 %
         assert "новый расчёт" in [t.get_text() for t in ax.texts]
         assert cut_marks(fig) == [] and text_clashes(fig) == []
+
+
+# -- disclosure: a renamed sensitive share publishes its earlier years as before ----------------
+
+OVZ = "      id: ovz_events_share\n"
+OVZ_RENAMED = ("      id: ovz_share_renamed\n      continues: ovz_events_share\n"
+               "      change: \"считается под новым кодом\"\n")
+
+
+def _ovz_context(base: Path, renamed: bool):
+    """The small district with sch-a's pupils with ОВЗ (15 of 20 took part in 2021-2022, 12 of
+    20 in 2022-2023: counts large enough to show) and the 2022-2023 roadmap, its ОВЗ share
+    continued under a new id or not."""
+    from proforient.report.context import build_context
+
+    params_dir = parameters_with(base / "parameters", OLD)
+    path = params_dir / "roadmap-2022-2023.yaml"
+    if renamed:
+        path.write_text(path.read_text(encoding="utf-8").replace(OVZ, OVZ_RENAMED),
+                        encoding="utf-8")
+    data = write_small_district(base / "data")
+    measures = data / "measures.csv"
+    measures.write_text(measures.read_text(encoding="utf-8") + "\n".join([
+        "2021-2022,sch-a,students_ovz,,20", "2021-2022,sch-a,career_events_ovz,,15",
+        "2022-2023,sch-a,students,6,100", "2022-2023,sch-a,diagnostics,6,50",
+        "2022-2023,sch-a,students_ovz,,20", "2022-2023,sch-a,career_events_ovz,,12"]) + "\n",
+        encoding="utf-8")
+    return build_context(data, "2022-2023", load_parameters(params_dir))
+
+
+def test_a_renamed_sensitive_share_shows_its_earlier_year_as_before(tmp_path):
+    from proforient.report.school.page import SchoolReport
+    from tests.report.reading import row
+
+    title = "Доля обучающихся с ОВЗ"
+    same = row(SchoolReport(_ovz_context(tmp_path / "same", False), "sch-a").trend().html,
+               title)
+    renamed = row(SchoolReport(_ovz_context(tmp_path / "renamed", True), "sch-a").trend().html,
+                  title)
+    # the year before the change is read under the id it was published with: shown as before
+    assert same[1:4] == ["—", "75,0 %", "60,0 %"]
+    assert renamed[:4] == same[:4]
+    assert renamed[-1] == "считается по-другому" and same[-1] != renamed[-1]

@@ -594,12 +594,9 @@ class SchoolReport(Report):
     def _trend_breaks(part: pd.DataFrame, years: list[str]) -> list[tuple[str, Break]]:
         """The changes of definition within the shown years of one series (``part`` indexed
         by year), each with the first year computed the new way."""
-        if "break_year" not in part.columns:
-            return []
         marked = part[part["break_year"].notna() & part.index.isin(years)]
         return [(str(y), Break(str(r["break_year"]), "", str(r["year_indicator_id"]),
-                                          "" if pd.isna(r["break_change"])
-                                          else str(r["break_change"])))
+                               "" if pd.isna(r["break_change"]) else str(r["break_change"])))
                 for y, r in marked.iterrows()]
 
     def _trend_district(self, ind: str, year: str, part: pd.DataFrame) -> float:
@@ -619,9 +616,10 @@ class SchoolReport(Report):
     def _trend_number(self, ind: str, year: str, part: pd.DataFrame) -> float:
         if year not in part.index or pd.isna(part.at[year, "value"]):
             return math.nan
-        ind = str(part.at[year, "year_indicator_id"])  # published under the year's own id
-        if ind in self.cards.rows and self.cards.sensitive(ind):
-            num, den, share = self.cards._keys(ind, year)
+        # an earlier year of a series continued under another id is published under its own
+        own = str(part.at[year, "year_indicator_id"])
+        if ind in self.cards.rows and self.cards.sensitive(own):
+            num, den, share = self.cards._keys(own, year)
             if year == self.a.year:
                 return float(part.at[year, "value"]) if not self.cards.hidden(ind) else math.nan
             return float(part.at[year, "value"]) if self.pub.visible(share) else math.nan
