@@ -125,6 +125,18 @@ def test_change_without_a_predecessor_and_continues_in_the_first_roadmap_are_ref
     assert len(found) == 1 and "первая дорожная карта" in found[0]
 
 
+def test_continuing_an_indicator_that_goes_on_under_its_own_id_is_refused(tmp_path):
+    folder = parameters_with(tmp_path / "p", OLD)
+    path = folder / "roadmap-2022-2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "      id: proektoria_share\n",
+        "      id: proektoria_share\n      continues: diagnostics_share\n"
+        "      change: \"другое\"\n"), encoding="utf-8")
+    found = problems_of(folder)
+    assert len(found) == 1
+    assert "мероприятие 6, continues" in found[0] and "есть и в этой дорожной карте" in found[0]
+
+
 def test_a_bad_change_value_names_the_key(tmp_path):
     found = problems_of(parameters_with(tmp_path / "p", NEW.replace(f'"{CHANGE}"', "[1, 2]")))
     assert len(found) == 1
