@@ -368,3 +368,47 @@ def test_a_renamed_sensitive_share_shows_its_earlier_year_as_before(tmp_path):
     assert same[1:4] == ["—", "75,0 %", "60,0 %"]
     assert renamed[:4] == same[:4]
     assert renamed[-1] == "считается по-другому" and same[-1] != renamed[-1]
+
+
+# -- the district report: the department's own counts -----------------------------------------
+
+SEMINARS = "      id: district_seminars\n"
+
+
+def _department_text(base: Path, change: str | None, renamed: bool = False) -> str:
+    """«Мероприятия управления» of 2022-2023: 1 seminar in 2021-2022, 0 in 2022-2023; the
+    2022-2023 roadmap's seminars with ``change`` (``None``: as before), under a new id
+    continuing the old one if ``renamed``."""
+    from proforient.report.context import build_context
+    from proforient.report.district.page import DistrictReport
+    from tests.report.reading import row
+
+    params_dir = parameters_with(base / "parameters", OLD)
+    if change is not None:
+        path = params_dir / "roadmap-2022-2023.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            SEMINARS, ("      id: seminars_and_meetings\n      continues: district_seminars\n"
+                       if renamed else SEMINARS) + f'      change: "{change}"\n'),
+            encoding="utf-8")
+    data = write_small_district(base / "data")
+    measures = data / "measures.csv"
+    measures.write_text(measures.read_text(encoding="utf-8")
+                        + "2022-2023,sch-a,students,6,100\n2022-2023,uo,district_seminars,,0\n",
+                        encoding="utf-8")
+    ctx = build_context(data, "2022-2023", load_parameters(params_dir))
+    return _text(DistrictReport(ctx).department_activities()) + " " + \
+        " | ".join(row(DistrictReport(ctx).department_activities().html, "районных семинаров"))
+
+
+def test_department_count_is_not_compared_across_a_change(tmp_path):
+    same = _department_text(tmp_path / "same", None)
+    assert "меньше, чем годом раньше (1 → 0)" in same
+    changed = _department_text(tmp_path / "changed", "считаются и выездные семинары")
+    assert "меньше, чем годом раньше" not in changed
+    assert ("«Количество районных семинаров и совещаний по профориентации»: с 2022-2023 "
+            "считаются и выездные семинары. Годы до и после изменения не сравниваются."
+            in changed)
+    # under a new id: one row, both years, the same note
+    renamed = _department_text(tmp_path / "renamed", "считаются и выездные семинары", True)
+    assert "| 1 | 0 |" in renamed and "меньше, чем годом раньше" not in renamed
+    assert "с 2022-2023 считаются и выездные семинары" in renamed
