@@ -47,6 +47,7 @@ import pandas as pd
 
 from proforient.compute import alignment
 from proforient.compute.alignment import Analysis
+from proforient.compute.series import series_map
 from proforient.compute.specialties import review_list
 from proforient.dataset import Dataset
 from proforient.display import russian, to_excel_csv
@@ -290,23 +291,35 @@ class District:
             where a year has no data), ``significant`` (p < 0.05), ``district_value`` (the
             district's pooled share that year). Flags and counts have no trend test. A gap in
             reporting is never bridged: the year after a gap is compared with the gap (NaN).
+            An indicator continued under another id (``continues:`` in a roadmap) is one
+            series under its latest id and title; ``indicator_id`` may name any id of the
+            series. The first year after a change of definition has ``break_year`` and
+            ``break_change`` and is not compared with the year before (``prev_year`` empty).
         """
         last = self._one_year(year)
         if indicator_id is not None:
             indicator_id = self._indicator(indicator_id)
 
         def compute() -> pd.DataFrame:
-            table = trends(self.results.indicators, last)
+            table = trends(self.results.indicators, last, series_map(self.params.roadmaps))
             order = {ind.id: i for i, ind in
                      enumerate(self.params.roadmaps.definitions_for(last).indicators)}
             table = (table.assign(_order=table["indicator_id"].map(order))
                      .sort_values(["org_id", "_order", "year"], kind="stable")
                      .drop(columns="_order"))
-            return self._readable(table).reset_index(drop=True)
+            table = self._readable(table)
+            # a series under its latest title (the years before a change of id have no title
+            # of that id)
+            latest = (table.dropna(subset=["title"]).sort_values("year", kind="stable")
+                      .groupby("indicator_id")["title"].last())
+            table["title"] = table["indicator_id"].map(latest).astype("string")
+            return table.reset_index(drop=True)
 
         table = self._once(("trends", last), compute, copy=False)
-        if indicator_id is not None:
-            table = table[table["indicator_id"] == indicator_id]
+        if indicator_id is not None:  # the series of that id, under whichever id it ends
+            chosen = table.loc[(table["indicator_id"] == indicator_id)
+                               | (table["year_indicator_id"] == indicator_id), "indicator_id"]
+            table = table[table["indicator_id"].isin(set(chosen))]
         return table.reset_index(drop=True)
 
     def school_trend(self, org_id: str, indicator_id: str | None = None) -> pd.DataFrame:

@@ -44,7 +44,8 @@ def trend(trends: pd.DataFrame, schools: Sequence[str] | None = None, *,
     ----------
     trends : DataFrame
         :meth:`~proforient.explore.District.trends` (or ``school_trend``) of one indicator:
-        ``org_id, org_name, indicator_id, title, year, value, district_value``.
+        ``org_id, org_name, indicator_id, title, year, value, district_value`` (and
+        ``break_year``: a change of definition is drawn as a dashed vertical line).
     schools : sequence of str, optional
         Only these ``org_id``; default every school in the frame.
     ax : Axes, optional
@@ -63,9 +64,25 @@ def trend(trends: pd.DataFrame, schools: Sequence[str] | None = None, *,
     sns.lineplot(data=district, x="year", y="district_value", color="black", linestyle="--",
                  marker="s", label="район в целом", ax=ax)
     _percent(ax, "y")
+    _breaks(ax, rows)
     ax.set(xlabel=HEADERS["year"], ylabel=HEADERS["value"], title=_title(rows))
     ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1, 0.5))
     return ax
+
+
+def _breaks(ax: Axes, rows: pd.DataFrame) -> None:
+    """A dashed vertical line before each year whose definition changed (``break_year`` of
+    the trends), labelled «с ГГГГ-ГГГГ считается по-другому»: the years on either side are
+    not comparable."""
+    if "break_year" not in rows:
+        return
+    years = sorted(rows["year"].unique())
+    for year, first in rows.loc[rows["break_year"].notna(), ["year", "break_year"]] \
+            .drop_duplicates().itertuples(index=False):
+        i = years.index(year)
+        ax.axvline(i - 0.5, color="#555555", lw=1.0, linestyle="--")
+        ax.text(i - 0.45, 0.98, f"с {first} считается по-другому",
+                transform=ax.get_xaxis_transform(), fontsize=8, color="#555555", va="top")
 
 
 def funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, labels: bool = True) -> Axes:

@@ -60,6 +60,16 @@ class Indicator:
     #: catalogue) and their positions in the measure's list (the stored values)
     target_values: tuple[str, ...] = ()
     target_positions: tuple[int, ...] = ()
+    #: the id of the previous roadmap's indicator this one continues (``continues:``); ``None``
+    #: when it continues the indicator of the same id, if there is one
+    continues: str | None = None
+    #: what changed in the definition against the previous roadmap (``change:``), in Russian
+    change: str = ""
+
+    def definition(self) -> tuple:
+        """What the indicator counts: kind, source, numerator and denominator (measures and
+        grades). Two years whose definitions differ are not compared as if nothing changed."""
+        return (self.kind, self.source, self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,18 @@ def _indicator(raw, where: str, problems: list[Problem], name: str,
     else:
         problems.append(Problem(name, None, where, f"source «{source}»: measures или graduates"))
     values, positions = _target_values(raw, kind, numerator, where, problems, name, measures)
+    continues = raw.get("continues")
+    if continues is not None and (not isinstance(continues, str)
+                                  or not re.fullmatch(r"[a-z][a-z0-9_]*", continues)):
+        problems.append(Problem(name, None, where + ", continues",
+                                f"continues {continues!r}: нужен id показателя прошлой дорожной "
+                                "карты (латиница, цифры и _), например diagnostics_share"))
+    change = raw.get("change")
+    if change is not None and (not isinstance(change, str) or not change.strip()):
+        problems.append(Problem(name, None, where + ", change",
+                                f"change {change!r}: нужен текст — что изменилось в расчёте "
+                                "показателя, например «считается по онлайн-диагностике "
+                                "„Билет в будущее“, 6–11 классы»"))
     if len(problems) > before:
         return None
 
@@ -191,6 +213,7 @@ def _indicator(raw, where: str, problems: list[Problem], name: str,
         numerator_text=text("numerator"), denominator_text=text("denominator"),
         for_grades=tuple(for_grades) if for_grades else None,
         target_values=values, target_positions=positions,
+        continues=continues, change=change.strip() if change else "",
     )
 
 
@@ -386,6 +409,100 @@ def load_roadmaps(folder: Path, measures: MeasureCatalogue) -> Roadmaps:
                                     f"в файле указан год {roadmap.year}, а в имени файла {year}"))
             continue
         by_year[year] = Roadmap(year=year, title=roadmap.title, activities=roadmap.activities)
+    if not problems:
+        problems += _continuity_problems(by_year)
     if problems:
         raise InputError(problems)
     return Roadmaps(by_year)
+
+
+def predecessor(indicator: Indicator, previous: Roadmap | None) -> str | None:
+    """The id of the ``previous`` roadmap's indicator that ``indicator`` continues: the one
+    named by ``continues``, else the one of the same id; ``None`` for a new indicator.
+
+    >>> old = Roadmap("2021-2022", "", (Activity(1, "", "", "", "", (), Indicator(
+    ...     "a", "A", "flag", ("school",), 1.0)),))
+    >>> predecessor(Indicator("a", "A", "flag", ("school",), 1.0), old)
+    'a'
+    >>> predecessor(Indicator("b", "B", "flag", ("school",), 1.0, continues="a"), old)
+    'a'
+    >>> predecessor(Indicator("b", "B", "flag", ("school",), 1.0), old) is None
+    True
+    """
+    if indicator.continues is not None:
+        return indicator.continues
+    if previous is not None and any(i.id == indicator.id for i in previous.indicators):
+        return indicator.id
+    return None
+
+
+def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
+    """Check ``continues`` and ``change`` across the roadmaps (docs/indicators.md, «Ряды по
+    годам»): ``continues`` names an indicator of the previous roadmap that nothing else in the
+    year continues, and a changed definition (another id, measure, grades, kind) says what
+    changed."""
+    problems: list[Problem] = []
+    previous: Roadmap | None = None
+    for year in sorted(by_year):
+        roadmap = by_year[year]
+        name = f"roadmap-{year}.yaml"
+        before = {i.id: i for i in previous.indicators} if previous is not None else {}
+        here = {i.id for i in roadmap.indicators}
+        claimed: dict[str, str] = {}
+        for act in roadmap.activities:
+            ind = act.indicator
+            where = f"мероприятие {act.number}"
+            if ind.continues is not None:
+                if previous is None:
+                    problems.append(Problem(
+                        name, None, where + ", continues",
+                        f"continues: {ind.continues} — это первая дорожная карта, продолжать "
+                        "нечего: уберите continues"))
+                    continue
+                if ind.continues not in before:
+                    problems.append(Problem(
+                        name, None, where + ", continues",
+                        f"continues: {ind.continues} — в дорожной карте {previous.year} "
+                        f"(roadmap-{previous.year}.yaml) нет показателя с таким id; есть: "
+                        f"{', '.join(before)}"))
+                    continue
+                if ind.continues != ind.id and ind.continues in here:
+                    problems.append(Problem(
+                        name, None, where + ", continues",
+                        f"continues: {ind.continues} — показатель «{ind.continues}» есть и в "
+                        "этой дорожной карте: он сам продолжает свой ряд"))
+                    continue
+            pred = predecessor(ind, previous)
+            if pred is None:
+                if ind.change:
+                    problems.append(Problem(
+                        name, None, where + ", change",
+                        f"change говорит, что изменилось по сравнению с прошлым годом, а "
+                        f"показателя «{ind.id}» в "
+                        + (f"дорожной карте {previous.year} нет: укажите continues: <id "
+                           "прошлого года> или уберите change" if previous is not None else
+                           "прошлых дорожных картах нет: это первая, уберите change")))
+                continue
+            if pred in claimed:
+                problems.append(Problem(
+                    name, None, where + ", continues",
+                    f"показатель «{pred}» дорожной карты {previous.year} уже продолжает "
+                    f"«{claimed[pred]}»: у ряда одно продолжение"))
+                continue
+            claimed[pred] = ind.id
+            old = before[pred]
+            reasons = []
+            if pred != ind.id:
+                reasons.append(f"id другой («{pred}» → «{ind.id}»)")
+            if old.definition() != ind.definition():
+                reasons.append("расчёт другой (kind, source, measure или grades числителя и "
+                               "знаменателя)")
+            if reasons and not ind.change:
+                problems.append(Problem(
+                    name, None, where + ", change",
+                    f"показатель «{ind.id}» продолжает «{pred}» из дорожной карты "
+                    f"{previous.year}, но {' и '.join(reasons)}: укажите change — что "
+                    "изменилось, например change: \"считается по онлайн-диагностике „Билет в "
+                    "будущее“, 6–11 классы\"; отчёты не сравнивают годы до и после изменения"))
+        previous = roadmap
+    return problems

@@ -369,18 +369,31 @@ def funnel_handles(with_school: bool) -> list[Any]:
 
 
 def trend_lines(ax: Axes, years: Sequence[str], school: Sequence[float],
-                district: Sequence[float]) -> Axes:
+                district: Sequence[float],
+                breaks: Sequence[tuple[int, str]] = ()) -> Axes:
     """A share over the years: the school and the district.
 
     The school's dots are drawn over the district's hollow squares (equal values show both),
-    and the axis runs a marker's size beyond 0 and its top, so no mark is cut.
+    and the axis runs a marker's size beyond 0 and its top, so no mark is cut. ``breaks`` are
+    changes of definition: ``(i, label)`` puts a dashed vertical line with a short label
+    between ``years[i - 1]`` and ``years[i]``, and the lines do not join the years across it.
     """
     x = np.arange(len(years))
-    ax.plot(x, np.asarray(district, dtype=float), lw=1.2, markersize=6, zorder=3, **DISTRICT)
-    ax.plot(x, np.asarray(school, dtype=float), lw=1.5, markersize=4.5, zorder=4, **SCHOOL)
+    cuts = sorted({i for i, _ in breaks if 0 < i < len(years)})
+    for lo, hi in zip([0, *cuts], [*cuts, len(years)], strict=True):
+        part = slice(lo, hi)
+        ax.plot(x[part], np.asarray(district, dtype=float)[part], lw=1.2, markersize=6,
+                zorder=3, **DISTRICT)
+        ax.plot(x[part], np.asarray(school, dtype=float)[part], lw=1.5, markersize=4.5,
+                zorder=4, **SCHOOL)
     ax.set_xticks(x, [str(y) for y in years])
     ax.set_xlim(-0.3, len(years) - 0.7)
     ax.set_ylim(*padded(ax, 0.0, _top(school, district)))
+    for i, label in breaks:
+        if 0 < i < len(years):
+            ax.axvline(i - 0.5, color="#555555", lw=0.9, linestyle="--", zorder=2)
+            ax.text(i - 0.45, 0.98, label, transform=ax.get_xaxis_transform(), fontsize=6.5,
+                    color="#555555", ha="left", va="top")
     percent_axis(ax)
     return ax
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from proforient.compute.series import series_map
 from proforient.parameters.roadmap import Roadmap
 from proforient.report.context import ReportContext
 from proforient.report.facts import DistrictFacts
@@ -167,19 +168,33 @@ def department(ctx: ReportContext) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``indicator_id, number, title, year, value, target, status``.
+        ``indicator_id, number, title, year, value, target, status, segment, break_sentence``:
+        an earlier year of an indicator continued under another id (``continues:``) is under
+        the report year's id; ``segment`` counts the changes of definition up to the year
+        (two years are comparable only within a segment) and ``break_sentence`` says the
+        latest of them («С 2023-2024 …»; empty when none).
     """
     table = ctx.indicators
     orgs = ctx.dataset.organizations
     dept = set(orgs.loc[orgs["kind"] == "department", "org_id"])
-    ids = [a.indicator.id for a in ctx.roadmap.activities
-           if "department" in a.indicator.applies_to]
+    series = series_map(ctx.params.roadmaps)
+    current = {series.series_id(ctx.year, a.indicator.id): a.indicator.id
+               for a in ctx.roadmap.activities if "department" in a.indicator.applies_to}
     rows = table[(table["scope"] == "org") & table["org_id"].isin(dept)
-                 & table["indicator_id"].isin(ids) & (table["year"] <= ctx.year)]
+                 & (table["year"] <= ctx.year)]
+    sids = [series.series_id(y, i) for y, i in zip(rows["year"], rows["indicator_id"],
+                                                      strict=True)]
+    rows = rows.assign(_series=sids)[[s in current for s in sids]]
     meta = {a.indicator.id: (a.number, a.indicator.title) for a in ctx.roadmap.activities}
     out = rows[["indicator_id", "year", "value", "target", "status"]].copy()
+    out["indicator_id"] = rows["_series"].map(current)
     out["number"] = out["indicator_id"].map(lambda i: meta[i][0])
     out["title"] = out["indicator_id"].map(lambda i: meta[i][1])
+    out["segment"] = [series.segment(s, y) for s, y in zip(rows["_series"], rows["year"],
+                                                            strict=True)]
+    latest = [series.break_between(s, "", y) for s, y in zip(rows["_series"], rows["year"],
+                                                              strict=True)]
+    out["break_sentence"] = [b.sentence if b else "" for b in latest]
     return out.sort_values(["number", "year"]).reset_index(drop=True)
 
 

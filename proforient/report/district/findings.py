@@ -304,10 +304,19 @@ def department_notes(data: pd.DataFrame, year: str) -> tuple[list[str], list[str
             steps.append(f"Запланировать ещё {need}: «{now['title']}».")
         elif now["status"] == "no_data":
             notes.append(f"«{now['title']}»: нет данных за {year}.")
-        earlier = part[part.index < year]["value"].dropna()
-        if len(earlier) and not math.isnan(now["value"]) and now["value"] < earlier.iloc[-1]:
+        earlier = part[part.index < year].dropna(subset=["value"])
+        if not len(earlier) or math.isnan(now["value"]):
+            continue
+        before = earlier.iloc[-1]
+        if "segment" in part and before["segment"] != now["segment"]:
+            # counted otherwise since: not compared with the year before (docs/indicators.md,
+            # «Ряды по годам»)
+            change = now["break_sentence"][:1].lower() + now["break_sentence"][1:]
+            notes.append(f"«{now['title']}»: {change} Годы до и после изменения не "
+                         "сравниваются.")
+        elif now["value"] < before["value"]:
             notes.append(f"«{now['title']}»: меньше, чем годом раньше "
-                         f"({count(earlier.iloc[-1])} → {count(now['value'])}).")
+                         f"({count(before['value'])} → {count(now['value'])}).")
     return notes, steps
 
 

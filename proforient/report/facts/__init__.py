@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from proforient.compute.alignment import GRADUATE_INDICATORS
+from proforient.compute.series import series_map
 from proforient.compute.specialties import review_list
 from proforient.pipeline import Results
 from proforient.report.cells import sensitive_indicators
@@ -122,7 +123,7 @@ def compute_facts(results: Results, year: str) -> DistrictFacts:
                                     results.params.measures),
         destinations=dest,
         admitted=admitted_tests(dest),
-        trends=trends(results.indicators, year),
+        trends=trends(results.indicators, year, series_map(results.params.roadmaps)),
         graduates=graduate_people(results.aligned, results.dataset.graduates,
                                   results.params.rules),
         ovz=ovz_people(results.indicators, sensitive - set(GRADUATE_INDICATORS)),

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from proforient.compute.series import Break
 from proforient.report import cells, charts, publication
 from proforient.report.context import ReportContext
 from proforient.report.facts.ranking import RULE
@@ -518,12 +519,19 @@ class SchoolReport(Report):
             part = t[t["indicator_id"] == ind].set_index("year")
             shown = {y: self._trend_value(ind, y, part) for y in years}
             last = part.loc[self.a.year] if self.a.year in part.index else None
-            visible = last is not None and shown.get(self.a.year) not in (None, MISSING) and \
+            # a year after a change of definition is not compared with the year before it
+            # (trends leaves prev_year empty there): the table says why instead
+            broken = last is not None and pd.notna(last["break_year"])
+            visible = last is not None and not broken and \
+                shown.get(self.a.year) not in (None, MISSING) and \
                 shown.get(last["prev_year"]) not in (None, MISSING)
             # the change of the values as shown (rounded), so that 85,5 → 89,2 reads +3,7
             change = percent_points(round(last["value"], 3) - round(last["prev_value"], 3)) \
                 if visible else MISSING
-            word = MISSING
+            word = "считается по-другому" if broken else MISSING
+            for _, b in self._trend_breaks(part, years):
+                notes.append(f"«{titles[ind]}»: {b.sentence[0].lower() + b.sentence[1:]} "
+                             "Годы до и после изменения не сравниваются.")
             if visible and not math.isnan(last["change"]):
                 word = ("заметный рост" if last["significant"] and last["change"] > 0 else
                         "заметное снижение" if last["significant"] else "в пределах колебаний")
@@ -567,9 +575,12 @@ class SchoolReport(Report):
                 flat = np.atleast_1d(axes).ravel()
                 for ax, ind in zip(flat, chunk, strict=False):
                     part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
+                    breaks = [(years.index(y), "новый расчёт")
+                              for y, _ in self._trend_breaks(part, years)]
                     charts.trend_lines(ax, [y[2:4] + "/" + y[7:] for y in years],
                                        [self._trend_number(ind, y, part) for y in years],
-                                       [self._trend_district(ind, y, part) for y in years])
+                                       [self._trend_district(ind, y, part) for y in years],
+                                       breaks=breaks)
                     ax.set_title(titles[ind], fontsize=8.5)
                 for ax in flat[len(chunk):]:
                     ax.set_visible(False)
@@ -579,9 +590,20 @@ class SchoolReport(Report):
                 out.append(figure(fig, "Доли школы и района по годам"))
         return out
 
+    @staticmethod
+    def _trend_breaks(part: pd.DataFrame, years: list[str]) -> list[tuple[str, Break]]:
+        """The changes of definition within the shown years of one series (``part`` indexed
+        by year), each with the first year computed the new way."""
+        marked = part[part["break_year"].notna() & part.index.isin(years)]
+        return [(str(y), Break(str(r["break_year"]), "", str(r["year_indicator_id"]),
+                               "" if pd.isna(r["break_change"]) else str(r["break_change"])))
+                for y, r in marked.iterrows()]
+
     def _trend_district(self, ind: str, year: str, part: pd.DataFrame) -> float:
         """The district's share of a year, as the page may show it."""
         value = float(part.at[year, "district_value"]) if year in part.index else math.nan
+        if year in part.index and pd.notna(part.at[year, "year_indicator_id"]):
+            ind = str(part.at[year, "year_indicator_id"])  # published under the year's own id
         if not self.cards.sensitive(ind) or math.isnan(value):
             return value
         key = cells.share(*cells.indicator(ind, None, year))
@@ -594,8 +616,10 @@ class SchoolReport(Report):
     def _trend_number(self, ind: str, year: str, part: pd.DataFrame) -> float:
         if year not in part.index or pd.isna(part.at[year, "value"]):
             return math.nan
-        if ind in self.cards.rows and self.cards.sensitive(ind):
-            num, den, share = self.cards._keys(ind, year)
+        # an earlier year of a series continued under another id is published under its own
+        own = str(part.at[year, "year_indicator_id"])
+        if ind in self.cards.rows and self.cards.sensitive(own):
+            num, den, share = self.cards._keys(own, year)
             if year == self.a.year:
                 return float(part.at[year, "value"]) if not self.cards.hidden(ind) else math.nan
             return float(part.at[year, "value"]) if self.pub.visible(share) else math.nan

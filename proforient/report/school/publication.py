@@ -76,9 +76,12 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
         for code in (*DESTINATIONS.codes, "admitted"):
             num, den, share = cells.district_destination(year, grade, code)
             items.append(Share(share, num, den, with_counts=False, complement=False))
+    # an earlier year is published under the id it was computed with (a series may have
+    # continued under another id since)
     earlier = analysis.trends[(analysis.trends["year"] < year)
-                              & analysis.trends["indicator_id"].isin(list(analysis.sensitive))]
-    for ind, y in zip(earlier["indicator_id"], earlier["year"], strict=True):
+                              & analysis.trends["year_indicator_id"].isin(
+                                  list(analysis.sensitive))]
+    for ind, y in zip(earlier["year_indicator_id"], earlier["year"], strict=True):
         for who in (org_id, None):  # the school's share and the district's beside it
             num, den = cells.indicator(ind, who, y)
             items.append(Share(cells.share(num, den), num, den, with_counts=False))
