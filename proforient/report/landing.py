@@ -80,7 +80,7 @@ def _school_row(report: SchoolReport) -> dict:
         else:
             weakest = (f"№ {r['number']} «{r['title']}»: "
                        f"{report.cards.value(r['indicator_id']).striptags()} при цели "
-                       f"{target_text(r['target'], r['kind'])}")
+                       f"{report.cards.target(r['indicator_id'])}")
         gap = float(r["shortfall"])
     no_data = with_target[with_target["status"] == "no_data"]
     return {"org_id": report.a.org_id, "name": report.name, "short": str(report.org["short"]),

@@ -151,7 +151,22 @@ class Cards:
             if not self.pub.visible(share):
                 return Markup(escape(self.pub.mark(share) or MISSING))
             return quantity(share, percent(r.value))
-        return quantity(self.key(ind, "value"), value_text(r.value, r.kind))
+        return quantity(self.key(ind, "value"), value_text(r.value, r.kind,
+                                                           labels=self.labels(ind)))
+
+    def labels(self, ind: str) -> tuple[str, ...]:
+        """The words of a ``category`` indicator's levels, lowest first (``()`` otherwise)."""
+        if self.rows[ind].kind != "category":
+            return ()
+        operand = self.roadmap.indicator(ind).numerator
+        spec = None if operand is None else self.measures.get(operand.measure)
+        return tuple(spec.values) if spec is not None else ()
+
+    def target(self, ind: str) -> str:
+        """The school's target as words: «не менее 80 %», «основной или продвинутый»."""
+        r = self.rows[ind]
+        values = self.roadmap.indicator(ind).target_values if r.kind == "category" else ()
+        return target_text(r.target, r.kind, values=values)
 
     def count_cell(self, key: str) -> Markup:
         """A published count of people: the number, or its mark."""
@@ -425,7 +440,7 @@ def headline(cards: Cards, analysis: SchoolAnalysis, rank=None) -> list[Markup]:
             out.append(Markup("{}: «{}» — «нет», а нужно «да».").format(lead, r.title))
             continue
         out.append(_sentence(Markup("{}: «{}» — {} при цели {}{}").format(
-            lead, r.title, value, target_text(r.target, r.kind), tail)))
+            lead, r.title, value, cards.target(r.indicator_id), tail)))
     if len(not_met) > 2:
         out.append(Markup(escape("Ещё не достигнуто: " + join_words(
             [f"«{t}»" for t in not_met["title"].iloc[2:]]) + ".")))
@@ -478,7 +493,7 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
             notes.append(Markup("Не достигнуто: «{}» — «нет», а нужно «да».").format(r.title))
         else:
             notes.append(Markup("Не достигнуто: «{}» — {} при цели {}.").format(
-                r.title, cards.value(r.indicator_id), target_text(r.target, r.kind)))
+                r.title, cards.value(r.indicator_id), cards.target(r.indicator_id)))
         step = cards.step(r.indicator_id)
         if step is not None:
             steps.append(step)
