@@ -20,7 +20,7 @@ from proforient.report.facts.scorecard import MISSING_INPUT
 from proforient.report.graduates.findings import BASES
 from proforient.report.html import escape, plain_text, quantity
 from proforient.report.publish import MISSING, Published
-from proforient.report.school.analysis import SchoolAnalysis, priorities
+from proforient.report.school.analysis import SchoolAnalysis, has_target, priorities
 from proforient.report.school.publication import reporting_peers
 from proforient.report.text import (
     NBSP,
@@ -229,7 +229,9 @@ class Cards:
             return quantity(self.key(ind, "schools_met", "schools"),
                             f"{met} из {total} {plural(total, 'школы', 'школ', 'школ')} "
                             "выполнили")
-        if r.kind == "flag":
+        if r.kind in ("flag", "category"):  # with the flag / at a targeted level
+            if r.kind == "category" and math.isnan(r.district_denominator):
+                return Markup(MISSING)  # no target levels, or no school chose a level
             return quantity(self.key(ind, "orgs", scope),
                             f"{count(r.district_numerator)} из {count(r.district_denominator)}")
         if not math.isnan(r.target):
@@ -250,6 +252,13 @@ class Cards:
         if r.kind == "flag":
             yes = round(r.peer_value * r.peer_reporting)
             return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
+        if r.kind == "category":  # the peers' middle level, in words
+            labels = self.labels(ind)
+            low, high = math.floor(r.peer_value), math.ceil(r.peer_value)
+            if labels and low >= 1 and high <= len(labels):
+                words = (labels[low - 1] if low == high
+                         else f"{labels[low - 1]}–{labels[high - 1]}")
+                return quantity(self.key(ind, "value", scope), f"обычно {words}")
         return quantity(self.key(ind, "value", scope), f"обычно {median_text(r.peer_value)}")
 
     def peers_shown(self, ind: str) -> bool:
@@ -404,7 +413,7 @@ def headline(cards: Cards, analysis: SchoolAnalysis, rank=None) -> list[Markup]:
     no_data = with_target[with_target["status"] == "no_data"]
     hidden = int((with_target["status"] == "hidden").sum())
     outside = card[card["status"] == "not_applicable"]
-    watched = int((card["target"].isna() & (card["status"] != "not_applicable")).sum())
+    watched = int((~has_target(card) & (card["status"] != "not_applicable")).sum())
     with_target = with_target[with_target["status"] != "not_applicable"]
     out: list[Markup] = []
     total = len(with_target)
