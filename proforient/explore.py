@@ -6,10 +6,10 @@
 
     district = open_district()                       # the demo district (or a data folder)
     district.indicators(scope="district")            # the indicator table of every year
-    district.school_trend("sch-01", "diagnostics_share")
+    district.school_trend("sch-01", "bvb_diagnostics_share")
     district.graduates_by_school()                   # profile, ЕГЭ and demand by school and year
     district.supply_demand().table                   # in-demand groups against the entrants
-    russian(district.funnel("diagnostics_share"))    # any table as the department reads it
+    russian(district.funnel("bvb_diagnostics_share"))    # any table as the department reads it
 
 Nothing is computed here: every number is read from the pipeline's results
 (:func:`proforient.pipeline.run`) or from the package function that the reports use for it, so a
