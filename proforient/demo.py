@@ -52,6 +52,19 @@ Planted problems (the same for every seed), all in 2021-2022 unless said otherwi
   («не знаю», «колледж», «???», «по направлению от предприятия») and a row with neither code
   nor name. The ordinary graduates have such names too, at random.
 
+The later years 2022-2023 … 2025-2026
+------------------------------------
+They are drawn from a fourth stream, after the first three years', so the first three years'
+rows are the same bytes as before the later years were added. From 2023-2024 the schools with
+grades 6–11 run the federal model («профминимум»): ``profmin_level`` (a word; ``sch-12`` writes
+its number), ``hours_reached``, ``horizons_course`` and ``bvb_diagnostics`` by grade 6–11;
+``diagnostics`` ends with 2022-2023; ``enterprise_visits`` starts in 2025-2026. Rates rise
+slowly. Planted: ``bvb_diagnostics`` missing at ``sch-10`` in 2023-2024; in 2025-2026
+``horizons_course`` missing at ``sch-07``, ``profmin_level`` at ``sch-09``,
+``enterprise_visits`` at ``sch-13``, ``hours_reached`` as one total at ``sch-05``,
+``plan_implemented`` 0 at ``sch-16``, ``responsible_appointed`` 0 at ``sch-20`` and
+``parent_meetings`` 0 at ``sch-18``. The later graduates have no planted names.
+
 The demand list (not random) names the new code 15.02.16 only, whole groups (35.00.00 in the
 district, 34.00.00 in the republic), specialties nobody of the demo chose (e.g. 36.02.02,
 15.01.25), and codes on both lists (15.01.05, 34.02.01).
@@ -73,10 +86,18 @@ __all__ = ["DEFAULT_SEED", "YEARS", "generate_demo"]
 #: The seed of the committed ``data/demo/`` (the first school day of 2022-2023).
 DEFAULT_SEED = 20220901
 
-#: Academic years of the demo, oldest first.
-YEARS: tuple[str, ...] = ("2019-2020", "2020-2021", "2021-2022")
+#: The first academic years of the demo (the years of the district's first roadmap and the two
+#: before it): drawn from the original streams, so their numbers never move.
+_FIRST_YEARS: tuple[str, ...] = ("2019-2020", "2020-2021", "2021-2022")
+#: The later years (the federal model from 2023-2024): drawn from a stream of their own after the
+#: first years, so adding them left the first years' files byte-identical.
+_LATER_YEARS: tuple[str, ...] = ("2022-2023", "2023-2024", "2024-2025", "2025-2026")
 
-_LATEST = YEARS[-1]
+#: Academic years of the demo, oldest first.
+YEARS: tuple[str, ...] = _FIRST_YEARS + _LATER_YEARS
+
+#: The year of the planted problems of the first roadmap (tests are pinned to its numbers).
+_PLANTED_YEAR = "2021-2022"
 _DISTRICT = "Демонстрационного района"
 
 # --------------------------------------------------------------------------------------------
@@ -218,8 +239,8 @@ def _enrolment(rng: np.random.Generator) -> dict[tuple[str, str], dict[int, int]
     result: dict[tuple[str, str], dict[int, int]] = {}
     for school in _SCHOOLS:
         by_grade = _first_year_enrolment(rng, school)
-        result[(YEARS[0], school.org_id)] = by_grade
-        for year in YEARS[1:]:
+        result[(_FIRST_YEARS[0], school.org_id)] = by_grade
+        for year in _FIRST_YEARS[1:]:
             by_grade = _next_year_enrolment(rng, school, by_grade)
             result[(year, school.org_id)] = by_grade
     return result
@@ -256,11 +277,11 @@ _PARTICIPANT_RATES: dict[str, _Rate] = {
 
 # Planted problems of the latest year (see the module docstring).
 _MISSING_MEASURES: tuple[tuple[str, str, str], ...] = (
-    (_LATEST, "sch-06", "diagnostics"),
-    (_LATEST, "sch-08", "bvb_trials"),
-    (_LATEST, "dou-05", "profile_clubs_5_7"),
+    (_PLANTED_YEAR, "sch-06", "diagnostics"),
+    (_PLANTED_YEAR, "sch-08", "bvb_trials"),
+    (_PLANTED_YEAR, "dou-05", "profile_clubs_5_7"),
 )
-_REPORTED_AS_TOTAL: tuple[tuple[str, str, str], ...] = ((_LATEST, "sch-05", "proektoria"),)
+_REPORTED_AS_TOTAL: tuple[tuple[str, str, str], ...] = ((_PLANTED_YEAR, "sch-05", "proektoria"),)
 _NO_OVZ_SCHOOL = "sch-11"
 _ZERO_FLAGS: dict[str, tuple[str, ...]] = {
     "responsible_appointed": ("sch-20",),
@@ -292,11 +313,11 @@ def _participant_rows(
 ) -> list[dict]:
     """Participants by grade, never above the grade's enrolment."""
     rows = []
-    for i, year in enumerate(YEARS):
+    for i, year in enumerate(_FIRST_YEARS):
         pupils = enrolment[(year, school.org_id)]
         for measure, rate in _PARTICIPANT_RATES.items():
             share = (rate.level + rate.spread * effects[measure]
-                     + rate.trend * (i - len(YEARS) + 1) + rng.normal(0.0, rate.noise))
+                     + rate.trend * (i - len(_FIRST_YEARS) + 1) + rng.normal(0.0, rate.noise))
             share = float(np.clip(share, 0.01, 1.0))
             for grade in rate.grades:
                 if grade in pupils:
@@ -311,7 +332,7 @@ def _ovz_rows(
     """Pupils with disabilities and how many of them took part in events, as totals."""
     rows = []
     share = rng.uniform(0.03, 0.09)
-    for year in YEARS:
+    for year in _FIRST_YEARS:
         if school.org_id == _NO_OVZ_SCHOOL:
             ovz = reached = 0
         else:
@@ -323,7 +344,7 @@ def _ovz_rows(
 
 
 def _flag_value(rng: np.random.Generator, i: int, measure: str, org_id: str) -> int:
-    if YEARS[i] == _LATEST:
+    if _FIRST_YEARS[i] == _PLANTED_YEAR:
         return 0 if org_id in _ZERO_FLAGS.get(measure, ()) else 1
     return int(rng.random() >= _FLAG_ZERO_CHANCE[i])
 
@@ -333,7 +354,7 @@ def _event_rows(
 ) -> list[dict]:
     """Flags and counts of events held, scaled by the number of classes."""
     rows = []
-    for i, year in enumerate(YEARS):
+    for i, year in enumerate(_FIRST_YEARS):
         pupils = enrolment[(year, school.org_id)]
         classes = sum(math.ceil(n / 25) for n in pupils.values())  # classes of up to 25
         leavers = pupils.get(9, 0) + pupils.get(11, 0)
@@ -355,21 +376,24 @@ def _event_rows(
             value = int(rng.poisson(mean))
             if measure not in ("excursions", "agreements"):
                 value = max(1, value)  # targets ≥ 1: zeros are planted, not drawn
-            if year == _LATEST and school.org_id in _ZERO_COUNTS.get(measure, ()):
+            if year == _PLANTED_YEAR and school.org_id in _ZERO_COUNTS.get(measure, ()):
                 value = 0
             rows.append(_row(year, school.org_id, measure, value))
     return rows
 
 
 def _school_measures(
-    rng: np.random.Generator, enrolment: dict[tuple[str, str], dict[int, int]]
+    rng: np.random.Generator, enrolment: dict[tuple[str, str], dict[int, int]],
+    effects_of: dict[str, tuple[float, dict[str, float]]],
 ) -> list[dict]:
-    """Every measure a school reports, for every year."""
+    """Every measure a school reports, for every first year; ``effects_of`` receives each
+    school's overall effect and its effect per measure (the later years keep them)."""
     rows = []
     for school in _SCHOOLS:
         overall = rng.normal()
         effects = {m: 0.6 * overall + 0.8 * rng.normal() for m in _PARTICIPANT_RATES}
-        for year in YEARS:
+        effects_of[school.org_id] = (overall, effects)
+        for year in _FIRST_YEARS:
             for grade, n in enrolment[(year, school.org_id)].items():
                 rows.append(_row(year, school.org_id, "students", n, grade))
         rows += _participant_rows(rng, school, enrolment, effects)
@@ -383,7 +407,7 @@ def _preschool_measures(rng: np.random.Generator) -> list[dict]:
     rows = []
     for unit in (*_PRESCHOOLS, _CENTRE):
         share = rng.uniform(0.2, 0.6) if unit is not _CENTRE else rng.uniform(0.5, 0.8)
-        for i, year in enumerate(YEARS):
+        for i, year in enumerate(_FIRST_YEARS):
             children = int(rng.poisson(unit.size))
             clubs = int(rng.binomial(children, float(np.clip(share + 0.03 * i, 0, 1))))
             rows.append(_row(year, unit.org_id, "children_5_7", children))
@@ -397,7 +421,7 @@ def _preschool_measures(rng: np.random.Generator) -> list[dict]:
 def _department_measures(rng: np.random.Generator) -> list[dict]:
     """District seminars and contests held by the department, and its publications."""
     rows = []
-    for i, year in enumerate(YEARS):
+    for i, year in enumerate(_FIRST_YEARS):
         org = _DEPARTMENT.org_id
         rows.append(_row(year, org, "district_seminars", _DISTRICT_SEMINARS[i]))
         rows.append(_row(year, org, "district_contests", _DISTRICT_CONTESTS[i]))
@@ -405,13 +429,191 @@ def _department_measures(rng: np.random.Generator) -> list[dict]:
     return rows
 
 
+# --------------------------------------------------------------------------------------------
+# The later years (2022-2023 on): the federal model «профминимум» from 2023-2024
+# --------------------------------------------------------------------------------------------
+
+#: How the participants measures go on after 2021-2022 and the new ones start: the share of a
+#: school in year ``i`` is ``level + spread * school effect + trend * (i - first)`` plus noise,
+#: ``first`` being the index of the first year the measure is drawn in :data:`_LATER_RATE_FROM`
+#: (2021-2022 for the measures drawn before).
+_LATER_RATES: dict[str, _Rate] = {
+    "diagnostics": _PARTICIPANT_RATES["diagnostics"],
+    "proektoria": _Rate(tuple(range(5, 12)), 0.23, 0.09, 0.01),
+    "bvb_trials": _PARTICIPANT_RATES["bvb_trials"],
+    "career_events": _Rate(tuple(range(1, 5)), 0.84, 0.10, 0.01),
+    "profile_clubs": _PARTICIPANT_RATES["profile_clubs"],
+    "contest_participants": _Rate(tuple(range(1, 12)), 0.12, 0.05, 0.01),
+    "hours_reached": _Rate(tuple(range(6, 12)), 0.84, 0.07, 0.03),
+    "horizons_course": _Rate(tuple(range(6, 12)), 0.88, 0.06, 0.02),
+    "bvb_diagnostics": _Rate(tuple(range(6, 12)), 0.76, 0.08, 0.04),
+    "enterprise_visits": _Rate(tuple(range(6, 12)), 0.30, 0.10, 0.03),
+}
+_LATER_RATE_FROM: dict[str, str] = {
+    "hours_reached": "2023-2024", "horizons_course": "2023-2024",
+    "bvb_diagnostics": "2023-2024", "enterprise_visits": "2025-2026",
+}
+#: The last year a measure is collected (parameters/measures.yaml, ``to``).
+_LATER_RATE_TO: dict[str, str] = {"diagnostics": "2022-2023"}
+
+#: The level of the federal model each school with grades 6–11 chooses in 2023-2024 and when it
+#: moves up (the НОШ has no grades 6–11 and chooses none).
+_PROFMIN_LEVELS: tuple[str, ...] = ("базовый", "основной", "продвинутый")
+_PROFMIN_FIRST: dict[str, int] = {"sch-01": 2, "sch-02": 1, "sch-03": 1, "sch-12": 1,
+                                  "sch-14": 1}
+_PROFMIN_UP: dict[str, str] = {"sch-02": "2025-2026", "sch-04": "2024-2025",
+                               "sch-06": "2025-2026", "sch-09": "2024-2025",
+                               "sch-17": "2025-2026"}
+#: Schools that write the level as its number in the list (allowed: docs/data-contract.md).
+_PROFMIN_AS_NUMBER: tuple[str, ...] = ("sch-12",)
+
+# Planted problems of the later years.
+_LATER_MISSING: tuple[tuple[str, str, str], ...] = (
+    ("2023-2024", "sch-10", "bvb_diagnostics"),
+    ("2025-2026", "sch-07", "horizons_course"),
+    ("2025-2026", "sch-09", "profmin_level"),
+    ("2025-2026", "sch-13", "enterprise_visits"),
+)
+_LATER_AS_TOTAL: tuple[tuple[str, str, str], ...] = (("2025-2026", "sch-05", "hours_reached"),)
+_LATER_ZERO_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("2025-2026", "plan_implemented"): ("sch-16",),
+    ("2025-2026", "responsible_appointed"): ("sch-20",),
+}
+_LATER_ZERO_COUNTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("2025-2026", "parent_meetings"): ("sch-18",),
+}
+_LATER_FLAG_ZERO_CHANCE = 0.03
+_LATER_SEMINARS: tuple[int, ...] = (2, 3, 2, 2)
+_LATER_CONTESTS: tuple[int, ...] = (2, 2, 3, 2)
+
+
+def _later_enrolment(
+    rng: np.random.Generator, enrolment: dict[tuple[str, str], dict[int, int]]
+) -> dict[tuple[str, str], dict[int, int]]:
+    """Pupils by grade of the later years, moving on from 2021-2022."""
+    result: dict[tuple[str, str], dict[int, int]] = {}
+    for school in _SCHOOLS:
+        by_grade = enrolment[(_FIRST_YEARS[-1], school.org_id)]
+        for year in _LATER_YEARS:
+            by_grade = _next_year_enrolment(rng, school, by_grade)
+            result[(year, school.org_id)] = by_grade
+    return result
+
+
+def _collected(measure: str, year: str) -> bool:
+    first = _LATER_RATE_FROM.get(measure, YEARS[0])
+    last = _LATER_RATE_TO.get(measure, YEARS[-1])
+    return first <= year <= last
+
+
+def _profmin_level(school: _School, year: str) -> str:
+    position = _PROFMIN_FIRST.get(school.org_id, 0)
+    if school.org_id in _PROFMIN_UP and year >= _PROFMIN_UP[school.org_id]:
+        position += 1
+    if school.org_id in _PROFMIN_AS_NUMBER:
+        return str(position + 1)
+    return _PROFMIN_LEVELS[position]
+
+
+def _later_flag(rng: np.random.Generator, year: str, measure: str, org_id: str) -> int:
+    if org_id in _LATER_ZERO_FLAGS.get((year, measure), ()):
+        return 0
+    return int(rng.random() >= _LATER_FLAG_ZERO_CHANCE)
+
+
+def _later_school_rows(
+    rng: np.random.Generator, school: _School, enrolment: dict[tuple[str, str], dict[int, int]],
+    overall: float, effects: dict[str, float],
+) -> list[dict]:
+    effects = {**effects, **{m: 0.6 * overall + 0.8 * rng.normal()
+                             for m in _LATER_RATES if m not in effects}}
+    ovz_share = rng.uniform(0.03, 0.09)
+    rows = []
+    for year in _LATER_YEARS:
+        i = YEARS.index(year)
+        pupils = enrolment[(year, school.org_id)]
+        for grade, n in pupils.items():
+            rows.append(_row(year, school.org_id, "students", n, grade))
+        for measure, rate in _LATER_RATES.items():
+            if not _collected(measure, year):
+                continue
+            first = YEARS.index(_LATER_RATE_FROM.get(measure, _FIRST_YEARS[-1]))
+            share = (rate.level + rate.spread * effects[measure] + rate.trend * (i - first)
+                     + rng.normal(0.0, rate.noise))
+            share = float(np.clip(share, 0.01, 1.0))
+            for grade in rate.grades:
+                if grade in pupils:
+                    rows.append(_row(year, school.org_id, measure,
+                                     int(rng.binomial(pupils[grade], share)), grade))
+        if any(g in pupils for g in range(6, 12)) and _collected("hours_reached", year):
+            rows.append(_row(year, school.org_id, "profmin_level",
+                             _profmin_level(school, year)))  # type: ignore[arg-type]
+        if school.org_id == _NO_OVZ_SCHOOL:
+            ovz = reached = 0
+        else:
+            ovz = max(1, int(rng.binomial(sum(pupils.values()), ovz_share)))
+            reached = int(rng.binomial(ovz, rng.uniform(0.7, 1.0)))
+        rows.append(_row(year, school.org_id, "students_ovz", ovz))
+        rows.append(_row(year, school.org_id, "career_events_ovz", reached))
+        classes = sum(math.ceil(n / 25) for n in pupils.values())
+        leavers = pupils.get(9, 0) + pupils.get(11, 0)
+        for measure in ("responsible_appointed", "plan_approved", "plan_implemented"):
+            rows.append(_row(year, school.org_id, measure,
+                             _later_flag(rng, year, measure, school.org_id)))
+        means = {
+            "class_hours": 1.5 * classes,
+            "profession_meetings": 1.2 + classes / 5,
+            "parent_meetings": 1.0 + classes / 10,
+            "psych_consultations": 0.4 * leavers,
+            "excursions": 1.0 + classes / 6,
+            "agreements": 0.5 + classes / 10,
+            "media_posts": 2.0 + classes / 3,
+        }
+        for measure, mean in means.items():
+            if measure == "psych_consultations" and not leavers:
+                continue
+            value = int(rng.poisson(mean))
+            if measure not in ("excursions", "agreements"):
+                value = max(1, value)
+            if school.org_id in _LATER_ZERO_COUNTS.get((year, measure), ()):
+                value = 0
+            rows.append(_row(year, school.org_id, measure, value))
+    return rows
+
+
+def _later_measures(
+    rng: np.random.Generator, enrolment: dict[tuple[str, str], dict[int, int]],
+    effects_of: dict[str, tuple[float, dict[str, float]]],
+) -> list[dict]:
+    """Every measure of the later years: schools, kindergartens, the centre, the department."""
+    rows = []
+    for school in _SCHOOLS:
+        rows += _later_school_rows(rng, school, enrolment, *effects_of[school.org_id])
+    for unit in (*_PRESCHOOLS, _CENTRE):
+        share = rng.uniform(0.25, 0.65) if unit is not _CENTRE else rng.uniform(0.55, 0.85)
+        for k, year in enumerate(_LATER_YEARS):
+            children = int(rng.poisson(unit.size * (1 - 0.03 * (k + 1))))
+            clubs = int(rng.binomial(children, float(np.clip(share + 0.02 * k, 0, 1))))
+            rows.append(_row(year, unit.org_id, "children_5_7", children))
+            rows.append(_row(year, unit.org_id, "profile_clubs_5_7", clubs))
+            if unit is not _CENTRE:
+                rows.append(_row(year, unit.org_id, "early_plan_approved",
+                                 _later_flag(rng, year, "early_plan_approved", unit.org_id)))
+    for k, year in enumerate(_LATER_YEARS):
+        org = _DEPARTMENT.org_id
+        rows.append(_row(year, org, "district_seminars", _LATER_SEMINARS[k]))
+        rows.append(_row(year, org, "district_contests", _LATER_CONTESTS[k]))
+        rows.append(_row(year, org, "media_posts", int(rng.poisson(16 + 2 * k))))
+    return rows
+
+
 def _plant_measure_gaps(rows: list[dict]) -> list[dict]:
     """Drop the planted missing measures and collapse the planted totals to one row."""
-    missing = set(_MISSING_MEASURES)
-    as_total = set(_REPORTED_AS_TOTAL)
+    missing = set(_MISSING_MEASURES) | set(_LATER_MISSING)
+    as_total = set(_REPORTED_AS_TOTAL) | set(_LATER_AS_TOTAL)
     kept = [r for r in rows if (r["year"], r["org_id"], r["measure"]) not in missing]
     result = [r for r in kept if (r["year"], r["org_id"], r["measure"]) not in as_total]
-    for year, org_id, measure in _REPORTED_AS_TOTAL:
+    for year, org_id, measure in (*_REPORTED_AS_TOTAL, *_LATER_AS_TOTAL):
         total = sum(r["value"] for r in kept
                     if (r["year"], r["org_id"], r["measure"]) == (year, org_id, measure))
         result.append(_row(year, org_id, measure, total))
@@ -427,18 +629,28 @@ _MEASURE_ORDER: tuple[str, ...] = (
     "psych_consultations", "excursions", "agreements", "media_posts", "district_seminars",
     "district_contests", "responsible_appointed", "plan_approved", "plan_implemented",
     "early_plan_approved",
+    # added with the later years (the federal model), after the first years' order
+    "hours_reached", "horizons_course", "bvb_diagnostics", "enterprise_visits", "profmin_level",
 )
 
 
 def _measures(
-    rng: np.random.Generator, enrolment: dict[tuple[str, str], dict[int, int]]
+    rng: np.random.Generator, later_rng: np.random.Generator,
+    enrolment: dict[tuple[str, str], dict[int, int]],
 ) -> pd.DataFrame:
-    """The long ``measures`` table, sorted by year, organisation, measure and grade."""
-    rows = _school_measures(rng, enrolment) + _preschool_measures(rng)
+    """The long ``measures`` table, sorted by year, organisation, measure and grade.
+
+    ``rng`` draws the first years exactly as before the later years were added; ``later_rng``
+    draws the later years after it.
+    """
+    effects_of: dict[str, tuple[float, dict[str, float]]] = {}
+    rows = _school_measures(rng, enrolment, effects_of) + _preschool_measures(rng)
     rows += _department_measures(rng)
+    rows += _later_measures(later_rng, enrolment, effects_of)
     frame = pd.DataFrame(_plant_measure_gaps(rows))
     frame["grade"] = frame["grade"].astype("Int64")
-    frame["value"] = frame["value"].astype("int64")
+    # numbers, and the level of the federal model as a word (or its number) — written as text
+    frame["value"] = frame["value"].map(lambda v: v if isinstance(v, str) else int(v))
     org_order = {org: i for i, org in enumerate(_organizations()["org_id"])}
     measure_order = {m: i for i, m in enumerate(_MEASURE_ORDER)}
     keys = pd.DataFrame({
@@ -765,8 +977,9 @@ def _choose_specialty(
     catalogue = _SPO if destination == "spo" else _VO
     boost = 4.0 if grade == 11 else 2.5
     leanings = _PROFILE_LEANINGS.get(profile, ())
-    weights = [s.weight * s.by_year[year_index] * (boost if s.group in leanings else 1.0)
-               for s in catalogue]
+    # a later year keeps the weights of 2021-2022 (the last of ``by_year``)
+    weights = [s.weight * s.by_year[min(year_index, len(s.by_year) - 1)]
+               * (boost if s.group in leanings else 1.0) for s in catalogue]
     return _pick(rng, list(zip(catalogue, weights, strict=True)))  # type: ignore[return-value]
 
 
@@ -862,7 +1075,7 @@ def _plant_graduates(rows: list[dict]) -> None:
     """Overwrite the planted graduates of the latest year in place (they enter a college)."""
     positions: dict[tuple[str, int], list[int]] = {}
     for i, row in enumerate(rows):
-        if row["year"] == _LATEST:
+        if row["year"] == _PLANTED_YEAR:
             positions.setdefault((row["org_id"], row["grade"]), []).append(i)
     for planted in _PLANTED_GRADUATES:
         row = rows[positions[(planted.org_id, planted.grade)][planted.index]]
@@ -878,7 +1091,7 @@ def _graduates(
 ) -> pd.DataFrame:
     """One row per graduate of grades 9 and 11, as many as the grade's enrolment."""
     rows: list[dict] = []
-    for year_index, year in enumerate(YEARS):
+    for year_index, year in enumerate(_FIRST_YEARS):
         for school_index, school in enumerate(_SCHOOLS):
             pupils = enrolment[(year, school.org_id)]
             for grade in (9, 11):
@@ -886,6 +1099,22 @@ def _graduates(
                     rows += _graduate_rows(rng, school, school_index, year_index, grade,
                                            pupils[grade])
     _plant_graduates(rows)
+    return pd.DataFrame(rows)
+
+
+def _later_graduates(
+    rng: np.random.Generator, enrolment: dict[tuple[str, str], dict[int, int]]
+) -> pd.DataFrame:
+    """The graduates of the later years, drawn after the first years' (no planted names)."""
+    rows: list[dict] = []
+    for year in _LATER_YEARS:
+        year_index = YEARS.index(year)
+        for school_index, school in enumerate(_SCHOOLS):
+            pupils = enrolment[(year, school.org_id)]
+            for grade in (9, 11):
+                if grade in school.grades and pupils[grade]:
+                    rows += _graduate_rows(rng, school, school_index, year_index, grade,
+                                           pupils[grade])
     return pd.DataFrame(rows)
 
 
@@ -1023,13 +1252,20 @@ def generate_demo(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, int]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    enrolment_rng, measures_rng, graduates_rng = np.random.default_rng(seed).spawn(3)
+    # the first three children are the streams of the first years (the same as before the later
+    # years were added: spawning more children does not change the first ones); the fourth
+    # splits into the later years' enrolment, measures and graduates
+    enrolment_rng, measures_rng, graduates_rng, later_rng = np.random.default_rng(seed).spawn(4)
+    later_enrolment_rng, later_measures_rng, later_graduates_rng = later_rng.spawn(3)
     enrolment = _enrolment(enrolment_rng)
+    enrolment.update(_later_enrolment(later_enrolment_rng, enrolment))
+    graduates = pd.concat([_graduates(graduates_rng, enrolment),
+                           _later_graduates(later_graduates_rng, enrolment)], ignore_index=True)
     counts = {
         "organizations.csv": _write_csv(_organizations(), out_dir / "organizations.csv"),
-        "measures.csv": _write_csv(_measures(measures_rng, enrolment), out_dir / "measures.csv"),
-        "graduates.csv": _write_csv(_graduates(graduates_rng, enrolment),
-                                    out_dir / "graduates.csv", sep=";", bom=True),
+        "measures.csv": _write_csv(_measures(measures_rng, later_measures_rng, enrolment),
+                                   out_dir / "measures.csv"),
+        "graduates.csv": _write_csv(graduates, out_dir / "graduates.csv", sep=";", bom=True),
         "demand.csv": _write_csv(_demand(), out_dir / "demand.csv"),
     }
     (out_dir / "dataset.yaml").write_text(_dataset_yaml(seed), encoding="utf-8", newline="\n")

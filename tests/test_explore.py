@@ -57,7 +57,9 @@ def _fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
 def test_open_district_defaults_to_the_demo():
     district = open_district()
     assert district.dataset.path == DEMO_DATA_DIR
-    assert district.synthetic and district.years == ["2019-2020", "2020-2021", "2021-2022"]
+    assert district.synthetic and district.years == ["2019-2020", "2020-2021", "2021-2022",
+                                                     "2022-2023", "2023-2024", "2024-2025",
+                                                     "2025-2026"]
     assert "Демонстрационный район" in repr(district)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from proforient.report.context import ReportContext
 from proforient.report.district.page import DistrictReport
-from proforient.report.school.analysis import priorities
+from proforient.report.school.analysis import has_target, priorities
 from proforient.report.school.page import SchoolReport
 from proforient.report.text import status_text, target_text, value_text
 
@@ -68,7 +68,7 @@ def _school_row(report: SchoolReport) -> dict:
     """Counts of statuses with a target, and the weakest indicator, as the school's report
     tells them."""
     card = report.cards.card
-    with_target = card[card["target"].notna()]
+    with_target = card[has_target(card)]
     counts = with_target["status"].value_counts()
     ranked = priorities(card)
     worst = ranked[ranked["status"] == "not_met"]
@@ -80,7 +80,7 @@ def _school_row(report: SchoolReport) -> dict:
         else:
             weakest = (f"№ {r['number']} «{r['title']}»: "
                        f"{report.cards.value(r['indicator_id']).striptags()} при цели "
-                       f"{target_text(r['target'], r['kind'])}")
+                       f"{report.cards.target(r['indicator_id'])}")
         gap = float(r["shortfall"])
     no_data = with_target[with_target["status"] == "no_data"]
     return {"org_id": report.a.org_id, "name": report.name, "short": str(report.org["short"]),

@@ -131,24 +131,57 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def value_text(value: Any, kind: str, *, scope: str = "org") -> str:
-    """An indicator's value: shares in percent; an organisation's flag «да»/«нет»; counts."""
+def value_text(value: Any, kind: str, *, scope: str = "org",
+               labels: Sequence[str] = ()) -> str:
+    """An indicator's value: shares in percent; an organisation's flag «да»/«нет»; counts.
+
+    A ``category`` (the level an organisation chose, stored as its position in the catalogue's
+    list ``labels``) is its word for an organisation and, for the district, the share of
+    organisations at a targeted level.
+
+    >>> value_text(2.0, "category", labels=("базовый", "основной", "продвинутый"))
+    'основной'
+    >>> value_text(0.4, "category", scope="district")
+    '40,0\xa0%'
+    """
     if is_missing(value):
         return MISSING
     if kind == "flag" and scope == "org":
         return "да" if float(value) >= 0.5 else "нет"
+    if kind == "category":
+        if scope != "org":
+            return percent(value)
+        position = float(value)
+        if position.is_integer() and 1 <= position <= len(labels):
+            return labels[int(position) - 1]
+        return count(value)  # no list to read the word from: its number
     if kind in ("share", "flag"):
         return percent(value)
     return count(value)
 
 
-def target_text(target: Any, kind: str, *, scope: str = "org") -> str:
+def target_text(target: Any, kind: str, *, scope: str = "org",
+                values: Sequence[str] = ()) -> str:
     """A target: «не менее 80 %», «да» (an organisation's flag), «не менее 1»; none → «—»
-    (the status says «без цели»)."""
+    (the status says «без цели»).
+
+    A ``category``'s target is, for an organisation, the levels that count as reached
+    («основной или продвинутый»: ``values``, the roadmap's ``target_values``) and, for the
+    district, the share of organisations at such a level («не менее 60 % ОО»).
+
+    >>> target_text(float("nan"), "category", values=("основной", "продвинутый"))
+    'основной или продвинутый'
+    >>> target_text(0.6, "category", scope="district")
+    'не менее\xa060\xa0% ОО'
+    """
+    if kind == "category" and scope == "org":
+        return join_words(list(values), " или ") if values else MISSING
     if is_missing(target):
         return MISSING
     if kind == "flag" and scope == "org":
         return "да"
+    if kind == "category":
+        return f"не менее{NBSP}{percent(target, digits=0)} ОО"
     if kind in ("share", "flag"):
         return f"не менее{NBSP}{percent(target, digits=0)}"
     return f"не менее{NBSP}{count(target)}"

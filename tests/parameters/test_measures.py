@@ -105,7 +105,7 @@ def _dataset_problems(tmp_path, params, measures):
 def test_unknown_measure_in_data_names_the_catalogue(tmp_path) -> None:
     params = load_parameters()
     _, problems = _dataset_problems(tmp_path, params,
-                                    TINY_MEASURES + "2021-2022,sch-a,horizons_course,,5\n")
+                                    TINY_MEASURES + "2021-2022,sch-a,first_profession,,5\n")
     (problem,) = [p for p in problems if p.severity == "error"]
     assert problem.line == TINY_MEASURES.count("\n") + 1 and problem.column == "measure"
     assert "parameters/measures.yaml" in problem.message

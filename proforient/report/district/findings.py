@@ -184,7 +184,7 @@ def department_only(r) -> bool:
 def _district_value(r) -> str:
     if r.kind == "share":
         return percent(r.value)
-    if r.kind == "flag":
+    if r.kind in ("flag", "category"):  # organisations with the flag / at a targeted level
         return f"{count(r.numerator)} из {count(r.denominator)}"
     if department_only(r):  # the department's own activity: its number
         return count(r.value)

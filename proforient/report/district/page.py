@@ -135,7 +135,7 @@ class DistrictReport(Report):
         key = f"q|district|{r.indicator_id}|"
         if r.kind == "share":
             return quantity(key + "value", percent(r.value))
-        if r.kind == "flag":
+        if r.kind in ("flag", "category"):  # with the flag / at a targeted level
             return quantity(key + "orgs", of_organisations(r.numerator, r.denominator))
         if findings.department_only(r):  # the department's own number, one value everywhere
             return quantity(key + "value", count(r.value))

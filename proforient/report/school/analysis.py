@@ -128,6 +128,14 @@ def _left_out(a: SchoolAnalysis) -> dict[str, str]:
     return out
 
 
+def has_target(card: pd.DataFrame) -> pd.Series:
+    """The rows of ``card`` judged against a target: a number, or — for a level of the federal
+    model (``category``), whose school row carries no number — the roadmap's target levels
+    (its status is then ``met``/``not_met``/``no_data``, not ``monitored``)."""
+    return card["target"].notna() | ((card["kind"] == "category")
+                                     & (card["status"] != "monitored"))
+
+
 def priorities(card: pd.DataFrame) -> pd.DataFrame:
     """The indicators with a target in order of concern: not reached first (the largest
     shortfall relative to the target first), then without data, then the rest.
@@ -136,10 +144,11 @@ def priorities(card: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         The rows of ``card`` with a target, plus ``shortfall`` (``(target - value) / target``
-        for shares and counts, 1 for a flag not set, NaN otherwise), sorted.
+        for shares and counts, 1 for a flag not set or a level below the target levels (not a
+        matter of degree), NaN otherwise), sorted.
     """
-    rows = card[card["target"].notna()].copy()
-    short = np.where(rows["kind"] == "flag", 1.0,
+    rows = card[has_target(card)].copy()
+    short = np.where(rows["kind"].isin(["flag", "category"]), 1.0,
                      (rows["target"] - rows["value"]) / rows["target"].where(rows["target"] > 0))
     rows["shortfall"] = np.where(rows["status"] == "not_met", short, np.nan)
     rank = rows["status"].map({"not_met": 0, "no_data": 1}).fillna(2)

@@ -20,7 +20,7 @@ from proforient.report.facts.scorecard import MISSING_INPUT
 from proforient.report.graduates.findings import BASES
 from proforient.report.html import escape, plain_text, quantity
 from proforient.report.publish import MISSING, Published
-from proforient.report.school.analysis import SchoolAnalysis, priorities
+from proforient.report.school.analysis import SchoolAnalysis, has_target, priorities
 from proforient.report.school.publication import reporting_peers
 from proforient.report.text import (
     NBSP,
@@ -143,7 +143,22 @@ class Cards:
             if not self.pub.visible(share):
                 return Markup(escape(self.pub.mark(share) or MISSING))
             return quantity(share, percent(r.value))
-        return quantity(self.key(ind, "value"), value_text(r.value, r.kind))
+        return quantity(self.key(ind, "value"), value_text(r.value, r.kind,
+                                                           labels=self.labels(ind)))
+
+    def labels(self, ind: str) -> tuple[str, ...]:
+        """The words of a ``category`` indicator's levels, lowest first (``()`` otherwise)."""
+        if self.rows[ind].kind != "category":
+            return ()
+        operand = self.roadmap.indicator(ind).numerator
+        spec = None if operand is None else self.measures.get(operand.measure)
+        return tuple(spec.values) if spec is not None else ()
+
+    def target(self, ind: str) -> str:
+        """The school's target as words: «не менее 80 %», «основной или продвинутый»."""
+        r = self.rows[ind]
+        values = self.roadmap.indicator(ind).target_values if r.kind == "category" else ()
+        return target_text(r.target, r.kind, values=values)
 
     def count_cell(self, key: str) -> Markup:
         """A published count of people: the number, or its mark."""
@@ -206,7 +221,9 @@ class Cards:
             return quantity(self.key(ind, "schools_met", "schools"),
                             f"{met} из {total} {plural(total, 'школы', 'школ', 'школ')} "
                             "выполнили")
-        if r.kind == "flag":
+        if r.kind in ("flag", "category"):  # with the flag / at a targeted level
+            if r.kind == "category" and math.isnan(r.district_denominator):
+                return Markup(MISSING)  # no target levels, or no school chose a level
             return quantity(self.key(ind, "orgs", scope),
                             of_organisations(r.district_numerator, r.district_denominator))
         if not math.isnan(r.target):
@@ -227,6 +244,13 @@ class Cards:
         if r.kind == "flag":
             yes = round(r.peer_value * r.peer_reporting)
             return quantity(self.key(ind, "orgs", scope), f"{yes} из {r.peer_reporting}")
+        if r.kind == "category":  # the peers' middle level, in words
+            labels = self.labels(ind)
+            low, high = math.floor(r.peer_value), math.ceil(r.peer_value)
+            if labels and low >= 1 and high <= len(labels):
+                words = (labels[low - 1] if low == high
+                         else f"{labels[low - 1]}–{labels[high - 1]}")
+                return quantity(self.key(ind, "value", scope), f"обычно {words}")
         return quantity(self.key(ind, "value", scope), f"обычно {median_text(r.peer_value)}")
 
     def peers_shown(self, ind: str) -> bool:
@@ -388,7 +412,7 @@ def headline(cards: Cards, analysis: SchoolAnalysis, rank=None) -> list[Markup]:
     no_data = with_target[with_target["status"] == "no_data"]
     hidden = int((with_target["status"] == "hidden").sum())
     outside = card[card["status"] == "not_applicable"]
-    watched = int((card["target"].isna() & (card["status"] != "not_applicable")).sum())
+    watched = int((~has_target(card) & (card["status"] != "not_applicable")).sum())
     with_target = with_target[with_target["status"] != "not_applicable"]
     out: list[Markup] = []
     total = len(with_target)
@@ -424,7 +448,7 @@ def headline(cards: Cards, analysis: SchoolAnalysis, rank=None) -> list[Markup]:
             out.append(Markup("{}: «{}» — «нет», а нужно «да».").format(lead, r.title))
             continue
         out.append(_sentence(Markup("{}: «{}» — {} при цели {}{}").format(
-            lead, r.title, value, target_text(r.target, r.kind), tail)))
+            lead, r.title, value, cards.target(r.indicator_id), tail)))
     if len(not_met) > 2:
         out.append(Markup(escape("Ещё не достигнуто: " + join_words(
             [f"«{t}»" for t in not_met["title"].iloc[2:]]) + ".")))
@@ -477,7 +501,7 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
             notes.append(Markup("Не достигнуто: «{}» — «нет», а нужно «да».").format(r.title))
         else:
             notes.append(Markup("Не достигнуто: «{}» — {} при цели {}.").format(
-                r.title, cards.value(r.indicator_id), target_text(r.target, r.kind)))
+                r.title, cards.value(r.indicator_id), cards.target(r.indicator_id)))
         step = cards.step(r.indicator_id)
         if step is not None:
             steps.append(step)

@@ -34,7 +34,6 @@ from proforient.report.text import (
     join_words,
     percent,
     percent_points,
-    target_text,
     year_label,
 )
 from proforient.vocab import DESTINATIONS
@@ -140,7 +139,7 @@ class SchoolReport(Report):
             if gap is not None:
                 status = Markup("{}<br><small>не хватает {}</small>").format(status, gap)
             css = "st-no_data" if c.hidden(ind) else f"st-{r.status}"
-            rows.append([str(r.number), r.title, value, target_text(r.target, r.kind),
+            rows.append([str(r.number), r.title, value, c.target(ind),
                          (status, css), c.district(ind), c.peers(ind)])
         columns = [Column("№", numeric=True), Column("Показатель", wide=True),
                    Column("Школа", numeric=True),

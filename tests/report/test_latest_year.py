@@ -1,0 +1,57 @@
+"""The demo's latest year (2025-2026, the federal model «профминимум»): its district page and a
+school page render and name the federal indicators in Russian, with levels as words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from proforient.demo import YEARS
+from proforient.report.text import typography
+from tests.conftest import PARAMS
+
+pytestmark = pytest.mark.slow
+
+FEDERAL_TITLES = (
+    "Уровень реализации профминимума в ОО (доля ОО на основном или продвинутом уровне)",
+    "Доля обучающихся 6-11 классов, набравших часы уровня профминимума своей ОО",
+    "Доля обучающихся 6-11 классов, освоивших курс «Россия — мои горизонты»",
+    "Доля обучающихся 6-11 классов, прошедших онлайн-диагностику «Билет в будущее»",
+    "Доля обучающихся 6-11 классов, побывавших на экскурсиях и днях открытых дверей "
+    "на предприятиях",
+)
+
+
+@pytest.fixture(scope="module")
+def latest_ctx():
+    from proforient.report.context import build_context
+    from proforient.report.publication import prepare
+
+    ctx = prepare(build_context(None, None, PARAMS))
+    assert ctx.year == YEARS[-1] == "2025-2026"
+    return ctx
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+
+
+def test_district_page_names_the_federal_indicators(latest_ctx):
+    from proforient.report.district.page import DistrictReport
+
+    text = text_of(DistrictReport(latest_ctx).page().html)
+    for title in FEDERAL_TITLES:
+        assert text_of(typography(title)) in text, title
+    # the level's district value is a count of schools against a share of schools
+    assert "не менее 60 % ОО" in text
+    assert not re.search(r"не менее 0,\d", text)
+
+
+def test_school_page_shows_the_level_as_a_word(latest_ctx):
+    from proforient.report.school.page import SchoolReport
+
+    # sch-01 chose «продвинутый» in the demo (proforient/demo.py, _PROFMIN_FIRST)
+    text = text_of(SchoolReport(latest_ctx, "sch-01").page().html)
+    assert "продвинутый" in text
+    assert "основной или продвинутый" in text
