@@ -58,6 +58,9 @@ def parameters_with(folder: Path, indicator: str = NEW) -> Path:
     """The project's parameters plus a 2022-2023 roadmap whose diagnostics indicator is
     ``indicator`` (the YAML lines of its ``indicator:`` block)."""
     shutil.copytree(ROOT / "parameters", folder)
+    for later in folder.glob("roadmap-*.yaml"):  # only the two roadmaps of this district
+        if later.name != "roadmap-2021-2022.yaml":
+            later.unlink()
     text = (folder / "roadmap-2021-2022.yaml").read_text(encoding="utf-8")
     assert OLD in text
     text = text.replace(OLD, indicator).replace('year: "2021-2022"', 'year: "2022-2023"')
@@ -161,10 +164,14 @@ def test_series_map_joins_the_chain_under_the_earliest_id(tmp_path):
             ("2020-2021", "2021-2022", "2022-2023", "2023-2024")] == [0, 0, 1, 1]
 
 
-def test_the_project_roadmaps_have_no_breaks():
+def test_the_project_roadmaps_break_once_at_the_federal_diagnostics():
     m = series_map(load_parameters().roadmaps)
-    assert dict(m.breaks) == {}
-    assert all(s == i for (_, i), s in m.ids.items())
+    (only,) = m.breaks.items()
+    assert only[0] == "diagnostics_share"
+    assert [(b.year, b.change) for b in only[1]] == [
+        ("2023-2024", "считается по онлайн-диагностике «Билет в будущее», 6–11 классы")]
+    assert m.series_id("2025-2026", "bvb_diagnostics_share") == "diagnostics_share"
+    assert all(s == i for (_, i), s in m.ids.items() if i != "bvb_diagnostics_share")
 
 
 # -- trends ----------------------------------------------------------------------------------
