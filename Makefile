@@ -30,7 +30,8 @@ lab: $(STAMP) $(JUPYTER_CONFIG)
 	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Everything: the unit tests, the batches with real kernels, the Dask cluster, and nbval over
-# the committed notebooks/ (18–20 minutes on a busy 2-core machine).
+# the committed notebooks/ (30–35 minutes on a busy 2-core machine: the attacker reads three
+# years of every page of the demo and of a generated district).
 test: $(STAMP) $(JUPYTER_CONFIG)
 	$(PY) -m pytest
 
