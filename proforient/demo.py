@@ -370,16 +370,27 @@ def _event_rows(
             "agreements": 0.3 + classes / 12,
             "media_posts": 2.0 + classes / 3,
         }
-        for measure, mean in means.items():
-            if measure == "psych_consultations" and not leavers:
-                continue  # a primary school has no graduates to consult
-            value = int(rng.poisson(mean))
-            if measure not in ("excursions", "agreements"):
-                value = max(1, value)  # targets ≥ 1: zeros are planted, not drawn
-            if year == _PLANTED_YEAR and school.org_id in _ZERO_COUNTS.get(measure, ()):
-                value = 0
-            rows.append(_row(year, school.org_id, measure, value))
+        zeroed = {m for m, orgs in _ZERO_COUNTS.items()
+                  if year == _PLANTED_YEAR and school.org_id in orgs}
+        rows += [_row(year, school.org_id, measure, value)
+                 for measure, value in _event_counts(rng, means, leavers, zeroed)]
     return rows
+
+
+def _event_counts(rng: np.random.Generator, means: dict[str, float], leavers: int,
+                  zeroed: set[str]) -> list[tuple[str, int]]:
+    """One school-year's counts of events drawn around ``means`` (in their order, one draw
+    each): at least 1 where the roadmap targets ≥ 1 (zeros are planted: ``zeroed``), none of
+    consultations for a school without leavers."""
+    counts = []
+    for measure, mean in means.items():
+        if measure == "psych_consultations" and not leavers:
+            continue  # a primary school has no graduates to consult
+        value = int(rng.poisson(mean))
+        if measure not in ("excursions", "agreements"):
+            value = max(1, value)  # targets ≥ 1: zeros are planted, not drawn
+        counts.append((measure, 0 if measure in zeroed else value))
+    return counts
 
 
 def _school_measures(
@@ -569,15 +580,10 @@ def _later_school_rows(
             "agreements": 0.5 + classes / 10,
             "media_posts": 2.0 + classes / 3,
         }
-        for measure, mean in means.items():
-            if measure == "psych_consultations" and not leavers:
-                continue
-            value = int(rng.poisson(mean))
-            if measure not in ("excursions", "agreements"):
-                value = max(1, value)
-            if school.org_id in _LATER_ZERO_COUNTS.get((year, measure), ()):
-                value = 0
-            rows.append(_row(year, school.org_id, measure, value))
+        zeroed = {m for (y, m), orgs in _LATER_ZERO_COUNTS.items()
+                  if y == year and school.org_id in orgs}
+        rows += [_row(year, school.org_id, measure, value)
+                 for measure, value in _event_counts(rng, means, leavers, zeroed)]
     return rows
 
 
