@@ -5,7 +5,11 @@ Every text that came from input (organisation names, typed specialty names) is e
 markup we build ourselves is :class:`~markupsafe.Markup` and is not escaped twice.
 
 A number that may be shown twice in a report is wrapped by :func:`quantity` with its key
-(``data-q``): a test reads every report and checks that one key always shows one text.
+(``data-q``): a test reads every report and checks that one key always shows one text. A sentence
+whose being there or its words depend on counts of graduates or of pupils with disabilities (a
+verdict such as «заметно ниже района», a note that some are unknown, a word that part of a table
+is hidden) is wrapped by :func:`statement` with the keys it rests on (``data-s``): the registry
+test changes one person and checks that nothing else on any page changes.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ __all__ = [
     "figure",
     "plain_text",
     "quantity",
+    "statement",
     "table",
 ]
 
@@ -119,6 +124,37 @@ class Html:
 def quantity(key: str, text: str) -> Markup:
     """A number of the report with its key, so that every place showing it can be compared."""
     return Markup('<span data-q="{}">{}</span>').format(key, text)
+
+
+#: What a statement asks of the counts it rests on: ``visible`` — each is shown as a number;
+#: ``said`` — each is a number or «<3» (a «<3» already says «one or two»); ``shown`` — the
+#: sentence only labels the counts (any of them may be «×»); ``protection`` — it rests on no
+#: count, only on the fact that some are hidden or a table is withheld.
+STATEMENT_NEEDS = ("visible", "said", "shown", "protection")
+
+
+def statement(keys: Iterable[str], text: str | Markup, needs: str = "visible") -> Markup:
+    """A sentence about counts of people, registered with the keys of the counts it rests on.
+
+    Parameters
+    ----------
+    keys : iterable of str
+        The count and share keys (:func:`~proforient.report.publish.count_key`) whose values
+        decide whether the sentence is printed and what it says.
+    text : str or Markup
+        The sentence (escaped unless it is Markup).
+    needs : {"visible", "said", "shown", "protection"}
+        What the sentence asks of those counts on the page (see :data:`STATEMENT_NEEDS`).
+
+    Examples
+    --------
+    >>> statement(["g|grade=9|org_id=s1"], "Все известны.")
+    Markup('<span data-s="g|grade=9|org_id=s1" data-need="visible">Все известны.</span>')
+    """
+    if needs not in STATEMENT_NEEDS:
+        raise ValueError(f"unknown statement need {needs!r}")
+    return Markup('<span data-s="{}" data-need="{}">{}</span>').format(
+        ";".join(keys), needs, text)
 
 
 @dataclass(frozen=True)

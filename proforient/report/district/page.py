@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from proforient.report import charts
+from proforient.report import cells, charts
 from proforient.report.context import ReportContext
 from proforient.report.district import analysis, findings
 from proforient.report.facts.ranking import RULE
-from proforient.report.html import Column, Html, Section, figure, quantity, table
+from proforient.report.html import Column, Html, Section, figure, quantity, statement, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
+from proforient.report.publish import HIDDEN_MARK
 from proforient.report.text import (
     STATUS_SYMBOLS,
     count,
@@ -106,7 +107,7 @@ class DistrictReport(Report):
             rows.append([str(r.number), r.title, self._value(r),
                          target_text(r.target, r.kind, scope="district"),
                          (status_text(r.status), f"st-{r.status}"),
-                         f"{r.orgs_reporting} из {r.orgs_total}"])
+                         self._reporting(r)])
         body = [table([Column("№", numeric=True), Column("Показатель", wide=True),
                        Column("Район", numeric=True), Column("Цель", nowrap=True),
                        Column("Статус", nowrap=True), Column("Сдали данные", numeric=True)],
@@ -131,6 +132,42 @@ class DistrictReport(Report):
             body=body, notes=notes, steps=steps,
             calm="Все цели района достигнуты, данные сдали все.").render()
 
+    def _reporting(self, r) -> str | Markup:
+        """«N из M» organisations that reported: for an indicator of sensitive people, M
+        counts the schools that have any — registered with each school's count, and not said
+        where a school's zero is hidden as «×» (M would tell it)."""
+        text = f"{r.orgs_reporting} из {r.orgs_total}"
+        if r.indicator_id not in self.facts.sensitive:
+            return text
+        from proforient.report.publication import school
+
+        g = self.grid
+        dens = {o: cells.indicator(r.indicator_id, o, self.ctx.year)[1]
+                for o in g.loc[g["indicator_id"] == r.indicator_id, "org_id"]}
+        for org, den in dens.items():
+            published = school(self.ctx, org)
+            if den in published and not published.visible(den):
+                return statement([], HIDDEN_MARK, "protection")
+        return statement(list(dens.values()), text, "shown")
+
+    def _grid_cell(self, org: str, ind: str, status: str) -> Markup | str:
+        """A school's status symbol; for an indicator of sensitive people registered with the
+        counts it rests on (whether the school has any; the share a status is judged on)."""
+        symbol = GRID_SYMBOLS[status]
+        if ind not in self.facts.sensitive or status == "no_data":
+            return symbol
+        if status == "hidden":
+            return statement([], symbol, "protection")
+        num, den = cells.indicator(ind, org, self.ctx.year)
+        from proforient.report.publication import school
+
+        published = school(self.ctx, org)
+        if den in published and not published.visible(den):  # a zero hidden as «×»
+            return statement([], GRID_SYMBOLS["hidden"], "protection")
+        if status in ("met", "not_met"):
+            return statement([cells.share(num, den)], symbol)
+        return statement([den], symbol, "said")
+
     def _value(self, r) -> Markup:
         key = f"q|district|{r.indicator_id}|"
         if r.kind == "share":
@@ -151,13 +188,14 @@ class DistrictReport(Report):
         schools = list(dict.fromkeys(grid["org_id"]))
         lookup = {(o, n): s for o, n, s in zip(grid["org_id"], grid["number"], grid["status"],
                                                strict=True)}
+        ids = dict(zip(grid["number"], grid["indicator_id"], strict=False))
         rows = []
         for org in schools:
             row = [(self.short[org], "name")]
             for n in numbers:
                 status = lookup.get((org, n))
                 status = status or "not_applicable"  # no row: the grades do not apply
-                row.append((GRID_SYMBOLS[status], GRID_CLASSES[status]))
+                row.append((self._grid_cell(org, ids[n], status), GRID_CLASSES[status]))
             rows.append(row)
         columns = ["Школа", *[Column(str(n)) for n in numbers]]
         legend = ", ".join(f"{GRID_SYMBOLS[s]} — {w}" for s, w in (

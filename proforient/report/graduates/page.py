@@ -12,7 +12,7 @@ from proforient.report.context import ReportContext
 from proforient.report.graduates import findings
 from proforient.report.graduates.analysis import OTHER_GROUPS, analyse
 from proforient.report.graduates.publication import Keys
-from proforient.report.html import Column, Html, Section, figure, table
+from proforient.report.html import Column, Html, Section, figure, statement, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
 from proforient.report.publish import MISSING
 from proforient.report.text import count, p_value_text, plural, year_label
@@ -123,14 +123,16 @@ class GraduatesReport(Report):
         """A school's (``None``: the district's) share with «a из b», or why there is none."""
         if org is not None and not ((self.a.by_school["org_id"] == org)
                                     & (self.a.by_school["indicator_id"] == ind)).any():
-            return "не относится"
+            return statement([self.k.indicator(ind, org)[1]], "не относится", "said")
         if not self.a.known(ind, org):
             return "нет данных"
         num, den, share = self.k.indicator(ind, org)
-        if self.pub.values[den] == 0:  # nobody to count: the indicator does not apply
+        # nobody to count: the indicator does not apply (unless the zero is hidden as «×»)
+        if self.pub.values[den] == 0 and self.pub.visible(den):
             from proforient.report.school.findings import GRADUATE_BASES
 
-            return Markup("не относится<br><small>нет {}</small>").format(GRADUATE_BASES[ind])
+            return statement([den], Markup("не относится<br><small>нет {}</small>").format(
+                GRADUATE_BASES[ind]), "said")
         return Markup("{}<br><small>{} из {}</small>").format(
             self._share(share), self._count(num), self._count(den))
 
@@ -224,7 +226,10 @@ class GraduatesReport(Report):
                    Column("Всего", numeric=True)]
         rows = []
         for g in groups:
-            title = "другие группы" if g == OTHER_GROUPS else f"{g[:2]} {names.get(g, '')}"
+            # a group has its own row when at least 5 entered it (a «×» total of a row is then
+            # known to be 5 or more — never a small count): the row labels its total
+            title = statement([self.k.entered(g)], "другие группы" if g == OTHER_GROUPS
+                              else f"{g[:2]} {names.get(g, '')}", "shown")
             rows.append([title, *[self._count(self.k.entered(g, p)) for p in profiles],
                          self._count(self.k.entered(g))])
         rows.append(["Всего", *[self._count(self.k.entered(profile=p)) for p in profiles],
@@ -235,9 +240,9 @@ class GraduatesReport(Report):
         body.append(Markup('<p class="pf-note">{}</p>').format(
             "Профили: " + "; ".join(f"{PROFILE_SHORT[p]} — {labels[p]}" for p in profiles
                                      if PROFILE_SHORT.get(p, labels[p]) != labels[p]) + "."))
-        notes = [findings.association_words(self.a.association)]
+        notes: list = [self._association(findings.association_words(self.a.association))]
         off = flows[flows["by_profile"].eq(False)].sort_values("graduates", ascending=False)
-        shown = []
+        shown, shown_keys = [], []
         for r in off.itertuples(index=False):
             key = self.k.entered(r.ugs_code if r.ugs_code in self.a.groups else OTHER_GROUPS,
                                  r.profile if isinstance(r.profile, str) else "na")
@@ -245,12 +250,14 @@ class GraduatesReport(Report):
                     r.graduates >= self.threshold:
                 shown.append(Markup("{} → «{}» ({})").format(labels.get(r.profile, r.profile),
                                                               r.ugs_name, self._count(key)))
+                shown_keys.append(key)
             if len(shown) == 3:
                 break
         steps = []
         if shown:
-            notes.append(Markup("Чаще всего поступают не по профилю: ") + Markup("; ").join(
-                shown) + Markup("."))
+            notes.append(statement(shown_keys, Markup(
+                "Чаще всего поступают не по профилю: ") + Markup("; ").join(shown)
+                + Markup(".")))
             steps.append("Проверить, соответствуют ли профили школ тому, куда выпускники "
                          "поступают на самом деле: возможно, нужен другой профиль или курсы по "
                          "выбору.")
@@ -258,6 +265,26 @@ class GraduatesReport(Report):
             "flows", lead="Куда поступают выпускники разных профилей: совпадает ли выбранная "
                           "группа специальностей с профилем обучения.",
             body=body, notes=notes, steps=steps).render()
+
+    def _association_keys(self) -> list[str]:
+        """The cells of the profile × group table the association test is computed on."""
+        flows = self.a.flows.table
+        profiles = set(flows["profile"].fillna("na"))
+        groups = [*self.a.groups, *([OTHER_GROUPS] if self.k.others else [])]
+        return [self.k.entered(g, p) for g in groups for p in sorted(profiles)]
+
+    def _association(self, words: str, hidden_words: str | None = None) -> Markup:
+        """A sentence on the association test, registered with the table's cells; when a cell
+        is hidden, a word that the test is not shown (its result would tell the hidden cells)."""
+        keys = self._association_keys()
+        if self.a.association["method"] == "too_few":
+            return statement(keys, words, "shown")
+        if all(k in self.pub and self.pub.visible(k) for k in keys):
+            return statement(keys, words)
+        return statement([], hidden_words or "Связь профиля и группы специальностей здесь не "
+                                             "проверяется: часть чисел таблицы скрыта, а "
+                                             "результат проверки рассказал бы о них.",
+                         "protection")
 
     def study_places(self) -> Html:
         """Where the entrants study: the district, the republic, elsewhere — by year."""
@@ -368,6 +395,8 @@ class GraduatesReport(Report):
                            "здесь неприменим — в большинстве клеток слишком мало выпускников",
             "too_few": "проверка не проводилась: слишком мало выпускников",
         }[test["method"]]
+        method = self._association(method, "проверка не показывается: часть чисел таблицы "
+                                           "скрыта, а её результат рассказал бы о них")
         items = [
             "«По профилю» — поступившие в колледжи и вузы, у которых профиль указан и не "
             "универсальный, и группа специальности (УГС) входит в группы профиля.",
@@ -382,7 +411,7 @@ class GraduatesReport(Report):
             "укрупнённая группа специальностей ОКСО, например 15.00.00 «Машиностроение».",
             "Группы специальностей, куда поступили меньше 5 выпускников, объединены в «другие "
             "группы».",
-            f"Связь профиля и группы: {method}.",
+            Markup("Связь профиля и группы: {}.").format(method),
             "«Заметно ниже (выше) района» — доля школы ниже (выше), чем можно объяснить её "
             "размером: у маленькой школы доля колеблется сильнее.",
             f"Числа выпускников меньше {t} показаны как «<{t}»; чтобы их нельзя было вычислить "

@@ -18,8 +18,8 @@ from proforient.report import cells
 from proforient.report.facts import DistrictFacts
 from proforient.report.facts.scorecard import MISSING_INPUT
 from proforient.report.graduates.findings import BASES
-from proforient.report.html import escape, plain_text, quantity
-from proforient.report.publish import MISSING, Published
+from proforient.report.html import escape, plain_text, quantity, statement
+from proforient.report.publish import HIDDEN_MARK, MISSING, Published
 from proforient.report.school.analysis import SchoolAnalysis, has_target, priorities
 from proforient.report.school.publication import reporting_peers
 from proforient.report.text import (
@@ -78,7 +78,11 @@ class Cards:
                                                "indicator_id"])
         self.card = analysis.card.copy()
         for i, r in self.card.iterrows():
-            if r["status"] in ("met", "not_met") and self.hidden(r["indicator_id"]):
+            # «без цели» of a hidden share would still say that the school has someone to
+            # count; «не относится» says «nobody»: not of a zero the publication hides as «×»
+            ind = r["indicator_id"]
+            if (r["status"] in ("met", "not_met", "monitored") and self.hidden(ind)) or (
+                    r["status"] == "not_applicable" and self._zero_hidden(ind)):
                 self.card.at[i, "status"] = "hidden"
         self.rows = {r.indicator_id: r for r in self.card.itertuples(index=False)}
         #: the graduates report's decision (the counts of the peers it shows)
@@ -111,6 +115,13 @@ class Cards:
 
     # -- the school's own numbers ---------------------------------------------------------------
 
+    def _zero_hidden(self, ind: str) -> bool:
+        """Whether a sensitive indicator's denominator (zero: it does not apply) is hidden."""
+        if not self.sensitive(ind):
+            return False
+        den = self._keys(ind)[1]
+        return den in self.pub and not self.pub.visible(den)
+
     def unknown(self, ind: str) -> bool:
         """Whether an input of the indicator was never given («нет данных»)."""
         return ind in self._no_input
@@ -119,12 +130,28 @@ class Cards:
         """Whether the school's value of a sensitive share may not be shown."""
         if not self.sensitive(ind) or self.unknown(ind):
             return False
-        return not self.pub.visible(self._keys(ind)[2])
+        share = self._keys(ind)[2]
+        return share not in self.pub or not self.pub.visible(share)
 
     def applies(self, ind: str) -> bool:
         """Whether the indicator applies to the school: not when it has nobody to count
         (status ``not_applicable``, decided once by the indicator engine)."""
         return self.rows[ind].status != "not_applicable"
+
+    def rests(self, ind: str) -> list[str]:
+        """The counts of people a word about a sensitive indicator rests on: its numerator and
+        denominator (only the denominator where the indicator does not apply — nobody to
+        count); none for other indicators."""
+        if not self.sensitive(ind):
+            return []
+        num, den, _ = self._keys(ind)
+        return [den] if not self.applies(ind) else [num, den]
+
+    def registered(self, ind: str, text: str | Markup, needs: str = "said") -> Markup:
+        """``text`` registered with the counts it rests on when the indicator counts sensitive
+        people (:func:`~proforient.report.html.statement`); as it is otherwise."""
+        keys = self.rests(ind)
+        return statement(keys, text, needs) if keys else Markup(escape(text))
 
     def base(self, ind: str) -> str:
         """Whom a share counts, in the genitive plural: «обучающихся 6–11 классов»,
@@ -135,13 +162,15 @@ class Cards:
         """The school's value as shown (a mark when hidden)."""
         r = self.rows[ind]
         if not self.applies(ind):
-            return Markup(MISSING)
+            return self.registered(ind, MISSING)
         if self.sensitive(ind) and self.unknown(ind):
             return Markup(MISSING)
         if self.sensitive(ind):
             share = self._keys(ind)[2]
+            if share not in self.pub:  # a zero hidden with the others (status «hidden»)
+                return statement([], HIDDEN_MARK, "protection")
             if not self.pub.visible(share):
-                return Markup(escape(self.pub.mark(share) or MISSING))
+                return quantity(share, self.pub.mark(share) or MISSING)
             return quantity(share, percent(r.value))
         return quantity(self.key(ind, "value"), value_text(r.value, r.kind,
                                                            labels=self.labels(ind)))
@@ -172,11 +201,14 @@ class Cards:
         if r.kind != "share":
             return Markup("")
         if not self.applies(ind):
-            return Markup(escape(f"нет {self.base(ind)}"))
+            return self.registered(ind, f"нет {self.base(ind)}")
         if self.sensitive(ind) and self.unknown(ind):
             return Markup(MISSING)
         if self.sensitive(ind):
             num, den, _ = self._keys(ind)
+            if num not in self.pub:  # a zero hidden with the others (status «hidden»)
+                return Markup("{} из {}").format(statement([], HIDDEN_MARK, "protection"),
+                                                self.count_cell(den))
             return Markup("{} из {}").format(self.count_cell(num), self.count_cell(den))
         if math.isnan(r.numerator) or math.isnan(r.denominator):
             return Markup(MISSING)
@@ -188,10 +220,17 @@ class Cards:
         """The status, hidden with the value it is judged on."""
         r = self.rows[ind]
         if r.status == "hidden":
-            return "× скрыто"
+            return statement([], "× скрыто", "protection")
         from proforient.report.text import status_text
 
-        return status_text(r.status)
+        if not self.sensitive(ind) or r.status == "no_data":
+            return status_text(r.status)
+        if r.status == "monitored":  # it applies: the school has people it counts
+            return statement(self.rests(ind)[-1:], status_text(r.status), "said")
+        if r.status == "not_applicable":
+            return self.registered(ind, status_text(r.status))
+        # reached or not: judged on the share, which is visible (else the status is hidden)
+        return statement([self._keys(ind)[2]], status_text(r.status))
 
     def gap(self, ind: str) -> Markup | None:
         """«11 чел.» / «1» still needed to reach the target, or ``None`` when there is nothing
@@ -428,14 +467,19 @@ def headline(cards: Cards, analysis: SchoolAnalysis, rank=None) -> list[Markup]:
         noun = plural(total, "показателю", "показателям", "показателям")
         tail = (f" Ещё {watched} {plural(watched, 'показатель', 'показателя', 'показателей')} "
                 "без цели — только для наблюдения." if watched else "")
-        out.append(Markup(escape(f"Цели дорожной карты по {total} {noun} школы: "
-                                 + join_words(words, ", ") + "." + tail)))
+        text = f"Цели дорожной карты по {total} {noun} школы: " + join_words(words, ", ") \
+            + "." + tail
+        # the counts of indicators rest on which of them apply (whether the school has anyone
+        # they count; each «не относится» is said, and checked, on its own) and which are hidden
+        dens = [cards.rests(i)[-1] for i in card["indicator_id"] if cards.sensitive(i)]
+        out.append(statement(dens, text, "shown") if dens else Markup(escape(text)))
     else:
         out.append(Markup("У школы нет показателей дорожной карты с целью за этот год."))
     if len(outside):
-        out.append(Markup(escape("; ".join(
-            f"«{r.title}» к школе не относится: нет {cards.base(r.indicator_id)}"
-            for r in outside.itertuples(index=False)) + ".")))
+        out.append(Markup("; ").join(
+            cards.registered(r.indicator_id, f"«{r.title}» к школе не относится: нет "
+                                             f"{cards.base(r.indicator_id)}")
+            for r in outside.itertuples(index=False)) + Markup("."))
     first = ranking_sentence(cards, rank)
     if first is not None:
         out.append(first)
@@ -487,8 +531,9 @@ def _strength(cards: Cards, analysis: SchoolAnalysis) -> Markup | None:
         return None
     best = mine.assign(diff=mine["share"] - mine["p0"]).sort_values("diff").iloc[-1]
     r = cards.rows[best["indicator_id"]]
-    return Markup("Сильная сторона: «{}» — {}, заметно выше района ({}).").format(
-        r.title, cards.value(r.indicator_id), cards.district(r.indicator_id))
+    return cards.registered(r.indicator_id, Markup(
+        "Сильная сторона: «{}» — {}, заметно выше района ({}).").format(
+        r.title, cards.value(r.indicator_id), cards.district(r.indicator_id)), "visible")
 
 
 def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]:
@@ -506,7 +551,8 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
         if step is not None:
             steps.append(step)
     for r in card[card["status"] == "not_applicable"].itertuples(index=False):
-        notes.append(f"«{r.title}»: не относится к школе — нет {cards.base(r.indicator_id)}.")
+        notes.append(cards.registered(r.indicator_id, f"«{r.title}»: не относится к школе — "
+                                                      f"нет {cards.base(r.indicator_id)}."))
     for r in card[(card["status"] == "no_data")].itertuples(index=False):
         notes.append(f"Нет данных: «{r.title}».")
         step = cards.step(r.indicator_id)
@@ -516,8 +562,9 @@ def scorecard_notes(cards: Cards, analysis: SchoolAnalysis) -> tuple[list, list]
         if cards.sensitive(r.indicator_id) and (cards.hidden(r.indicator_id)
                                                 or not cards.peers_shown(r.indicator_id)):
             continue  # a verdict on hidden counts can be recomputed back into them
-        notes.append(Markup("«{}»: {} — заметно ниже, чем в похожих школах ({}).").format(
-            r.title, cards.value(r.indicator_id), cards.peers(r.indicator_id)))
+        notes.append(cards.registered(r.indicator_id, Markup(
+            "«{}»: {} — заметно ниже, чем в похожих школах ({}).").format(
+            r.title, cards.value(r.indicator_id), cards.peers(r.indicator_id)), "visible"))
     return notes, steps
 
 

@@ -17,7 +17,7 @@ from proforient.compute.series import Break
 from proforient.report import cells, charts, publication
 from proforient.report.context import ReportContext
 from proforient.report.facts.ranking import RULE
-from proforient.report.html import Column, Html, Section, figure, quantity, table
+from proforient.report.html import Column, Html, Section, figure, quantity, statement, table
 from proforient.report.page import Report, appendix, header, summary
 from proforient.report.publish import HIDDEN_MARK, MISSING, suppressed_label
 from proforient.report.school import findings
@@ -255,8 +255,9 @@ class SchoolReport(Report):
         body = [table(columns, rows, highlight=[False] * (len(rows) - 1) + [True])]
         if self.pub.withholds(cells.destination(org, year, g, c)
                               for g in grades for c in (*DESTINATIONS.codes, None)):
-            body = [Markup("<p>Таблица не публикуется: выпускников так мало, что по ней можно "
-                           "было бы узнать о конкретных людях.</p>")]
+            body = [Markup('<p class="pf-withheld">{}</p>').format(statement(
+                [], "Таблица не публикуется: выпускников так мало, что по ней можно было бы "
+                    "узнать о конкретных людях.", "protection"))]
         notes, steps = self._destination_notes(grades)
         return self._section(
             "destinations",
@@ -267,14 +268,15 @@ class SchoolReport(Report):
             calm=self._calm("Выпускники распределились по направлениям примерно как в районе, "
                             "и про всех известно, куда они ушли.",
                             [cells.destination(org, year, g, c) for g in grades
-                             for c in DESTINATIONS.codes])).render()
+                             for c in DESTINATIONS.codes
+                             if not (g == 9 and c == "vo")])).render()
 
     def _destination_cells(self, grade: int, code: str) -> list:
         """The school's count and share of a destination, and the district's share."""
         key = cells.destination(self.a.org_id, self.a.year, grade, code)
         share = cells.share(key, cells.destination(self.a.org_id, self.a.year, grade, None))
-        shown = quantity(share, percent(self.pub.values[share])) if self.pub.visible(share) \
-            else (self.pub.mark(share) or MISSING)
+        shown = quantity(share, percent(self.pub.values[share]) if self.pub.visible(share)
+                         else self.pub.mark(share) or MISSING)
         return [self.cards.count_cell(key), shown, self._district_share(grade, code)]
 
     def _district_share(self, grade: int, code: str) -> Markup:
@@ -292,10 +294,12 @@ class SchoolReport(Report):
             unknown = cells.destination(self.a.org_id, self.a.year, g, "unknown")
             # a «×» says nothing of its value: «неизвестно — × чел.» would say «some»
             if self.pub.values[unknown] > 0 and self.pub.mark(unknown) != HIDDEN_MARK:
-                notes.append(Markup("{} класс: неизвестно, куда ушли, — {} чел.").format(
-                    g, self.cards.count_cell(unknown)))
-                steps.append(f"Уточнить через классных руководителей, куда ушли выпускники "
-                             f"{g} класса с пометкой «неизвестно».")
+                notes.append(statement([unknown], Markup(
+                    "{} класс: неизвестно, куда ушли, — {} чел.").format(
+                    g, self.cards.count_cell(unknown)), "said"))
+                steps.append(statement([unknown], "Уточнить через классных руководителей, куда "
+                                                  f"ушли выпускники {g} класса с пометкой "
+                                                  "«неизвестно».", "said"))
         for r in self.a.admitted.itertuples(index=False):
             counted = [cells.destination(self.a.org_id, self.a.year, r.grade, c)
                        for c in (("spo",) if r.grade == 9 else ("spo", "vo"))]
@@ -308,12 +312,15 @@ class SchoolReport(Report):
             what = "spo" if r.grade == 9 else "admitted"
             if not self.pub.visible(cells.district_destination(self.a.year, r.grade, what)[2]):
                 continue
-            notes.append(Markup("{} класс: {} поступили заметно {}, чем по району ({}).").format(
-                r.grade, where, word, self._district_share(r.grade, what)))
+            rests = [*counted, cells.destination(self.a.org_id, self.a.year, r.grade, None)]
+            notes.append(statement(rests, Markup(
+                "{} класс: {} поступили заметно {}, чем по району ({}).").format(
+                r.grade, where, word, self._district_share(r.grade, what))))
             if r.direction == "lower":
-                steps.append(f"Обсудить с выпускниками {r.grade} класса и их родителями "
-                             "возможности профессионального образования: дни открытых дверей "
-                             "колледжей, профпробы.")
+                steps.append(statement(rests, f"Обсудить с выпускниками {r.grade} класса и их "
+                                              "родителями возможности профессионального "
+                                              "образования: дни открытых дверей колледжей, "
+                                              "профпробы."))
         return notes, steps
 
     # -- 4. graduates: profile, ЕГЭ, demand ------------------------------------------------------
@@ -379,38 +386,45 @@ class SchoolReport(Report):
                            "считаются выбравшими ЕГЭ не по профилю.",
                  "Дополнить сведения о предметах ЕГЭ выпускников 11 класса.")):
             if self._said(keys[name]):
-                notes.append(Markup(text).format(c.count_cell(keys[name])))
-                steps.append(step)
+                notes.append(statement([keys[name]], Markup(text).format(
+                    c.count_cell(keys[name])), "said"))
+                steps.append(statement([keys[name]], step, "said"))
         admitted = keys["admitted"]
         if ("in_demand_choice_share" in inds and self.pub.visible(admitted)
                 and self.pub.values[admitted] == 0 and c.applies("in_demand_choice_share")
                 and not c.hidden("in_demand_choice_share")):
-            notes.append("Никто из выпускников не поступил в колледжи и вузы: доля «на "
-                         "востребованные специальности» считается, как в дорожной карте, от "
-                         "всех выпускников 9 и 11 классов (и ушедших в 10 класс), поэтому 0 %.")
+            notes.append(statement([admitted], "Никто из выпускников не поступил в колледжи и "
+                                               "вузы: доля «на востребованные специальности» "
+                                               "считается, как в дорожной карте, от всех "
+                                               "выпускников 9 и 11 классов (и ушедших в 10 "
+                                               "класс), поэтому 0 %."))
         district, republic = keys["in_demand_district"], keys["in_demand_republic"]
         if self.pub.shown(district) and self.pub.shown(republic) and (
                 self._said(district) or self._said(republic)) and HIDDEN_MARK not in (
                 self.pub.mark(district), self.pub.mark(republic)):
-            notes.append(Markup("Поступили на востребованные специальности: по списку района — "
-                                "{}, по списку республики — {}.").format(
-                c.count_cell(district), c.count_cell(republic)))
+            notes.append(statement([district, republic], Markup(
+                "Поступили на востребованные специальности: по списку района — {}, по списку "
+                "республики — {}.").format(c.count_cell(district), c.count_cell(republic)),
+                "said"))
         for i in inds:
             position = self._position(i)
             if position in ("below", "far_below"):
-                notes.append(Markup("«{}»: {} — {}.").format(c.rows[i].title, c.value(i),
-                                                              POSITION_WORDS[position]))
-                steps.append(f"«{c.rows[i].title}»: обсудить на педсовете выбор профиля, "
-                             "предметов ЕГЭ и специальности с будущими выпускниками.")
+                notes.append(c.registered(i, Markup("«{}»: {} — {}.").format(
+                    c.rows[i].title, c.value(i), POSITION_WORDS[position]), "visible"))
+                steps.append(c.registered(i, f"«{c.rows[i].title}»: обсудить на педсовете выбор "
+                                             "профиля, предметов ЕГЭ и специальности с будущими "
+                                             "выпускниками.", "visible"))
         return notes, steps
 
-    def _calm(self, text: str, keys: list[str]) -> str:
+    def _calm(self, text: str, keys: list[str]) -> Markup:
         """What a section says when nothing stands out — and that part of it is hidden, if it
         is (a calm word about numbers the reader cannot see would be a claim about them)."""
-        if any(k in self.pub and not self.pub.visible(k) for k in keys):
-            return ("Выпускников немного: часть чисел скрыта, чтобы не раскрыть сведения о "
-                    "конкретных выпускниках; по открытым числам заметных отличий от района нет.")
-        return text
+        keys = [k for k in keys if k in self.pub]
+        if any(not self.pub.visible(k) for k in keys):
+            return statement([], "Выпускников немного: часть чисел скрыта, чтобы не раскрыть "
+                                 "сведения о конкретных выпускниках; по открытым числам "
+                                 "заметных отличий от района нет.", "protection")
+        return statement(keys, text) if keys else Markup.escape(text)
 
     def _position(self, ind: str) -> str | None:
         """The school's funnel position of a share, when its value may be shown."""
@@ -437,7 +451,9 @@ class SchoolReport(Report):
             position = str(mine["position"].iloc[0]) if len(mine) else None
             rows.append([title, self.cards.value(ind) if position else MISSING,
                          self.cards.district(ind),
-                         POSITION_WORDS.get(position, "нет данных")])
+                         self.cards.registered(ind, POSITION_WORDS.get(position, "нет данных"),
+                                               "visible" if position else "shown")])
+            said = len(notes)
             if position == "far_below":  # the district's ranking: one rule everywhere
                 notes.append(f"«{title}»: школа отстаёт от района сильнее, чем объясняется "
                              "её размером.")
@@ -456,6 +472,9 @@ class SchoolReport(Report):
                 notes.append(f"«{title}»: школа выше района, за границей обычного "
                              "разброса, но не за его пределом.")
                 steps.append(f"«{title}»: рассказать о своём опыте на районном семинаре.")
+            if len(notes) > said:  # a position rests on the school's counts
+                notes[-1] = self.cards.registered(ind, notes[-1], "visible")
+                steps[-1] = self.cards.registered(ind, steps[-1], "visible")
         body = [table([Column("Показатель", wide=True), Column("Школа", numeric=True),
                        Column("Район: все школы", numeric=True), "Положение"], rows),
                 *self._place_charts(inds)]
@@ -534,14 +553,18 @@ class SchoolReport(Report):
             if visible and not math.isnan(last["change"]):
                 word = ("заметный рост" if last["significant"] and last["change"] > 0 else
                         "заметное снижение" if last["significant"] else "в пределах колебаний")
+                rests = self._trend_rests(ind, (last["prev_year"], self.a.year), part)
+                word = self._trend_said(rests, word)
                 if last["significant"]:
                     direction = "выросла" if last["change"] > 0 else "снизилась"
-                    notes.append(f"«{titles[ind]}» заметно {direction} за год: "
-                                 f"{shown[last['prev_year']]} → {shown[self.a.year]}.")
+                    notes.append(self._trend_said(rests, Markup(
+                        "«{}» заметно {} за год: {} → {}.").format(
+                        titles[ind], direction, shown[last["prev_year"]], shown[self.a.year])))
                     if last["change"] < 0:
-                        steps.append(f"«{titles[ind]}»: выяснить причину снижения (смена "
-                                     "ответственного, другой учёт участников, меньше "
-                                     "мероприятий) и вернуть охват.")
+                        steps.append(self._trend_said(
+                            rests, f"«{titles[ind]}»: выяснить причину снижения (смена "
+                                   "ответственного, другой учёт участников, меньше "
+                                   "мероприятий) и вернуть охват."))
             rows.append([titles[ind], *[shown[y] for y in years], change, word])
             if sum(v not in (None, MISSING) for v in shown.values()) >= 2:
                 plotted.append(ind)
@@ -608,9 +631,26 @@ class SchoolReport(Report):
         key = cells.share(*cells.indicator(ind, None, year))
         return self.pub.number(key)
 
-    def _trend_value(self, ind: str, year: str, part: pd.DataFrame) -> str:
+    def _trend_value(self, ind: str, year: str, part: pd.DataFrame) -> str | Markup:
         number = self._trend_number(ind, year, part)
-        return MISSING if math.isnan(number) else percent(number)
+        if math.isnan(number):
+            return MISSING
+        rests = self._trend_rests(ind, (year,), part)
+        return quantity(rests[0], percent(number)) if rests else percent(number)
+
+    def _trend_rests(self, ind: str, years: tuple[str, ...], part: pd.DataFrame) -> list[str]:
+        """The share keys a trend cell or word of a sensitive indicator rests on (none for
+        the others): each year's share under that year's own indicator id."""
+        out = []
+        for year in years:
+            own = str(part.at[year, "year_indicator_id"])
+            if ind in self.cards.rows and self.cards.sensitive(own):
+                out.append(self.cards._keys(own, year)[2])
+        return out
+
+    @staticmethod
+    def _trend_said(rests: list[str], text: str | Markup) -> str | Markup:
+        return statement(rests, text) if rests else text
 
     def _trend_number(self, ind: str, year: str, part: pd.DataFrame) -> float:
         if year not in part.index or pd.isna(part.at[year, "value"]):
