@@ -271,6 +271,11 @@ class Published:
         self._check(key)
         return key not in self.hidden and key not in self.withdrawn
 
+    def hides(self, key: str) -> bool:
+        """Whether the cell is declared here and hidden or withdrawn (an undeclared key is
+        not this report's to hide)."""
+        return key in self.values and not self.visible(key)
+
     def number(self, key: str) -> float:
         """The value for a chart: NaN (no point, no bar) when hidden or not declared here."""
         return float(self.values[key]) if key in self.values and self.visible(key) \

@@ -139,16 +139,18 @@ class DistrictReport(Report):
         text = f"{r.orgs_reporting} из {r.orgs_total}"
         if r.indicator_id not in self.facts.sensitive:
             return text
-        from proforient.report.publication import school
-
         g = self.grid
         dens = {o: cells.indicator(r.indicator_id, o, self.ctx.year)[1]
                 for o in g.loc[g["indicator_id"] == r.indicator_id, "org_id"]}
-        for org, den in dens.items():
-            published = school(self.ctx, org)
-            if den in published and not published.visible(den):
-                return statement([], HIDDEN_MARK, "protection")
+        if any(self._hidden_at(org, den) for org, den in dens.items()):
+            return statement([], HIDDEN_MARK, "protection")
         return statement(list(dens.values()), text, "shown")
+
+    def _hidden_at(self, org: str, key: str) -> bool:
+        """Whether the school's report hides the count (its decision, shared by every page)."""
+        from proforient.report.publication import school
+
+        return school(self.ctx, org).hides(key)
 
     def _grid_cell(self, org: str, ind: str, status: str) -> Markup | str:
         """A school's status symbol; for an indicator of sensitive people registered with the
@@ -159,10 +161,7 @@ class DistrictReport(Report):
         if status == "hidden":
             return statement([], symbol, "protection")
         num, den = cells.indicator(ind, org, self.ctx.year)
-        from proforient.report.publication import school
-
-        published = school(self.ctx, org)
-        if den in published and not published.visible(den):  # a zero hidden as «×»
+        if self._hidden_at(org, den):  # a zero hidden as «×»
             return statement([], GRID_SYMBOLS["hidden"], "protection")
         if status in ("met", "not_met"):
             return statement([cells.share(num, den)], symbol)

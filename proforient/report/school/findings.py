@@ -119,8 +119,7 @@ class Cards:
         """Whether a sensitive indicator's denominator (zero: it does not apply) is hidden."""
         if not self.sensitive(ind):
             return False
-        den = self._keys(ind)[1]
-        return den in self.pub and not self.pub.visible(den)
+        return self.pub.hides(self._keys(ind)[1])
 
     def unknown(self, ind: str) -> bool:
         """Whether an input of the indicator was never given («нет данных»)."""
