@@ -121,3 +121,33 @@ def cut_marks(fig: Figure) -> list[str]:
                   (px[:, 1] - radius < y0 - 0.5) | (px[:, 1] + radius > y1 + 0.5)
             out += [f"{ax.get_title()!r}: mark at {tuple(p)} cut" for p in xy[bad]]
     return out
+
+
+def marks_under_legends(fig: Figure) -> list[str]:
+    """Bars and markers that a legend drawn inside the axes covers (a reader cannot see them)."""
+    from matplotlib.patches import Rectangle
+
+    FigureCanvasAgg(fig).draw()
+    out = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not ax.get_visible():
+            continue
+        box = legend.get_window_extent()
+        for patch in ax.patches:
+            if not isinstance(patch, Rectangle) or patch.get_width() == 0 \
+                    or patch.get_height() == 0:
+                continue
+            bar = patch.get_window_extent()
+            if min(bar.x1, box.x1) - max(bar.x0, box.x0) > 0.5 \
+                    and min(bar.y1, box.y1) - max(bar.y0, box.y0) > 0.5:
+                out.append(f"{ax.get_title()!r}: bar {patch.get_label()!r} under the legend")
+        for line in ax.get_lines():
+            if line.get_marker() in (None, "None", ""):
+                continue
+            xy = np.column_stack(line.get_data()).astype(float)
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            for x, y in ax.transData.transform(xy) if len(xy) else []:
+                if box.x0 < x < box.x1 and box.y0 < y < box.y1:
+                    out.append(f"{ax.get_title()!r}: mark at ({x:.0f}, {y:.0f}) under the legend")
+    return out

@@ -55,3 +55,32 @@ def test_school_page_shows_the_level_as_a_word(latest_ctx):
     text = text_of(SchoolReport(latest_ctx, "sch-01").page().html)
     assert "продвинутый" in text
     assert "основной или продвинутый" in text
+
+
+def test_seven_years_of_study_places_fit_the_page_and_the_legend_covers_no_bar(latest_ctx):
+    """Every year of the demo (seven) in «Где учатся поступившие»: a row per year (a column
+    pair per year ran off the printed page after four), and the chart's legend outside the
+    bars (inside, it covered the bars of the last years), and no more years in it than it has
+    styles (the seventh was drawn like the first)."""
+    from proforient.report import html
+    from proforient.report.graduates import page as graduates_page
+    from proforient.report.text import year_label
+    from tests.report.geometry import marks_under_legends
+    from tests.report.reading import tables
+
+    covered: list[str] = []
+    series: list[int] = []
+
+    def measure(fig, alt, **kw):
+        covered.extend(f"{alt}: {x}" for x in marks_under_legends(fig))
+        series.append(len(fig.axes[0].get_legend().get_texts()))
+        return html.figure(fig, alt, **kw)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(graduates_page, "figure", measure)
+        section = graduates_page.GraduatesReport(latest_ctx).study_places().html
+    assert covered == []
+    assert series == [4]  # the last four years: six styles, no two years drawn alike
+    (places,) = tables(section)
+    assert len(places[0]) <= 10
+    assert [r[0] for r in places[1:]] == [year_label(y) for y in YEARS]

@@ -4,6 +4,7 @@ stated, and each claim of the demo's «Главное» checked against the fram
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -326,3 +327,32 @@ def test_a_year_without_targets_has_no_widely_missed_indicator_and_no_one_to_mee
     assert not ranking(found)["first"].any()
     zero, near = district_findings.edge_cases(found)
     assert zero.empty and near.empty
+
+
+def test_a_promoted_group_names_the_schools_the_ranking_puts_below(demo_ctx):
+    """«В первую очередь» and section 2 name where to promote the group from one rule: the
+    schools clearly below the district in the share entering in-demand specialties. The demo
+    has none (every school is within its limits), so both say «во всех школах района»; with two
+    schools put below by the ranking (and a third below only in another share), both name
+    exactly those two."""
+    report = GraduatesReport(demo_ctx)
+    every = "во всех школах района (встречи"
+    assert every in text(report.summary().html)
+    assert every in text(report.supply_demand().html)
+
+    by_school = report.a.by_school.copy()
+    shown = [o for o in by_school.loc[by_school["indicator_id"] == "in_demand_choice_share",
+                                      "org_id"]
+             if report.pub.visible(report.k.indicator("in_demand_choice_share", o)[2])]
+    below, other = shown[:2], shown[2]
+    demand = by_school["indicator_id"] == "in_demand_choice_share"
+    by_school.loc[demand & by_school["org_id"].isin(below), "position"] = "far_below"
+    by_school.loc[(by_school["indicator_id"] == "admitted_by_profile_share")
+                  & (by_school["org_id"] == other), "position"] = "below"
+    report.a = dataclasses.replace(report.a, by_school=by_school)
+    names = " и ".join(report.short[o] for o in below)
+    phrase = ("прежде всего в школах, где на востребованные специальности поступают заметно "
+              f"реже, чем по району: {names} (встречи")
+    assert phrase in text(report.summary().html)
+    assert phrase in text(report.supply_demand().html)
+    assert report.short[other] not in text(report.supply_demand().html)

@@ -8,14 +8,15 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from proforient.compute.alignment import GRADUATE_INDICATORS
+from proforient.compute.alignment import GRADUATE_INDICATORS, IN_DEMAND_CHOICE
 from proforient.report.graduates.analysis import GraduatesAnalysis
 from proforient.report.graduates.publication import Keys
 from proforient.report.html import quantity
 from proforient.report.publish import Published
 from proforient.report.text import count, join_words, percent
 
-__all__ = ["association_words", "by_school_notes", "headline", "shortfalls", "supply_notes"]
+__all__ = ["association_words", "by_school_notes", "headline", "promote_where", "shortfalls",
+           "supply_notes"]
 
 
 def _count(pub: Published, key: str) -> Markup:
@@ -55,6 +56,27 @@ def association_words(test: dict) -> str:
            "выпускники разных профилей поступают в одни и те же группы."
 
 
+def _shown_below(a: GraduatesAnalysis, pub: Published, k: Keys) -> pd.DataFrame:
+    """The by-school ranking's rows clearly below the district, where the share is shown."""
+    low = a.by_school[a.by_school["position"].isin(["far_below", "below"])]
+    shown = [a.known(i, o) and pub.visible(k.indicator(i, o)[2]) for i, o in
+             zip(low["indicator_id"], low["org_id"], strict=True)]
+    return low[np.asarray(shown, dtype=bool)]  # an empty list would select columns
+
+
+def promote_where(a: GraduatesAnalysis, pub: Published, k: Keys,
+                  short: Mapping[str, str]) -> str:
+    """Where to tell graduates about the groups worth promoting: the schools the by-school
+    ranking puts clearly below the district in the share entering in-demand specialties (the
+    same rows as «Заметно ниже района»), or every school when none is."""
+    low = _shown_below(a, pub, k)
+    orgs = low.loc[low["indicator_id"] == IN_DEMAND_CHOICE, "org_id"]
+    if not len(orgs):
+        return "во всех школах района"
+    return ("прежде всего в школах, где на востребованные специальности поступают заметно "
+            "реже, чем по району: " + join_words([short[o] for o in orgs]))
+
+
 def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
              short: Mapping[str, str]) -> list[Markup | str]:
     """«Главное» of the graduates report."""
@@ -72,9 +94,7 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
         parts.append(Markup("«{}» — {} (из {} {}{})").format(
             titles[ind], _share(pub, share), _count(pub, den), BASES[ind], BASE_NOTES.get(ind, "")))
     out.append(Markup("По району: ") + Markup("; ").join(parts) + Markup("."))
-    low = a.by_school[a.by_school["position"].isin(["far_below", "below"])]
-    low = low[[a.known(i, o) and pub.visible(k.indicator(i, o)[2]) for i, o in
-               zip(low["indicator_id"], low["org_id"], strict=True)]]
+    low = _shown_below(a, pub, k)
     if len(low):
         worst = low.groupby("org_id").size().sort_values(ascending=False)
         out.append("Заметно ниже района хотя бы по одной доле: "
@@ -101,8 +121,9 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
         steps.append("обсудить с этими школами выбор профиля, ЕГЭ и специальности")
     if len(gaps):
         steps.append(f"рассказать выпускникам о специальностях группы «{gaps.iloc[0]['ugs_name']}»"
-                     f", которых ждут по списку {territory_of_step} (встречи с работодателями, "
-                     "профпробы, целевое обучение)")
+                     f", которых ждут по списку {territory_of_step}, "
+                     f"{promote_where(a, pub, k, short)} (встречи с работодателями, профпробы, "
+                     "целевое обучение)")
     if steps:
         out.append("В первую очередь: " + "; ".join(steps) + ".")
     return out[:6]
@@ -148,9 +169,10 @@ def by_school_notes(a: GraduatesAnalysis, pub: Published, k: Keys, titles: Mappi
 
 
 def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys,
-                 lists: pd.DataFrame | None = None) -> tuple[list, list]:
+                 lists: pd.DataFrame | None = None, where: str = "") -> tuple[list, list]:
     """Notes and steps of one territory's supply and demand (``lists``: every list of the
-    year, for :func:`shortfalls`' rule)."""
+    year, for :func:`shortfalls`' rule; ``where``: in which schools to promote, from
+    :func:`promote_where`)."""
     notes, steps = [], []
     name = "района" if territory == "district" else "республики"
     gaps = part.dropna(subset=["gap"])
@@ -160,8 +182,10 @@ def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys,
                      "района, — " + join_words(
                          [f"«{r.ugs_name}» (вакансий на {count(r.gap)} больше, чем поступивших)"
                           for r in short.itertuples()]) + ".")
-        steps.append("Рассказать выпускникам о специальностях групп: "  # the same rule as «Главное»
+        steps.append("Рассказать выпускникам о специальностях "  # the same rule as «Главное»
+                     + ("групп: " if len(short) > 1 else "группы ")
                      + join_words([f"«{n}»" for n in short["ugs_name"]])
+                     + (f", {where}" if where else "")
                      + " (встречи с работодателями, профпробы, целевое обучение).")
     if lists is not None and territory != "district":
         both = set(shortfalls(part, pub, k).loc[:, "ugs_code"]) - set(short["ugs_code"]) \

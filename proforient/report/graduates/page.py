@@ -43,6 +43,10 @@ SHORT_TITLES = {
 }
 
 
+#: Years in the study-places chart (the table has every year).
+CHART_YEARS = 4
+
+
 class GraduatesReport(Report):
     """The graduates report of the district."""
 
@@ -168,6 +172,7 @@ class GraduatesReport(Report):
         table_ = self.a.supply.table
         table_ = table_[table_["year"] == self.a.year]
         body, notes, steps = [], [], []
+        where = findings.promote_where(self.a, self.pub, self.k, self.short)
         for territory, name in (("district", "района"), ("republic", "республики")):
             part = table_[table_["territory"] == territory].reset_index(drop=True)
             if part.empty:
@@ -200,7 +205,7 @@ class GraduatesReport(Report):
                 ax.set_title(f"Список {name}: вакансии и поступившие")
                 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=2)
                 body.append(figure(fig, f"Вакансии и поступившие, список {name}"))
-            n, s = findings.supply_notes(part, territory, self.pub, self.k, table_)
+            n, s = findings.supply_notes(part, territory, self.pub, self.k, table_, where)
             notes += n
             steps += s
         notes.append("Вакансии — спрос сейчас, а поступившие выйдут на рынок труда через 2–4 года: "
@@ -292,21 +297,20 @@ class GraduatesReport(Report):
             return Html()
         t = self.a.location.table
         years = sorted(t["year"].unique())
-        columns = ["Где учатся"]
-        for y in years:
-            columns += [Column(f"{year_label(y)}: чел.", numeric=True),
-                        Column(f"{year_label(y)}: доля", numeric=True)]
+        columns = ["Учебный год"]  # a row per year: the table keeps its width as years come
+        for label in STUDY_LOCATION_LABELS.values():
+            columns += [Column(f"{label}: чел.", numeric=True),
+                        Column(f"{label}: доля", numeric=True)]
+        columns.append(Column("Всего поступивших", numeric=True))
         rows = []
-        for loc, label in STUDY_LOCATION_LABELS.items():
-            row = [label]
-            for y in years:
+        for y in years:
+            row = [year_label(y)]
+            for loc in STUDY_LOCATION_LABELS:
                 key = self.k.location(y, loc)
                 row += [self._count(key), self._share(cells.share(key, self.k.location(y, None)))]
-            rows.append(row)
-        rows.append(["Всего", *sum(([self._count(self.k.location(y, None)), "100 %"]
-                                    for y in years), [])])
-        body = [table(columns, rows, highlight=[False] * len(STUDY_LOCATION_LABELS) + [True])]
-        body.append(self._places_chart(years))
+            rows.append([*row, self._count(self.k.location(y, None))])
+        body = [table(columns, rows)]
+        body.append(self._places_chart(years[-CHART_YEARS:]))
         notes, steps = [], []
         now = t[t["year"] == self.a.year].set_index("location")
         unknown = cells.share(self.k.location(self.a.year, "unknown"),
@@ -333,18 +337,24 @@ class GraduatesReport(Report):
             calm="Доли почти не меняются от года к году.").render()
 
     def _places_chart(self, years: list[str]) -> Markup:
-        """The shares of every place of study, one bar per year."""
+        """The shares of every place of study, one bar per year (at most :data:`CHART_YEARS`:
+        each its own colour and hatch, which the chart's styles run out of after six)."""
         series = []
         for y in years:
             series.append((y, [self.pub.number(cells.share(self.k.location(y, loc),
                                                            self.k.location(y, None)))
                                for loc in STUDY_LOCATION_LABELS]))
         labels = list(STUDY_LOCATION_LABELS.values())
-        with charts.figure(4.5, 1.9, left=charts.label_width(labels), bottom=0.65,
+        legend_rows = -(-len(years) // 4)
+        # the legend below the axes, never over the bars of the last years
+        with charts.figure(4.5, 0.3 + 0.09 * len(years) * len(labels),
+                           left=charts.label_width(labels), bottom=0.5 + 0.2 * legend_rows,
                            top=0.15) as (fig, ax):
             charts.share_bars(ax, labels, series)
-            ax.legend(loc="lower right")
-            return figure(fig, "Где учатся поступившие, по годам")
+            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 0.01), ncol=4,
+                      bbox_transform=fig.transFigure)
+            return figure(fig, f"Где учатся поступившие, {year_label(years[0])} — "
+                               f"{year_label(years[-1])}")
 
     def specialty_review(self) -> Html:
         """Typed names the analyst should look at — only those typed by enough graduates."""
