@@ -368,6 +368,20 @@ def funnel_handles(with_school: bool) -> list[Any]:
     return items
 
 
+#: More years than this do not fit side by side under a trend panel: their labels stand upright.
+SIDE_BY_SIDE_YEARS = 4
+
+
+def upright_years(years: Sequence[str]) -> bool:
+    """Whether a trend panel writes its year labels upright (too many to fit side by side);
+    the figure then needs :data:`UPRIGHT_ROOM` more inches below each row."""
+    return len(years) > SIDE_BY_SIDE_YEARS
+
+
+#: Inches an upright label of «19/20» takes beyond a side-by-side one.
+UPRIGHT_ROOM = 0.2
+
+
 def trend_lines(ax: Axes, years: Sequence[str], school: Sequence[float],
                 district: Sequence[float],
                 breaks: Sequence[tuple[int, str]] = ()) -> Axes:
@@ -386,7 +400,7 @@ def trend_lines(ax: Axes, years: Sequence[str], school: Sequence[float],
                 zorder=3, **DISTRICT)
         ax.plot(x[part], np.asarray(school, dtype=float)[part], lw=1.5, markersize=4.5,
                 zorder=4, **SCHOOL)
-    ax.set_xticks(x, [str(y) for y in years])
+    ax.set_xticks(x, [str(y) for y in years], rotation=90 if upright_years(years) else 0)
     ax.set_xlim(-0.3, len(years) - 0.7)
     ax.set_ylim(*padded(ax, 0.0, _top(school, district)))
     for i, label in breaks:

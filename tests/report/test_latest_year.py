@@ -84,3 +84,26 @@ def test_seven_years_of_study_places_fit_the_page_and_the_legend_covers_no_bar(l
     (places,) = tables(section)
     assert len(places[0]) <= 10
     assert [r[0] for r in places[1:]] == [year_label(y) for y in YEARS]
+
+
+def test_seven_years_of_trends_keep_their_year_labels_apart(latest_ctx):
+    """A school's trend panels over the demo's seven years: the year labels stood side by side
+    and ran into one another («19/2020/2121/22…»); no text of the page's charts may touch
+    another."""
+    from proforient.report import html
+    from proforient.report.school import page as school_page
+    from tests.report.geometry import text_clashes
+
+    clashes: list[str] = []
+    alts: list[str] = []
+
+    def measure(fig, alt, **kw):
+        alts.append(alt)
+        clashes.extend(f"{alt}: {x}" for x in text_clashes(fig))
+        return html.figure(fig, alt, **kw)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(school_page, "figure", measure)
+        school_page.SchoolReport(latest_ctx, "sch-01").page()
+    assert "Доли школы и района по годам" in alts
+    assert clashes == []

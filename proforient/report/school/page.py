@@ -591,9 +591,10 @@ class SchoolReport(Report):
             chunk = plotted[first:first + per_figure]
             nrows = math.ceil(len(chunk) / ncols)
             room = charts.text_height([titles[i] for i in chunk], size=8.5) + 0.15
+            upright = charts.UPRIGHT_ROOM if charts.upright_years(years) else 0.0
             with charts.figure(width, 1.45, nrows, ncols, top=room, left=0.55,
-                               bottom=0.35 if first else 0.65,  # the legend under the first
-                               hgap=room + 0.3, wgap=0.5) as (fig, axes):
+                               bottom=(0.35 if first else 0.65) + upright,  # legend: first
+                               hgap=room + 0.3 + upright, wgap=0.5) as (fig, axes):
                 flat = np.atleast_1d(axes).ravel()
                 for ax, ind in zip(flat, chunk, strict=False):
                     part = t[t["indicator_id"] == ind].set_index("year").reindex(years)
