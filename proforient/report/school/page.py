@@ -333,12 +333,15 @@ class SchoolReport(Report):
 
         c = self.cards
         inds = [i for i in GRADUATE_INDICATORS if i in c.rows]
-        rows = [[c.rows[i].title, c.value(i), c.of_how_many(i), c.district(i), c.peers(i)]
-                for i in inds]
+        # the peers' shares pool other schools' small counts and are often withheld: a column
+        # of «—» only, it is left out
+        peers = any(c.peers_shown(i) for i in inds)
+        rows = [[c.rows[i].title, c.value(i), c.of_how_many(i), c.district(i),
+                 *([c.peers(i)] if peers else [])] for i in inds]
         body = [table([Column("Показатель", wide=True), Column("Школа", numeric=True),
                        Column("Из скольких", numeric=True),
                        Column("Район: все школы", numeric=True),
-                       Column(self._peer_header(), numeric=True)], rows)]
+                       *([Column(self._peer_header(), numeric=True)] if peers else [])], rows)]
         keys = summary_keys(self.a.org_id, self.a.year)
         body.append(self._graduates_counted(keys))
         notes, steps = self._graduates_notes(keys, inds)
