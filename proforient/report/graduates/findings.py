@@ -16,7 +16,7 @@ from proforient.report.publish import Published
 from proforient.report.text import count, join_words, percent
 
 __all__ = ["association_words", "by_school_notes", "headline", "promote_where", "shortfalls",
-           "supply_notes"]
+           "shown_below", "supply_notes"]
 
 
 def _count(pub: Published, key: str) -> Markup:
@@ -56,7 +56,7 @@ def association_words(test: dict) -> str:
            "выпускники разных профилей поступают в одни и те же группы."
 
 
-def _shown_below(a: GraduatesAnalysis, pub: Published, k: Keys) -> pd.DataFrame:
+def shown_below(a: GraduatesAnalysis, pub: Published, k: Keys) -> pd.DataFrame:
     """The by-school ranking's rows clearly below the district, where the share is shown."""
     low = a.by_school[a.by_school["position"].isin(["far_below", "below"])]
     shown = [a.known(i, o) and pub.visible(k.indicator(i, o)[2]) for i, o in
@@ -64,12 +64,10 @@ def _shown_below(a: GraduatesAnalysis, pub: Published, k: Keys) -> pd.DataFrame:
     return low[np.asarray(shown, dtype=bool)]  # an empty list would select columns
 
 
-def promote_where(a: GraduatesAnalysis, pub: Published, k: Keys,
-                  short: Mapping[str, str]) -> str:
-    """Where to tell graduates about the groups worth promoting: the schools the by-school
-    ranking puts clearly below the district in the share entering in-demand specialties (the
-    same rows as «Заметно ниже района»), or every school when none is."""
-    low = _shown_below(a, pub, k)
+def promote_where(low: pd.DataFrame, short: Mapping[str, str]) -> str:
+    """Where to tell graduates about the groups worth promoting: the schools that ``low``
+    (:func:`shown_below`, the rows of «Заметно ниже района») puts clearly below the district in
+    the share entering in-demand specialties, or every school when none is."""
     orgs = low.loc[low["indicator_id"] == IN_DEMAND_CHOICE, "org_id"]
     if not len(orgs):
         return "во всех школах района"
@@ -94,7 +92,7 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
         parts.append(Markup("«{}» — {} (из {} {}{})").format(
             titles[ind], _share(pub, share), _count(pub, den), BASES[ind], BASE_NOTES.get(ind, "")))
     out.append(Markup("По району: ") + Markup("; ").join(parts) + Markup("."))
-    low = _shown_below(a, pub, k)
+    low = shown_below(a, pub, k)
     if len(low):
         worst = low.groupby("org_id").size().sort_values(ascending=False)
         out.append("Заметно ниже района хотя бы по одной доле: "
@@ -122,7 +120,7 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
     if len(gaps):
         steps.append(f"рассказать выпускникам о специальностях группы «{gaps.iloc[0]['ugs_name']}»"
                      f", которых ждут по списку {territory_of_step}, "
-                     f"{promote_where(a, pub, k, short)} (встречи с работодателями, профпробы, "
+                     f"{promote_where(low, short)} (встречи с работодателями, профпробы, "
                      "целевое обучение)")
     if steps:
         out.append("В первую очередь: " + "; ".join(steps) + ".")

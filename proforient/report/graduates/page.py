@@ -172,7 +172,8 @@ class GraduatesReport(Report):
         table_ = self.a.supply.table
         table_ = table_[table_["year"] == self.a.year]
         body, notes, steps = [], [], []
-        where = findings.promote_where(self.a, self.pub, self.k, self.short)
+        where = findings.promote_where(findings.shown_below(self.a, self.pub, self.k),
+                                       self.short)
         for territory, name in (("district", "района"), ("republic", "республики")):
             part = table_[table_["territory"] == territory].reset_index(drop=True)
             if part.empty:
