@@ -229,6 +229,21 @@ def is_academic_year(text: object) -> bool:
     return match is not None and int(match.group(2)) == int(match.group(1)) + 1
 GRADUATE_GRADES: tuple[int, ...] = (9, 11)
 
+#: The graduate indicators the product computes from ``graduates.csv``
+#: (:func:`proforient.compute.alignment.graduate_indicator_counts`; docs/indicators.md,
+#: «Три показателя выпускников»). A roadmap's ``source: graduates`` indicator has one of these
+#: ids: they name a calculation in code, the one exception to «reports name no roadmap id».
+GRADUATE_INDICATORS = Vocabulary(
+    "показатель выпускников",
+    [
+        Term("admitted_by_profile_share", "доля поступивших в ПОО и ОО ВО по профилю обучения"),
+        Term("ege_profile_match_share", "доля выпускников 11 классов, выбравших предметы ЕГЭ по "
+             "профилю"),
+        Term("in_demand_choice_share", "доля выпускников, выбравших востребованные в районе и "
+             "республике специальности"),
+    ],
+)
+
 TERRITORIES = Vocabulary(
     "территория спроса",
     [

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from proforient import vocab
 from proforient.compute.specialties import RESOLUTION_COLUMNS, resolve_specialties
 from proforient.parameters.classifier import Classifier
 from proforient.parameters.rules import Rules
@@ -77,10 +78,8 @@ EXTRA_COLUMNS: list[str] = [
 
 #: The graduate indicators computed here (ids of the roadmap; docs/indicators.md,
 #: «Три показателя выпускников»).
-ADMITTED_BY_PROFILE = "admitted_by_profile_share"
-EGE_PROFILE_MATCH = "ege_profile_match_share"
-IN_DEMAND_CHOICE = "in_demand_choice_share"
-GRADUATE_INDICATORS: tuple[str, ...] = (ADMITTED_BY_PROFILE, EGE_PROFILE_MATCH, IN_DEMAND_CHOICE)
+GRADUATE_INDICATORS: tuple[str, ...] = tuple(vocab.GRADUATE_INDICATORS.codes)
+ADMITTED_BY_PROFILE, EGE_PROFILE_MATCH, IN_DEMAND_CHOICE = GRADUATE_INDICATORS
 #: Grades whose enrolment makes a school applicable to each graduate indicator.
 GRADUATE_INDICATOR_GRADES: dict[str, tuple[int, ...]] = {
     ADMITTED_BY_PROFILE: (9, 11),

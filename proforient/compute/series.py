@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from proforient.parameters.roadmap import Roadmaps, predecessor
+from proforient.parameters.roadmap import Roadmap, Roadmaps, predecessor
 
 __all__ = ["Break", "SeriesMap", "series_map"]
 
@@ -118,17 +118,17 @@ def series_map(roadmaps: Roadmaps) -> SeriesMap:
     years = tuple(sorted(roadmaps.by_year))
     ids: dict[tuple[str, str], str] = {}
     breaks: dict[str, list[Break]] = {}
-    previous = None
+    earlier: list[Roadmap] = []
     for year in years:
         roadmap = roadmaps.by_year[year]
         for ind in roadmap.indicators:
-            pred = predecessor(ind, previous)
-            if pred is None or previous is None:
+            found = predecessor(ind, earlier)
+            if found is None:
                 ids[(year, ind.id)] = ind.id
                 continue
-            series = ids.get((previous.year, pred), pred)
+            series = ids.get(found, found[1])
             ids[(year, ind.id)] = series
-            if pred != ind.id or ind.change:
-                breaks.setdefault(series, []).append(Break(year, pred, ind.id, ind.change))
-        previous = roadmap
+            if found[1] != ind.id or ind.change:
+                breaks.setdefault(series, []).append(Break(year, found[1], ind.id, ind.change))
+        earlier.append(roadmap)
     return SeriesMap(years, ids, {s: tuple(b) for s, b in breaks.items()})

@@ -8,7 +8,7 @@ Russian with the activity it concerns.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from proforient.problems import InputError, Problem
 from proforient.vocab import (
     ACADEMIC_YEAR_HINT,
     GRADES,
+    GRADUATE_INDICATORS,
     INDICATOR_KINDS,
     KINDS,
     is_academic_year,
@@ -177,6 +178,14 @@ def _indicator(raw, where: str, problems: list[Problem], name: str,
     if source == "graduates":
         if kind != "share":
             problems.append(Problem(name, None, where, "source: graduates бывает только у долей"))
+        if ind_id not in GRADUATE_INDICATORS:
+            # the graduate shares are calculations of the product, named by their ids: another
+            # id would be computed by nothing and stay «нет данных» in every report
+            problems.append(Problem(
+                name, None, where + ", id",
+                f"id «{ind_id}» с source: graduates: по таблице выпускников считаются только "
+                + "; ".join(f"{t.code} ({t.label})" for t in GRADUATE_INDICATORS)
+                + ". Название (title) и цель можно менять, id — нет"))
     elif source == "measures":
         numerator = _term(raw.get("numerator"), where + ", numerator", problems, name, measures)
         if kind == "share":
@@ -416,39 +425,54 @@ def load_roadmaps(folder: Path, measures: MeasureCatalogue) -> Roadmaps:
     return Roadmaps(by_year)
 
 
-def predecessor(indicator: Indicator, previous: Roadmap | None) -> str | None:
-    """The id of the ``previous`` roadmap's indicator that ``indicator`` continues: the one
-    named by ``continues``, else the one of the same id; ``None`` for a new indicator.
+def predecessor(indicator: Indicator, earlier: Sequence[Roadmap]) -> tuple[str, str] | None:
+    """The (roadmap year, id) of the earlier indicator that ``indicator`` continues, or ``None``
+    for a new one.
 
-    >>> old = Roadmap("2021-2022", "", (Activity(1, "", "", "", "", (), Indicator(
-    ...     "a", "A", "flag", ("school",), 1.0)),))
-    >>> predecessor(Indicator("a", "A", "flag", ("school",), 1.0), old)
-    'a'
-    >>> predecessor(Indicator("b", "B", "flag", ("school",), 1.0, continues="a"), old)
-    'a'
-    >>> predecessor(Indicator("b", "B", "flag", ("school",), 1.0), old) is None
+    ``earlier`` are the roadmaps before the indicator's own, oldest first. With ``continues``
+    the indicator continues the named id in the latest of them that has it (a series may skip
+    years in which the roadmap dropped it); without, the indicator of the same id in the
+    previous roadmap only. An id that an older roadmap had and the previous one dropped is not
+    joined to its old series silently: :func:`load_roadmaps` asks for ``continues``.
+
+    >>> def rm(year, *ids):
+    ...     return Roadmap(year, "", tuple(Activity(1, "", "", "", "", (), Indicator(
+    ...         i, i, "flag", ("school",), 1.0)) for i in ids))
+    >>> old, gap = rm("2021-2022", "a"), rm("2022-2023", "c")
+    >>> predecessor(Indicator("a", "A", "flag", ("school",), 1.0), [old])
+    ('2021-2022', 'a')
+    >>> predecessor(Indicator("b", "B", "flag", ("school",), 1.0, continues="a"), [old])
+    ('2021-2022', 'a')
+    >>> predecessor(Indicator("b", "B", "flag", ("school",), 1.0), [old]) is None
     True
+    >>> predecessor(Indicator("a", "A", "flag", ("school",), 1.0), [old, gap]) is None
+    True
+    >>> predecessor(Indicator("a", "A", "flag", ("school",), 1.0, continues="a"), [old, gap])
+    ('2021-2022', 'a')
     """
-    if indicator.continues is not None:
-        return indicator.continues
-    if previous is not None and any(i.id == indicator.id for i in previous.indicators):
-        return indicator.id
+    wanted = indicator.continues or indicator.id
+    searched = earlier if indicator.continues is not None else earlier[-1:]
+    for roadmap in reversed(searched):
+        if any(i.id == wanted for i in roadmap.indicators):
+            return roadmap.year, wanted
     return None
 
 
 def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
     """Check ``continues`` and ``change`` across the roadmaps (docs/indicators.md, «Ряды по
-    годам»): ``continues`` names an indicator of the previous roadmap that nothing else in the
-    year continues, and a changed definition (another id, measure, grades, kind) says what
-    changed."""
+    годам»): ``continues`` names an indicator of an earlier roadmap that nothing else continues,
+    an id the previous roadmap dropped comes back only with ``continues``, and a changed
+    definition (another id, measure, grades, kind) says what changed."""
     problems: list[Problem] = []
-    previous: Roadmap | None = None
+    earlier: list[Roadmap] = []
+    #: (roadmap year, id) of each continued indicator → (year, id) of what continues it
+    claimed: dict[tuple[str, str], tuple[str, str]] = {}
     for year in sorted(by_year):
         roadmap = by_year[year]
         name = f"roadmap-{year}.yaml"
+        previous = earlier[-1] if earlier else None
         before = {i.id: i for i in previous.indicators} if previous is not None else {}
         here = {i.id for i in roadmap.indicators}
-        claimed: dict[str, str] = {}
         for act in roadmap.activities:
             ind = act.indicator
             where = f"мероприятие {act.number}"
@@ -459,12 +483,12 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
                         f"continues: {ind.continues} — это первая дорожная карта, продолжать "
                         "нечего: уберите continues"))
                     continue
-                if ind.continues not in before:
+                if predecessor(ind, earlier) is None:
                     problems.append(Problem(
                         name, None, where + ", continues",
-                        f"continues: {ind.continues} — в дорожной карте {previous.year} "
-                        f"(roadmap-{previous.year}.yaml) нет показателя с таким id; есть: "
-                        f"{', '.join(before)}"))
+                        f"continues: {ind.continues} — ни в дорожной карте {previous.year} "
+                        f"(roadmap-{previous.year}.yaml), ни в более ранних нет показателя с "
+                        f"таким id; в {previous.year} есть: {', '.join(before)}"))
                     continue
                 if ind.continues != ind.id and ind.continues in here:
                     problems.append(Problem(
@@ -472,9 +496,18 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
                         f"continues: {ind.continues} — показатель «{ind.continues}» есть и в "
                         "этой дорожной карте: он сам продолжает свой ряд"))
                     continue
-            pred = predecessor(ind, previous)
-            if pred is None:
-                if ind.change:
+            found = predecessor(ind, earlier)
+            if found is None:
+                dropped = next((r for r in reversed(earlier)
+                                if any(i.id == ind.id for i in r.indicators)), None)
+                if dropped is not None:
+                    problems.append(Problem(
+                        name, None, where + ", continues",
+                        f"показатель «{ind.id}» был в дорожной карте {dropped.year}, а в "
+                        f"{previous.year} его нет: если это тот же ряд, укажите continues: "
+                        f"{ind.id} (годы без показателя останутся пустыми; если расчёт "
+                        "изменился — и change), если новый показатель — дайте ему другой id"))
+                elif ind.change:
                     problems.append(Problem(
                         name, None, where + ", change",
                         f"change говорит, что изменилось по сравнению с прошлым годом, а "
@@ -483,14 +516,17 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
                            "прошлого года> или уберите change" if previous is not None else
                            "прошлых дорожных картах нет: это первая, уберите change")))
                 continue
-            if pred in claimed:
+            pred_year, pred = found
+            if found in claimed:
+                by_year_, by_id = claimed[found]
                 problems.append(Problem(
                     name, None, where + ", continues",
-                    f"показатель «{pred}» дорожной карты {previous.year} уже продолжает "
-                    f"«{claimed[pred]}»: у ряда одно продолжение"))
+                    f"показатель «{pred}» дорожной карты {pred_year} уже продолжает «{by_id}»"
+                    + ("" if by_year_ == year else f" (дорожная карта {by_year_})")
+                    + ": у ряда одно продолжение"))
                 continue
-            claimed[pred] = ind.id
-            old = before[pred]
+            claimed[found] = (year, ind.id)
+            old = by_year[pred_year].indicator(pred)
             reasons = []
             if pred != ind.id:
                 reasons.append(f"id другой («{pred}» → «{ind.id}»)")
@@ -501,8 +537,8 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
                 problems.append(Problem(
                     name, None, where + ", change",
                     f"показатель «{ind.id}» продолжает «{pred}» из дорожной карты "
-                    f"{previous.year}, но {' и '.join(reasons)}: укажите change — что "
+                    f"{pred_year}, но {' и '.join(reasons)}: укажите change — что "
                     "изменилось, например change: \"считается по онлайн-диагностике „Билет в "
                     "будущее“, 6–11 классы\"; отчёты не сравнивают годы до и после изменения"))
-        previous = roadmap
+        earlier.append(roadmap)
     return problems

@@ -146,6 +146,99 @@ def test_a_bad_change_value_names_the_key(tmp_path):
     assert "мероприятие 4, change" in found[0]
 
 
+# -- an id dropped for a year and brought back ----------------------------------------------
+
+PILOT = OLD.replace("id: diagnostics_share", "id: diagnostics_pilot_share")
+
+
+def parameters_with_gap(folder: Path, back: str = OLD) -> Path:
+    """Three roadmaps: 2021-2022 (the project's), 2022-2023 in which ``diagnostics_share`` is
+    replaced by a new ``diagnostics_pilot_share``, and 2023-2024 whose diagnostics indicator
+    is ``back``. The catalogue collects ``diagnostics`` in 2023-2024 too (the project's stops
+    it in 2022-2023)."""
+    parameters_with(folder, PILOT)
+    catalogue = folder / "measures.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    stop = re.search(r'(  diagnostics:\n(?:    .*\n)*?)    to: "2022-2023".*\n', text)
+    assert stop is not None
+    catalogue.write_text(text.replace(stop.group(0), stop.group(1)), encoding="utf-8")
+    text = (folder / "roadmap-2021-2022.yaml").read_text(encoding="utf-8")
+    (folder / "roadmap-2023-2024.yaml").write_text(
+        text.replace(OLD, back).replace('year: "2021-2022"', 'year: "2023-2024"'),
+        encoding="utf-8")
+    return folder
+
+
+BACK = OLD.replace("      kind: share\n", "      continues: diagnostics_share\n      kind: share\n")
+
+
+def test_an_id_dropped_a_year_does_not_rejoin_its_old_series_silently(tmp_path):
+    found = problems_of(parameters_with_gap(tmp_path / "p"))
+    assert len(found) == 1
+    assert "roadmap-2023-2024.yaml" in found[0] and "мероприятие 4, continues" in found[0]
+    assert "«diagnostics_share» был в дорожной карте 2021-2022" in found[0]
+    assert "в 2022-2023 его нет" in found[0] and "continues: diagnostics_share" in found[0]
+    assert "другой id" in found[0]
+
+
+def test_an_id_brought_back_with_continues_joins_its_series_across_the_gap(tmp_path):
+    m = series_map(load_parameters(parameters_with_gap(tmp_path / "p", BACK)).roadmaps)
+    assert m.series_id("2023-2024", "diagnostics_share") == "diagnostics_share"
+    assert m.series_id("2022-2023", "diagnostics_pilot_share") == "diagnostics_pilot_share"
+    assert dict(m.breaks) == {}
+    # the year before the gap is the previous year present: 90 % → 40 %, compared
+    t = trends(_rows(("2021-2022", "diagnostics_share", 180, 200),
+                     ("2022-2023", "diagnostics_pilot_share", 30, 150),
+                     ("2023-2024", "diagnostics_share", 60, 150)), "2023-2024", m)
+    back = t[(t["indicator_id"] == "diagnostics_share") & (t["year"] == "2023-2024")].iloc[0]
+    assert back["prev_year"] == "2021-2022" and back["change"] == pytest.approx(-0.5)
+    assert pd.isna(back["break_year"])
+
+
+def test_an_id_brought_back_with_another_definition_needs_change_and_breaks(tmp_path):
+    other = BACK.replace("[5, 11]", "[6, 11]")
+    found = problems_of(parameters_with_gap(tmp_path / "p", other))
+    assert len(found) == 1 and "roadmap-2023-2024.yaml" in found[0]
+    assert "продолжает «diagnostics_share» из дорожной карты 2021-2022" in found[0]
+    assert "расчёт другой" in found[0] and "укажите change" in found[0]
+    m = series_map(load_parameters(parameters_with_gap(
+        tmp_path / "q", other.replace("      kind:", f'      change: "{CHANGE}"\n      kind:')
+    )).roadmaps)
+    assert [(b.year, b.previous_id, b.change) for b in m.breaks["diagnostics_share"]] == [
+        ("2023-2024", "diagnostics_share", CHANGE)]
+    t = trends(_rows(("2021-2022", "diagnostics_share", 180, 200),
+                     ("2023-2024", "diagnostics_share", 60, 150)), "2023-2024", m)
+    back = t[t["year"] == "2023-2024"].iloc[0]
+    assert pd.isna(back["prev_year"]) and back["break_year"] == "2023-2024"
+
+
+def test_an_indicator_continued_under_another_id_cannot_be_continued_again_later(tmp_path):
+    folder = parameters_with_gap(tmp_path / "p", BACK)
+    # 2022-2023: diagnostics_6_11_share continues diagnostics_share instead of the pilot
+    (folder / "roadmap-2022-2023.yaml").write_text(
+        (folder / "roadmap-2022-2023.yaml").read_text(encoding="utf-8").replace(PILOT, NEW),
+        encoding="utf-8")
+    found = problems_of(folder)
+    assert len(found) == 1 and "roadmap-2023-2024.yaml" in found[0]
+    assert ("«diagnostics_share» дорожной карты 2021-2022 уже продолжает "
+            "«diagnostics_6_11_share» (дорожная карта 2022-2023)") in found[0]
+
+
+def test_a_graduate_share_needs_the_id_of_a_calculation_the_product_has(tmp_path):
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "parameters", folder)
+    path = folder / "roadmap-2021-2022.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "id: admitted_by_profile_share", "id: admitted_share"), encoding="utf-8")
+    found = problems_of(folder)
+    assert len(found) == 1
+    assert "roadmap-2021-2022.yaml" in found[0] and "мероприятие 13, id" in found[0]
+    assert "admitted_share" in found[0] and "source: graduates" in found[0]
+    for known in ("admitted_by_profile_share", "ege_profile_match_share",
+                  "in_demand_choice_share"):
+        assert known in found[0]
+
+
 # -- the series map --------------------------------------------------------------------------
 
 

@@ -3,9 +3,11 @@ a copy of the parameters folder, without touching code — and every command wor
 validate, indicators, the Excel template → collect round trip, and the reports.
 
 The new measure ``horizons_course`` («прошли курс «Россия — мои горизонты»») is counted by
-grade and bounded by ``students``; the new indicator ``horizons_course_share`` is its share in
-grades 6–11. The small district (tests/conftest.py) has 50 pupils in grade 9 and 50 in grade 11
-in every СОШ (sch-d: 100 in grade 9); the schools fill in their workbooks:
+grade and bounded by ``students``; the new indicator ``horizons_pilot_share`` is its share in
+grades 6–11 (a pilot year: the federal roadmaps' ``horizons_course_share`` of 2023-2024 on is
+another series, since the 2022-2023 roadmap has no such indicator). The small district
+(tests/conftest.py) has 50 pupils in grade 9 and 50 in grade 11 in every СОШ (sch-d: 100 in
+grade 9); the schools fill in their workbooks:
 
 - sch-a: 40 of grade 9 and 20 of grade 11 → 60 of 100 = 60 %, target 50 % met;
 - sch-b: 15 and 25 → 40 of 100 = 40 %, not met;
@@ -48,7 +50,7 @@ ACTIVITY = """
     expected_result: "Не менее половины обучающихся 6-11 классов прошли курс"
     executors: ["ОО"]
     indicator:
-      id: horizons_course_share
+      id: horizons_pilot_share
       title: "Доля обучающихся 6-11 классов, прошедших курс «Россия — мои горизонты»"
       kind: share
       applies_to: [school]
@@ -112,7 +114,7 @@ def test_new_measure_validate_indicators_and_excel_round_trip(tmp_path, monkeypa
     out = tmp_path / "indicators.csv"
     _cli(capsys, "indicators", data, "--year", YEAR, "--output", out)
     table = pd.read_csv(out, dtype={"org_id": str})
-    mine = table[table["indicator_id"] == "horizons_course_share"]
+    mine = table[table["indicator_id"] == "horizons_pilot_share"]
     mine = mine.set_index(mine["org_id"].fillna("district"))
     assert mine.loc["sch-a", ["numerator", "denominator", "value", "status"]].tolist() == [
         40 + 20, 100, 0.6, "met"]
