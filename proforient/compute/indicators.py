@@ -114,16 +114,80 @@ def operand_values(measures: pd.DataFrame, operand: Operand,
     return values.dropna().rename("value")
 
 
-def _not_applicable(wide: pd.DataFrame, grades: tuple[int, ...]) -> pd.Index:
-    """(year, org_id) pairs whose enrolment is reported by grade only, with no pupils in
-    ``grades`` — e.g. a НОШ for a 5–11 indicator."""
-    try:
-        students = wide.xs("students", level="measure")
-    except KeyError:
-        return pd.MultiIndex.from_tuples([], names=["year", "org_id"])
-    by_grade_only = students.loc[:, 1:11].notna().any(axis=1) & students[TOTAL].isna()
-    has_pupils = (students.loc[:, list(grades)] > 0).any(axis=1)
-    return students.index[by_grade_only & ~has_pupils]
+class _Grid:
+    """Every measure's values over every (year, organisation) pair of one computation.
+
+    The pairs are numbered year-major in the order of ``years`` and of ``org_ids`` (the
+    organisations' file order): pair ``i`` is year ``i // len(org_ids)``, organisation
+    ``i % len(org_ids)``. An operand is then an array over the pairs (NaN = not reported), built
+    once per (measure, grades) from :func:`wide_measures` by the same rules as :func:`_operand`
+    (a total wins over the grades; no row in the range is not reported).
+    """
+
+    def __init__(self, wide: pd.DataFrame, years: list[str], org_ids: list[str]) -> None:
+        self.years = np.asarray(years, dtype=object)
+        self.org_ids = np.asarray(org_ids, dtype=object)
+        self.size = len(years) * len(org_ids)
+        year_pos = pd.Index(years)
+        org_pos = pd.Index(org_ids)
+        self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for measure, rows in wide.groupby(level="measure", sort=False):
+            y = year_pos.get_indexer(rows.index.get_level_values("year"))
+            o = org_pos.get_indexer(rows.index.get_level_values("org_id"))
+            keep = (y >= 0) & (o >= 0)
+            self._rows[str(measure)] = ((y * len(org_ids) + o)[keep],
+                                        rows.to_numpy(dtype=float)[keep])
+        self._cache: dict[object, np.ndarray] = {}
+
+    def pairs(self, org_mask: np.ndarray) -> np.ndarray:
+        """The pairs of the organisations in ``org_mask`` (a boolean per organisation)."""
+        return np.flatnonzero(np.tile(org_mask, len(self.years)))
+
+    def operand(self, operand: Operand) -> np.ndarray:
+        """The operand's value for every pair; NaN = not reported."""
+        key = ("operand", operand.measure, operand.grades)
+        if key not in self._cache:
+            out = np.full(self.size, np.nan)
+            if operand.measure in self._rows:
+                where, values = self._rows[operand.measure]
+                lo, hi = operand.grades or (1, 11)
+                block = values[:, lo:hi + 1]
+                graded = np.where(np.isnan(block).all(axis=1), np.nan,
+                                  np.nansum(block, axis=1))
+                total = values[:, TOTAL]
+                out[where] = np.where(np.isnan(total), graded, total)
+            self._cache[key] = out
+        return self._cache[key]
+
+    def not_applicable(self, grades: tuple[int, ...]) -> np.ndarray:
+        """Whether each pair's enrolment is reported by grade only, with no pupils in
+        ``grades`` — e.g. a НОШ for a 5–11 indicator."""
+        key = ("not_applicable", grades)
+        if key not in self._cache:
+            out = np.zeros(self.size, dtype=bool)
+            if "students" in self._rows:
+                where, values = self._rows["students"]
+                by_grade_only = ~np.isnan(values[:, 1:12]).all(axis=1) & np.isnan(values[:, TOTAL])
+                with np.errstate(invalid="ignore"):
+                    has_pupils = (values[:, list(grades)] > 0).any(axis=1)
+                out[where] = by_grade_only & ~has_pupils
+            self._cache[key] = out
+        return self._cache[key]
+
+    def graduates(self, counts: pd.DataFrame | None, indicator_id: str
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """The numerator and denominator of a graduate indicator for every pair (NaN = none)."""
+        num, den = np.full(self.size, np.nan), np.full(self.size, np.nan)
+        if counts is None or counts.empty:
+            return num, den
+        mine = counts[counts["indicator_id"] == indicator_id]
+        y = pd.Index(self.years).get_indexer(mine["year"])
+        o = pd.Index(self.org_ids).get_indexer(mine["org_id"])
+        keep = (y >= 0) & (o >= 0)
+        where = (y * len(self.org_ids) + o)[keep]
+        num[where] = mine["numerator"].astype(float).to_numpy(na_value=np.nan)[keep]
+        den[where] = mine["denominator"].astype(float).to_numpy()[keep]
+        return num, den
 
 
 def _relevant_grades(ind: Indicator) -> tuple[int, ...] | None:
@@ -147,22 +211,18 @@ def _status(value: np.ndarray, target: float | None, reported: np.ndarray) -> np
     return np.where(known, np.where(reached, "met", "not_met"), "no_data").astype(object)
 
 
-def _sides(ind: Indicator, wide: pd.DataFrame, graduate_counts: pd.DataFrame | None,
-           universe: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Numerator and denominator arrays over ``universe`` (NaN = not reported)."""
+def _sides(ind: Indicator, grid: _Grid, graduate_counts: pd.DataFrame | None,
+           pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator arrays over ``pairs`` of the grid (NaN = not reported)."""
     if ind.source == "graduates":
-        if graduate_counts is None or graduate_counts.empty:
-            return np.full(len(universe), np.nan), np.full(len(universe), np.nan)
-        mine = graduate_counts[graduate_counts["indicator_id"] == ind.id]
-        mine = mine.set_index(["year", "org_id"])
-        return (mine["numerator"].astype(float).reindex(universe).to_numpy(),
-                mine["denominator"].astype(float).reindex(universe).to_numpy())
-    num = _operand(wide, ind.numerator).reindex(universe).to_numpy(dtype=float)
+        num, den = grid.graduates(graduate_counts, ind.id)
+        return num[pairs], den[pairs]
+    num = grid.operand(ind.numerator)[pairs]
     if ind.kind == "share":
-        return num, _operand(wide, ind.denominator).reindex(universe).to_numpy(dtype=float)
+        return num, grid.operand(ind.denominator)[pairs]
     if ind.kind in ("flag", "category"):
         return num, np.where(np.isnan(num), np.nan, 1.0)
-    return num, np.full(len(universe), np.nan)
+    return num, np.full(len(pairs), np.nan)
 
 
 def _category_status(value: np.ndarray, ind: Indicator, reported: np.ndarray) -> np.ndarray:
@@ -174,12 +234,12 @@ def _category_status(value: np.ndarray, ind: Indicator, reported: np.ndarray) ->
     return np.where(known, np.where(reached, "met", "not_met"), "no_data").astype(object)
 
 
-def _indicator_rows(ind: Indicator, target: float | None, universe: pd.MultiIndex,
-                    wide: pd.DataFrame, graduate_counts: pd.DataFrame | None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The organisation rows and the district rows (one per year) of one indicator."""
-    num, den = _sides(ind, wide, graduate_counts, universe)
-    years = universe.get_level_values("year").to_numpy()
+def _indicator_rows(ind: Indicator, target: float | None, pairs: np.ndarray, grid: _Grid,
+                    graduate_counts: pd.DataFrame | None) -> tuple[dict, list[dict]]:
+    """The organisation rows (columns as arrays over ``pairs``) and the district rows (one per
+    year) of one indicator."""
+    num, den = _sides(ind, grid, graduate_counts, pairs)
+    year_of = pairs // max(len(grid.org_ids), 1)
     nan = np.full(len(num), np.nan)
     if ind.kind == "share":
         reported = ~np.isnan(num) & ~np.isnan(den)
@@ -199,16 +259,17 @@ def _indicator_rows(ind: Indicator, target: float | None, universe: pd.MultiInde
         status = _status(value, target, reported)
     if ind.kind == "share":  # nobody to count: a fact about the organisation, not a gap
         status = np.where(reported & (den == 0), "not_applicable", status).astype(object)
-    orgs = pd.DataFrame({
-        "year": years, "scope": "org", "org_id": universe.get_level_values("org_id"),
-        "indicator_id": ind.id, "kind": ind.kind, "numerator": num, "denominator": den,
-        "value": value, "target": np.nan if ind.kind == "category" else target,
-        "status": status, "ci_low": low, "ci_high": high,
-    })
-    district = [_district_row(ind, target, year, num[years == year], den[years == year],
-                              reported[years == year], status[years == year])
-                for year in (pd.unique(years) if len(years) else [])]
-    return orgs, pd.DataFrame(district)
+    orgs = {
+        "year": grid.years[year_of], "org_id": grid.org_ids[pairs % max(len(grid.org_ids), 1)],
+        "numerator": num, "denominator": den, "value": value, "status": status,
+        "ci_low": np.asarray(low, dtype=float), "ci_high": np.asarray(high, dtype=float),
+    }
+    district = []
+    for code in np.unique(year_of):
+        mine = year_of == code
+        district.append(_district_row(ind, target, grid.years[code], num[mine], den[mine],
+                                      reported[mine], status[mine]))
+    return orgs, district
 
 
 def _district_row(ind: Indicator, target: float | None, year: str, num: np.ndarray,
@@ -317,28 +378,47 @@ def _compute_years(dataset: Dataset, roadmap: Roadmap, years: list[str],
                    graduate_counts: pd.DataFrame | None, judged: bool) -> pd.DataFrame:
     """The indicator rows of ``years``, all computed with ``roadmap`` (targets if ``judged``)."""
     measures = dataset.measures
-    wide = wide_measures(measures[measures["year"].isin(years)])
     orgs = dataset.organizations
-    pieces: list[pd.DataFrame] = []
-    universes: dict[tuple, pd.MultiIndex] = {}  # indicators share a few (kinds, grades) pairs
+    grid = _Grid(wide_measures(measures[measures["year"].isin(years)]), years,
+                 orgs["org_id"].astype(str).tolist())
+    kinds = orgs["kind"].astype(str).to_numpy()
+    columns: dict[str, list] = {c: [] for c in ("year", "org_id", "numerator", "denominator",
+                                                "value", "status", "ci_low", "ci_high")}
+    labels: dict[str, list] = {"indicator_id": [], "kind": [], "target": [], "_order": []}
+    district_rows: list[dict] = []
+    universes: dict[tuple, np.ndarray] = {}  # indicators share a few (kinds, grades) pairs
     for order, ind in enumerate(roadmap.indicators):
         key = (ind.applies_to, _relevant_grades(ind))
         if key not in universes:
-            applicable = orgs.loc[orgs["kind"].isin(ind.applies_to), "org_id"].tolist()
-            universe = pd.MultiIndex.from_product([years, applicable], names=["year", "org_id"])
-            if key[1] is not None and len(universe):
-                universe = universe[~universe.isin(_not_applicable(wide, key[1]))]
-            universes[key] = universe
+            pairs = grid.pairs(np.isin(kinds, ind.applies_to))
+            if key[1] is not None:
+                pairs = pairs[~grid.not_applicable(key[1])[pairs]]
+            universes[key] = pairs
         target = ind.target if judged else None
         if not judged:  # a later roadmap never judges an earlier year, nor by its levels
             ind = replace(ind, target_positions=())
-        org_rows, district_rows = _indicator_rows(ind, target, universes[key], wide,
-                                                  graduate_counts)
-        for rows in (org_rows, district_rows):
-            if len(rows):
-                pieces.append(rows.assign(_order=order,
-                                          roadmap=roadmap.year if judged else pd.NA))
-    return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+        org_rows, district = _indicator_rows(ind, target, universes[key], grid, graduate_counts)
+        for column, values in org_rows.items():
+            columns[column].append(values)
+        n = len(universes[key])
+        labels["indicator_id"].append(np.full(n, ind.id, dtype=object))
+        labels["kind"].append(np.full(n, ind.kind, dtype=object))
+        labels["target"].append(np.full(n, np.nan if ind.kind == "category" or target is None
+                                        else target))
+        labels["_order"].append(np.full(n, order))
+        district_rows += [dict(row, _order=order) for row in district]
+    pieces = []
+    if any(len(v) for v in columns["value"]):
+        org_table = pd.DataFrame({
+            **{c: np.concatenate(v) for c, v in columns.items()},
+            **{c: np.concatenate(v) for c, v in labels.items()},
+        }).assign(scope="org")
+        pieces.append(org_table)
+    if district_rows:
+        pieces.append(pd.DataFrame(district_rows))
+    if not pieces:
+        return pd.DataFrame()
+    return pd.concat(pieces, ignore_index=True).assign(roadmap=roadmap.year if judged else pd.NA)
 
 
 def category_distribution(table: pd.DataFrame, roadmaps: Roadmaps,

@@ -98,3 +98,46 @@ def test_dataset_yaml_is_read_the_same_way_by_validate_and_report(tiny, capsys, 
     assert load_dataset(tiny, RULES).meta == {}  # what report reads: the file is not used
     code, out, err = run(capsys, "validate", tiny)
     assert code == 0 and f"dataset.yaml, строка {problem.line}: предупреждение: {reason}" in err
+
+
+# -- libyaml reads, the careful loader words ------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(parameters_dir().glob("*.yaml")), ids=lambda p: p.name)
+def test_libyaml_reads_every_parameter_file_as_the_careful_loader_does(path):
+    text = path.read_text(encoding="utf-8-sig")
+    loader = files._LimitedLoader(text)
+    try:
+        careful = loader.get_single_data()
+    finally:
+        loader.dispose()
+    assert files._fast_load(text) == (True, careful)
+
+
+@pytest.mark.parametrize("text", [
+    BOMB, "zz_anchor: &one 1\n", DEEP,
+    "a: " + "[" * 32 + "]" * 32 + "\n",  # the innermost of 32 lists at depth 32
+    "a: b: c\n", "a: 2021-02-30\n", "---\na: 1\n---\nb: 2\n",
+])
+def test_libyaml_leaves_every_refusal_and_error_to_the_careful_loader(text):
+    assert files._fast_load(text) == (False, None)
+    loader = files._LimitedLoader(text)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 — a refusal, a YAML error or a bad date
+            loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def test_nesting_just_under_the_limit_is_read_by_both():
+    text = "a: " + "[" * 30 + "1" + "]" * 30 + "\n"  # the scalar 1 at depth 31
+    read, data = files._fast_load(text)
+    loader = files._LimitedLoader(text)
+    try:
+        assert read and data == loader.get_single_data()
+    finally:
+        loader.dispose()
+    inner = data["a"]
+    for _ in range(29):
+        inner = inner[0]
+    assert inner == [1]
