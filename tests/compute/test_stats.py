@@ -13,6 +13,7 @@ from proforient.compute.stats import (
     association_test,
     change_test,
     cramers_v,
+    fisher_exact_p,
     funnel_limits,
     funnel_position,
     level_suffix,
@@ -559,3 +560,19 @@ def test_association_test_refuses_too_few_people_or_one_column():
     assert association_test(np.array([[5, 0], [0, 5]]))["method"] == "too_few"  # n < 20
     one_column = association_test(np.array([[30, 0], [10, 0]]))
     assert one_column["method"] == "too_few" and math.isnan(one_column["p_value"])
+
+
+def test_fisher_exact_p_agrees_with_scipy_on_school_sized_tables():
+    """The trend tables' test without scipy.stats: the same p-values as scipy's fisher_exact on
+    tables of the sizes a school has (a handful to a thousand pupils), ties included."""
+    rng = np.random.default_rng(17)
+    tables = [(3, 0, 0, 3), (0, 5, 5, 0), (10, 10, 10, 10), (5, 5, 5, 5), (1, 0, 0, 0),
+              (0, 0, 3, 4), (400, 600, 380, 620), (12, 28, 25, 25)]
+    for _ in range(300):
+        na, nb = rng.integers(1, 1000, size=2)
+        ka, kb = rng.integers(0, na + 1), rng.integers(0, nb + 1)
+        tables.append((int(ka), int(na - ka), int(kb), int(nb - kb)))
+    for a, b, c, d in tables:
+        expected = sps.fisher_exact([[a, b], [c, d]]).pvalue
+        assert fisher_exact_p(a, b, c, d) == pytest.approx(expected, rel=1e-9, abs=1e-300), (
+            a, b, c, d)
