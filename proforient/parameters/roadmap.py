@@ -518,11 +518,11 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
                 continue
             pred_year, pred = found
             if found in claimed:
-                by_year_, by_id = claimed[found]
+                successor_year, successor = claimed[found]
                 problems.append(Problem(
                     name, None, where + ", continues",
-                    f"показатель «{pred}» дорожной карты {pred_year} уже продолжает «{by_id}»"
-                    + ("" if by_year_ == year else f" (дорожная карта {by_year_})")
+                    f"показатель «{pred}» дорожной карты {pred_year} уже продолжает «{successor}»"
+                    + ("" if successor_year == year else f" (дорожная карта {successor_year})")
                     + ": у ряда одно продолжение"))
                 continue
             claimed[found] = (year, ind.id)
