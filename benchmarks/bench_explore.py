@@ -16,24 +16,13 @@ Run: ``.venv/bin/python benchmarks/bench_explore.py``.
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
+from bench_indicators import best_of  # this folder: the script's own
 
 from proforient.dataset import load_dataset
 from proforient.explore import open_district
 from proforient.parameters import load_parameters
 from proforient.paths import DEMO_DATA_DIR
-
-
-def best_of(repeats: int, func) -> float:
-    """The fastest of ``repeats`` runs of ``func``, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def bare_read() -> None:

@@ -476,6 +476,7 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
         for act in roadmap.activities:
             ind = act.indicator
             where = f"мероприятие {act.number}"
+            found = predecessor(ind, earlier)
             if ind.continues is not None:
                 if previous is None:
                     problems.append(Problem(
@@ -483,7 +484,7 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
                         f"continues: {ind.continues} — это первая дорожная карта, продолжать "
                         "нечего: уберите continues"))
                     continue
-                if predecessor(ind, earlier) is None:
+                if found is None:
                     problems.append(Problem(
                         name, None, where + ", continues",
                         f"continues: {ind.continues} — ни в дорожной карте {previous.year} "
@@ -496,7 +497,6 @@ def _continuity_problems(by_year: Mapping[str, Roadmap]) -> list[Problem]:
                         f"continues: {ind.continues} — показатель «{ind.continues}» есть и в "
                         "этой дорожной карте: он сам продолжает свой ряд"))
                     continue
-            found = predecessor(ind, earlier)
             if found is None:
                 dropped = next((r for r in reversed(earlier)
                                 if any(i.id == ind.id for i in r.indicators)), None)
