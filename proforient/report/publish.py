@@ -446,14 +446,9 @@ class Disclosure:
         # Of the cells another report hides, that report's audit cleared those about other
         # people; this one audits the ones about the people it describes (its counts and the
         # two sides of its shares: a peer group's share is about the peers).
-        own = np.zeros(model.n_atoms, dtype=bool)
-        for key in [*self.counts, *(k for name, sh in self.shares.items()
-                                    if name not in self.fixed_shares
-                                    for k in (sh.numerator, sh.denominator))]:
-            own |= model.rows[key] > 0
         def audited() -> set[str]:
             return {k for k in state.hidden if k not in state.given_up
-                    and (k in self.counts or (model.rows[k] > 0)[own].any())}
+                    and (k in self.counts or (model.rows[k] > 0)[model.own].any())}
 
         self._settle(state, model, audited())
         out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
@@ -495,7 +490,9 @@ class Disclosure:
             pending &= set(state.hidden)
             pending -= state.given_up
         else:  # the greedy steps did not settle: withhold what is still exposed
-            for target in model.exposed(state, set(state.hidden) - state.given_up):
+            for target in model.exposed(state, {k for k in state.hidden
+                                                if k not in state.given_up
+                                                and not model.about_others(k)}):
                 self._withhold(target, state, model)
 
     def table_of(self, key: str) -> list[str]:
@@ -590,6 +587,18 @@ class _State:
                       dict(self.withheld), set(self.given_up), set(self.pinned_elsewhere))
 
 
+def _unique_rows(pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(pattern, axis=0, return_inverse=True)`` of a boolean matrix, in the same
+    order, with each row packed into bytes first (sorting bytes, not booleans, is what makes
+    the atoms of a large report cheap to find)."""
+    if not pattern.size:
+        return np.unique(pattern, axis=0, return_inverse=True)
+    packed = np.ascontiguousarray(np.packbits(pattern, axis=1))
+    rows = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    return pattern[first], inverse.ravel()
+
+
 class _Model:
     """The linear model of one report: atoms (groups of people no published cell tells apart)
     and, for every cell, which atoms it adds up."""
@@ -601,24 +610,19 @@ class _Model:
         # atoms: per domain, rows of the microdata grouped by their membership pattern
         columns: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        domain_of_atom: list[str] = []
-        rows_by_domain: dict[str, np.ndarray] = {}
         for domain, frame in rules.microdata.items():
             keys = [k for k, (d, _) in masks.items() if d == domain]
             n = frame["n"].to_numpy(dtype=float)
             for key in keys:
                 self.count_values[key] = int(n[masks[key][1]].sum())
             if not keys or not len(frame):
-                rows_by_domain[domain] = np.zeros((0, 0), dtype=bool)
                 continue
             pattern = np.column_stack([masks[k][1] for k in keys])
             used = pattern.any(axis=1)
-            uniq, inverse = np.unique(pattern[used], axis=0, return_inverse=True)
+            uniq, inverse = _unique_rows(pattern[used])
             w = np.bincount(inverse.ravel(), weights=n[used], minlength=len(uniq))
-            rows_by_domain[domain] = uniq
             columns.append((domain, keys, uniq))
             weights.append(w)
-            domain_of_atom += [domain] * len(uniq)
         # incidence: cell key → vector over all atoms
         offsets, start = {}, 0
         for domain, keys, uniq in columns:
@@ -634,7 +638,42 @@ class _Model:
                 self.rows[key] = vec
         for key in masks:
             self.rows.setdefault(key, np.zeros(self.n_atoms))
+        self._keep_linked()
         self._build()
+
+    def _keep_linked(self) -> None:
+        """Keep only the atoms linked to this report's people (:attr:`own`): those of its
+        counts and of its shares' sides, and every atom a published cell ties to them, in
+        turn. The cells other pages publish about other people only (another school's
+        graduates of another year…) form programs of their own, which this audit cannot
+        change and which their pages' audits cleared: left out, they cost nothing. A cell left
+        with no atom is about no one here (:meth:`about_others`)."""
+        rules = self.rules
+        own_keys = [*rules.counts, *(k for name, sh in rules.shares.items()
+                                     if name not in rules.fixed_shares
+                                     for k in (sh.numerator, sh.denominator))]
+        own = np.zeros(self.n_atoms, dtype=bool)
+        for key in own_keys:
+            own |= self.rows[key] > 0
+        links = [self.rows[k] > 0 for k in self.rows]
+        links += [(self.rows[sh.numerator] > 0) | (self.rows[sh.denominator] > 0)
+                  for sh in [*rules.shares.values(), *rules.fixed_shares.values()]]
+        incidence = np.array(links).reshape(len(links), self.n_atoms)
+        linked = own.copy()
+        while True:
+            touched = incidence[incidence[:, linked].any(axis=1)].any(axis=0) | linked
+            if (touched == linked).all():
+                break
+            linked = touched
+        self.others = {k for k, r in self.rows.items() if (r > 0).any() and not r[linked].any()}
+        self.rows = {k: r[linked] for k, r in self.rows.items()}
+        self.truth = self.truth[linked]
+        self.n_atoms = int(linked.sum())
+        self.own = own[linked]
+
+    def about_others(self, key: str) -> bool:
+        """Whether a cell counts only people this report's cells are not linked to."""
+        return key in self.others
 
     # -- the attacker's linear program ------------------------------------------------------
 
@@ -643,10 +682,14 @@ class _Model:
         the bounds do as cells are hidden, so one warm program serves the whole audit."""
         rows, self.count_row, self.share_rows = [], {}, {}
         for key in dict.fromkeys([*self.rules.counts, *self.rules.fixed]):
+            if key in self.others:
+                continue
             self.count_row[key] = len(rows)
             rows.append(self.rows[key])
         self.share_shown = {}
         for key, share in {**self.rules.fixed_shares, **self.rules.shares}.items():
+            if share.numerator in self.others or share.denominator in self.others:
+                continue
             num, den = self.count_values[share.numerator], self.count_values[share.denominator]
             shown = round(num / den, 3) if den else 0.0  # as displayed: one decimal of a percent
             a, b = self.rows[share.numerator], self.rows[share.denominator]
@@ -703,8 +746,34 @@ class _Model:
         if not keys:
             return []
         self.program.set_bounds(*self._bounds(state))
+        keys = self._moved_together(keys)
         return [key for key in sorted(keys, key=lambda k: (self.count_values[k], k))
                 if self._single(key)]
+
+    def _moved_together(self, keys: list[str]) -> list[str]:
+        """The keys not yet shown to hold two values, under the bounds already set.
+
+        One program proves many cells at once: a solution that takes several hidden counts a
+        whole person above (or below) their values shows each of them to hold two values, as
+        its own program would. So the sum of the open cells is pushed up, then down, while
+        that moves any of them; the cells left are solved one by one (:meth:`_single`). The
+        same verdicts, a fraction of the programs.
+        """
+        open_ = list(keys)
+        for maximise in (True, False):
+            while len(open_) > 1:
+                objective = np.sum([self.rows[k] for k in open_], axis=0)
+                x = self.program.point(objective, maximise)
+                if x is None:  # unbounded: no single point to read; one by one
+                    break
+                values = {k: float(self.rows[k] @ x) for k in open_}
+                moved = {k for k, v in values.items()
+                         if (v >= self.count_values[k] + 1 - 1e-6 if maximise
+                             else v <= self.count_values[k] - 1 + 1e-6)}
+                if not moved:
+                    break
+                open_ = [k for k in open_ if k not in moved]
+        return open_
 
     def _near(self, key: str, target: str) -> bool:
         """Whether an empty cell is of the same table as the target: the same conditions but
@@ -843,6 +912,14 @@ class _Program:
             self.highs.changeRowsBounds(self.m, self.row_index,
                                         np.where(np.isfinite(low), low, -self.inf),
                                         np.where(np.isfinite(high), high, self.inf))
+
+    def point(self, objective: np.ndarray, maximise: bool) -> np.ndarray | None:
+        """A solution that makes ``objective · x`` largest (or smallest); ``None`` when the
+        program is unbounded in that direction."""
+        value = self.optimum(objective, maximise)
+        if not np.isfinite(value):
+            return None
+        return np.asarray(self.highs.getSolution().col_value)
 
     def optimum(self, objective: np.ndarray, maximise: bool) -> float:
         """The largest (or smallest) value of ``objective · x`` (``±inf`` when unbounded)."""
