@@ -124,22 +124,6 @@ DESTINATIONS = Vocabulary(
 #: «Выпускники»).
 ADMITTED_DESTINATIONS: tuple[str, ...] = ("spo", "vo")
 
-#: What a small school's table of destinations shows instead of every destination: what the
-#: department needs of each school — went on studying, did not, not known — each the sum of its
-#: destinations (docs/indicators.md, «Куда ушли выпускники»). Keyed by the row's code; a group
-#: of one destination is that destination.
-DESTINATION_GROUPS: dict[str, tuple[str, ...]] = {
-    "study": ("school", "spo", "vo"),
-    "no_study": ("work", "army", "other"),
-    "unknown": ("unknown",),
-}
-#: The rows' names on the page.
-DESTINATION_GROUP_LABELS: dict[str, str] = {
-    "study": "продолжили обучение (10 класс, колледж, вуз)",
-    "no_study": "не продолжили обучение (работа, армия, другое)",
-    "unknown": "неизвестно",
-}
-
 SUBJECTS = Vocabulary(
     "предмет ЕГЭ",
     [

@@ -19,7 +19,7 @@ from proforient.compute.alignment import (
 from proforient.parameters.measures import MeasureCatalogue
 from proforient.parameters.roadmap import Indicator, Roadmap
 from proforient.report.publish import count_key
-from proforient.vocab import ADMITTED_DESTINATIONS, DESTINATION_GROUPS
+from proforient.vocab import ADMITTED_DESTINATIONS
 
 __all__ = [
     "admitted",
@@ -85,33 +85,24 @@ def admitted(org_id: str | None, year: str, **where: object) -> str:
     return graduates(org_id, year, destination=ADMITTED, **where)
 
 
-def _destinations(code: str) -> str | tuple[str, ...]:
-    """The destinations of a row code: a group's (:data:`~proforient.vocab.DESTINATION_GROUPS`,
-    ``"admitted"``: a college or university) or the destination itself."""
-    if code == "admitted":
-        return ADMITTED
-    group = DESTINATION_GROUPS.get(code, (code,))
-    return group[0] if len(group) == 1 else group
-
-
 def destination(org_id: str, year: str, grade: int, code: str | None) -> str:
-    """Graduates of a grade who went to ``code`` — a destination or a group of them (``None``:
-    all graduates of the grade)."""
+    """Graduates of a grade who went to ``code`` (``None``: all graduates of the grade)."""
     where = {"grade": str(grade)}
     if code is not None:
-        where["destination"] = _destinations(code)
+        where["destination"] = code
     return graduates(org_id, year, **where)
 
 
 def district_destination(year: str, grade: int, code: str | None) -> tuple[str, str, str]:
     """The district's share of a grade's graduates who went to ``code`` (``"admitted"``: to a
-    college or university; a group of :data:`~proforient.vocab.DESTINATION_GROUPS`), as
-    printed beside a school's table: numerator, denominator, share
+    college or university), as printed beside a school's table: numerator, denominator, share
     keys."""
     where: dict = {"grade": str(grade)}
     den = graduates(None, year, **where)
-    if code is not None:
-        where["destination"] = _destinations(code)
+    if code == "admitted":
+        where["destination"] = ADMITTED
+    elif code is not None:
+        where["destination"] = code
     num = graduates(None, year, **where)
     return num, den, share(num, den)
 

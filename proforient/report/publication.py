@@ -21,7 +21,7 @@ from proforient.report.graduates import publication as graduates_publication
 from proforient.report.publish import Published, parse_key
 from proforient.report.school import publication as school_publication
 from proforient.report.school.analysis import analyse
-from proforient.vocab import DESTINATION_GROUPS, DESTINATIONS
+from proforient.vocab import DESTINATIONS
 
 __all__ = ["graduates", "prepare", "school", "withheld_notes"]
 
@@ -47,13 +47,9 @@ def _schools(ctx: ReportContext) -> None:
     A school decided late can find one of its counts pinned by what earlier pages already
     show (the district's share of a rare destination, less the other schools' cells); no cell
     of its own can help then. The whole publication is decided again with the district's
-    shares of that grade and destination hidden everywhere (at most :data:`ROUNDS` times).
-    Should that free no such count (other pages pin it, not the district's shares), the
-    decision before stands: hiding the district's column would cost every page and protect
-    nobody."""
+    shares of that grade and destination hidden everywhere (at most :data:`ROUNDS` times)."""
     forced: set[str] = set()
     year = ctx.year
-    before: tuple[dict, set[str]] | None = None
     for _ in range(ROUNDS):
         decided = [ctx.publication("graduates", functools.partial(
             graduates_publication.publish, ctx, set(forced)))]
@@ -62,35 +58,29 @@ def _schools(ctx: ReportContext) -> None:
                 school_publication.publish, ctx.facts, analyse(ctx.facts, org_id),
                 ctx.rules.suppression_threshold, alongside=list(decided),
                 forced=set(forced), ledger=ctx.ledger)))
-        pinned = {key for pub in decided for key in pub.pinned_elsewhere}
-        if before is not None and not before[1] - pinned:  # none freed: the hiding was useless
-            ctx.publications.clear()
-            ctx.publications.update(before[0])
-            return
         more = {cells.district_destination(year, int(grade), code)[2]
-                for key in pinned for grade, code in _grade_destinations(key)} - forced
+                for pub in decided for key in pub.pinned_elsewhere
+                for grade, code in _grade_destinations(key)} - forced
         if not more:
             return
-        before = (dict(ctx.publications), pinned)
         forced |= more
         ctx.publications.clear()
 
 
 def _grade_destinations(key: str) -> list[tuple[str, str]]:
     """The (grade, destination) pairs whose district shares bear on a cell: its own
-    destinations, «admitted» when one of them is a study place, and every group of a small
-    school's table that holds one of them; every destination when the cell names none.
+    destinations, and «admitted» when one of them is a study place; every destination when the
+    cell names none.
 
     >>> _grade_destinations("g|destination=army|grade=11|org_id=a|year=2021-2022")
-    [('11', 'army'), ('11', 'no_study')]
+    [('11', 'army')]
     >>> _grade_destinations("g|destination=spo|grade=9|org_id=a|year=2021-2022")
-    [('9', 'admitted'), ('9', 'spo'), ('9', 'study')]
+    [('9', 'admitted'), ('9', 'spo')]
     """
     where = parse_key(key)[1]
     codes = set(where.get("destination", DESTINATIONS.codes))
     if codes & set(ADMITTED_DESTINATIONS):
         codes.add("admitted")
-    codes |= {group for group, members in DESTINATION_GROUPS.items() if codes & set(members)}
     return sorted((grade, code) for grade in where.get("grade", ()) for code in codes)
 
 

@@ -72,27 +72,6 @@ def test_district_count_target_is_reached_only_when_every_organisation_reaches_i
     assert "4 из 5 организаций выполнили" in line and "✗ не достигнуто" in line
 
 
-def test_a_small_school_shows_its_destinations_in_three_groups(small_ctx):
-    """sch-a has 10 graduates of grade 9 (10 класс 4, СПО 2, армия 1, работа 3) — fewer than
-    30, with destinations of 1 and 2: its table shows three groups instead of seven
-    destinations. Grade 11: ВО 4 + СПО 2 = 6 went on studying, of 6 — as in the district (sch-a
-    is its only school with grade 11). Grade 9 is hidden: with the district's share beside it,
-    sch-a's and sch-b's counts would give away sch-x's 3 graduates (СПО 1, 10 класс 2)."""
-    html = SchoolReport(small_ctx, "sch-a").destinations().html
-    assert row(html, "продолжили обучение")[4:] == ["6", "100,0 %", "100,0 %"]
-    assert row(html, "не продолжили обучение")[4:6] == ["0", "0,0 %"]
-    assert row(html, "неизвестно")[4] == "0"
-    labels = [cells[0] for table in tables(html) for cells in table[1:]]
-    assert labels == ["продолжили обучение (10 класс, колледж, вуз)",
-                      "не продолжили обучение (работа, армия, другое)", "неизвестно", "Всего"]
-    assert "направления показаны тремя группами" in html
-    # sch-b: 6 graduates, all of them to grade 10 — no destination of 1 or 2: every row shown
-    detail = SchoolReport(small_ctx, "sch-b").destinations().html
-    assert [cells[0] for table in tables(detail) for cells in table[1:]][:3] == [
-        "СПО (колледж, техникум)", "высшее образование", "10 класс"]
-    assert "тремя группами" not in detail
-
-
 def test_trend_change_in_percentage_points(small_ctx):
     trend = text_of(SchoolReport(small_ctx, "sch-a").trend())
     assert "+40,0 п. п." in trend  # 50,0 % → 90,0 %

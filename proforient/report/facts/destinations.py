@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from proforient.compute.stats import change_test
-from proforient.vocab import ADMITTED_DESTINATIONS, DESTINATION_GROUPS, DESTINATIONS
+from proforient.vocab import ADMITTED_DESTINATIONS, DESTINATIONS
 
 
 def destinations(graduates: pd.DataFrame, year: str) -> pd.DataFrame:
@@ -73,42 +73,3 @@ def admitted_tests(table: pd.DataFrame) -> pd.DataFrame:
                      "p_value": test["p_value"], "direction": direction})
     return pd.DataFrame(rows, columns=["org_id", "grade", "admitted", "total",
                                        "district_admitted_share", "p_value", "direction"])
-
-
-#: A grade of at least this many times the suppression threshold of graduates shows every
-#: destination in its school's table (30 with the threshold of 3).
-DETAIL_FROM = 10
-
-
-def table_rows(school: pd.DataFrame, threshold: int) -> list[str]:
-    """The rows of a school's table of destinations: table design before suppression.
-
-    Every destination where the groups are large: when no grade of fewer than
-    :data:`DETAIL_FROM` × ``threshold`` graduates has a destination of 1 … ``threshold`` − 1.
-    Otherwise (a destination of one or two graduates of a small grade would be hidden, and
-    most of the table with it) the groups the department needs of every school —
-    :data:`~proforient.vocab.DESTINATION_GROUPS`: went on studying, did not, not known — each
-    the sum of its destinations, so that far fewer cells of a small school need hiding. A large
-    grade keeps its detail: a small destination there is hidden, and enough others are large.
-
-    Parameters
-    ----------
-    school : DataFrame
-        The school's rows of :func:`destinations` (``grade, destination, graduates``).
-    threshold : int
-        The suppression threshold.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"grade": [9, 9], "destination": ["spo", "army"],
-    ...                   "graduates": [12, 0]})
-    >>> table_rows(t, 3) == list(DESTINATIONS.codes)
-    True
-    >>> table_rows(t.assign(graduates=[11, 1]), 3)
-    ['study', 'no_study', 'unknown']
-    >>> table_rows(t.assign(graduates=[29, 1]), 3) == list(DESTINATIONS.codes)
-    True
-    """
-    total = school.groupby("grade")["graduates"].transform("sum")
-    small = school["graduates"].between(1, threshold - 1) & (total < DETAIL_FROM * threshold)
-    return list(DESTINATION_GROUPS) if small.any() else list(DESTINATIONS.codes)

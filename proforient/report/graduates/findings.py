@@ -12,7 +12,7 @@ from proforient.compute.alignment import GRADUATE_INDICATORS, IN_DEMAND_CHOICE
 from proforient.report.graduates.analysis import GraduatesAnalysis
 from proforient.report.graduates.publication import Keys
 from proforient.report.html import quantity
-from proforient.report.publish import HIDDEN_MARK, Published
+from proforient.report.publish import Published
 from proforient.report.text import count, join_words, percent
 
 __all__ = ["association_words", "by_school_notes", "headline", "promote_where", "shortfalls",
@@ -20,8 +20,8 @@ __all__ = ["association_words", "by_school_notes", "headline", "promote_where", 
 
 
 def _count(pub: Published, key: str) -> Markup:
-    if not pub.visible(key):  # a cell of a withheld table: «×», as on the school's page
-        return quantity(key, pub.mark(key) or (HIDDEN_MARK if key in pub.withdrawn else "—"))
+    if not pub.visible(key):
+        return quantity(key, pub.mark(key) or "—")
     return quantity(key, count(pub.values[key]))
 
 

@@ -14,7 +14,7 @@ from proforient.report import cells
 from proforient.report.context import ReportContext
 from proforient.report.graduates.analysis import OTHER_GROUPS, GraduatesAnalysis, analyse
 from proforient.report.publish import Count, Disclosure, Published, Share
-from proforient.vocab import DESTINATION_GROUPS, DESTINATIONS
+from proforient.vocab import DESTINATIONS
 
 __all__ = ["Keys", "declare", "publish"]
 
@@ -85,7 +85,7 @@ def declare(analysis: GraduatesAnalysis, threshold: int) -> list[Count | Share]:
     # the district's destination shares printed beside every school's table: decided here,
     # once, so that every school page shows the same and each school's audit takes them as given
     for grade in (9, 11):
-        for code in dict.fromkeys((*DESTINATIONS.codes, *DESTINATION_GROUPS, "admitted")):
+        for code in (*DESTINATIONS.codes, "admitted"):
             num, den, share = cells.district_destination(analysis.year, grade, code)
             items.append(Share(share, num, den, with_counts=False, complement=False))
     supply = analysis.supply.table

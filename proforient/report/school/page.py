@@ -16,7 +16,6 @@ from markupsafe import Markup
 from proforient.compute.series import Break
 from proforient.report import cells, charts, publication
 from proforient.report.context import ReportContext
-from proforient.report.facts.destinations import table_rows
 from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, statement, table
 from proforient.report.page import Report, appendix, header, summary
@@ -37,7 +36,7 @@ from proforient.report.text import (
     percent_points,
     year_label,
 )
-from proforient.vocab import DESTINATION_GROUP_LABELS, DESTINATIONS
+from proforient.vocab import DESTINATIONS
 
 __all__ = ["SchoolReport"]
 
@@ -238,30 +237,24 @@ class SchoolReport(Report):
             return Html()
         org, year = self.a.org_id, self.a.year
         grades = sorted(self.a.destinations["grade"].unique())
-        codes = self._destination_rows()
-        grouped = codes != list(DESTINATIONS.codes)
         columns = ["Куда ушли"]
         for g in grades:
             columns += [Column(f"{g} кл.: чел.", numeric=True),
                         Column(f"{g} кл.: доля", numeric=True),
                         Column(f"{g} кл.: район", numeric=True)]
-        rows = [[DESTINATION_GROUP_LABELS[code] if grouped else DESTINATIONS.label(code),
-                 *[c for g in grades for c in self._destination_cells(g, code)]]
-                for code in codes]
-        if 9 in grades and not grouped:  # after grade 9 nobody enters a university
+        rows = [[DESTINATIONS.label(code), *[c for g in grades
+                                             for c in self._destination_cells(g, code)]]
+                for code in DESTINATIONS.codes]
+        if 9 in grades:  # after grade 9 nobody enters a university: the row does not apply
             at = 1 + 3 * grades.index(9)
-            row = rows[codes.index("vo")]
+            row = rows[list(DESTINATIONS.codes).index("vo")]
             row[at:at + 3] = ["не относится", "", ""]
         rows.append(["Всего", *[c for g in grades for c in (
             self.cards.count_cell(cells.destination(org, year, g, None)),
             "100" + NBSP + "%", "100" + NBSP + "%")]])
         body = [table(columns, rows, highlight=[False] * (len(rows) - 1) + [True])]
-        if grouped:
-            body.append(Markup('<p class="pf-note">{}</p>').format(statement(
-                [], "Выпускников школы немного, поэтому направления показаны тремя группами: "
-                    "так по таблице нельзя узнать о конкретных людях.", "protection")))
         if self.pub.withholds(cells.destination(org, year, g, c)
-                              for g in grades for c in (*codes, None)):
+                              for g in grades for c in (*DESTINATIONS.codes, None)):
             body = [Markup('<p class="pf-withheld">{}</p>').format(statement(
                 [], "Таблица не публикуется: выпускников так мало, что по ней можно было бы "
                     "узнать о конкретных людях.", "protection"))]
@@ -275,11 +268,8 @@ class SchoolReport(Report):
             calm=self._calm("Выпускники распределились по направлениям примерно как в районе, "
                             "и про всех известно, куда они ушли.",
                             [cells.destination(org, year, g, c) for g in grades
-                             for c in codes if not (g == 9 and c == "vo")])).render()
-
-    def _destination_rows(self) -> list[str]:
-        """The rows of the table of destinations, as the publication declared them."""
-        return table_rows(self.a.destinations, self.ctx.rules.suppression_threshold)
+                             for c in DESTINATIONS.codes
+                             if not (g == 9 and c == "vo")])).render()
 
     def _destination_cells(self, grade: int, code: str) -> list:
         """The school's count and share of a destination, and the district's share."""
@@ -313,11 +303,8 @@ class SchoolReport(Report):
         for r in self.a.admitted.itertuples(index=False):
             counted = [cells.destination(self.a.org_id, self.a.year, r.grade, c)
                        for c in (("spo",) if r.grade == 9 else ("spo", "vo"))]
-            # a direction of hidden counts would tell something of them (and a small school's
-            # table shows no college or university apart)
-            if r.direction == "none" or not all(k in self.pub and self.pub.visible(k)
-                                                for k in counted):
-                continue
+            if r.direction == "none" or not all(self.pub.visible(k) for k in counted):
+                continue  # a direction of hidden counts would tell something of them
             where = "в колледжи и вузы" if r.grade == 11 else "в колледжи и техникумы"
             word = "больше" if r.direction == "higher" else "меньше"
             # the district's share as in the table: grade 9 — its «СПО» row, grade 11 — «СПО»

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from proforient.compute.alignment import GRADUATE_INDICATORS
 from proforient.report import cells
 from proforient.report.facts import DistrictFacts
-from proforient.report.facts.destinations import table_rows
 from proforient.report.facts.scorecard import MISSING_INPUT
 from proforient.report.publish import Count, Disclosure, Published, Share
 from proforient.report.school.analysis import SchoolAnalysis
+from proforient.vocab import DESTINATIONS
 
 __all__ = ["declare", "publish", "reporting_peers", "summary_keys"]
 
@@ -43,13 +43,12 @@ def reporting_peers(facts: DistrictFacts, analysis: SchoolAnalysis, ind: str) ->
     return sorted(peers["org_id"])
 
 
-def declare(analysis: SchoolAnalysis, threshold: int) -> list[Count | Share]:
+def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
     """Every count and share of people the school report shows — its own, and the district's
     share beside them (of pupils with disabilities: published nowhere else, so audited here;
     of graduates: the graduates report's, whose decision stands). A peer group's share is
     shown only where it is the sum of counts the graduates report shows (see
-    :class:`~proforient.report.school.findings.Cards`). The table of destinations has the rows
-    :func:`~proforient.report.facts.destinations.table_rows` designs for the school."""
+    :class:`~proforient.report.school.findings.Cards`)."""
     org_id, year = analysis.org_id, analysis.year
     items: list[Count | Share] = []
     for ind, reason in zip(analysis.card["indicator_id"], analysis.card["reason"], strict=True):
@@ -66,16 +65,15 @@ def declare(analysis: SchoolAnalysis, threshold: int) -> list[Count | Share]:
         # the sentences of «Кто учтён» may leave a detail out rather than hide a table cell
         items += [Count(k, optional=name != "graduates")
                   for name, k in summary_keys(org_id, year).items()]
-    rows = table_rows(analysis.destinations, threshold)
     for grade in sorted(analysis.destinations["grade"].unique()):
         total = cells.destination(org_id, year, grade, None)
         items.append(Count(total, total=True))
-        for code in rows:
+        for code in DESTINATIONS.codes:
             key = cells.destination(org_id, year, grade, code)
             items += [Count(key), Share(cells.share(key, total), key, total)]
         # the district's shares beside the table: with the district's grade totals (known
         # from the schools' pages) a percentage is a count, so they are audited like one
-        for code in (*rows, "admitted"):
+        for code in (*DESTINATIONS.codes, "admitted"):
             num, den, share = cells.district_destination(year, grade, code)
             items.append(Share(share, num, den, with_counts=False, complement=False))
     # an earlier year is published under the id it was computed with (a series may have
@@ -112,7 +110,7 @@ def publish(facts: DistrictFacts, analysis: SchoolAnalysis, threshold: int,
     rules = Disclosure({"g": facts.graduates, "o": facts.ovz}, threshold)
     for other in [alongside] if isinstance(alongside, Published) else alongside or []:
         rules.add_published(other)
-    rules.add_all(declare(analysis, threshold))
+    rules.add_all(declare(analysis))
     rules.forced |= set(forced or ())
     rules.add_ledger(ledger or {})
     return rules.protect()
