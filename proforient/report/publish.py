@@ -587,16 +587,22 @@ class _State:
                       dict(self.withheld), set(self.given_up), set(self.pinned_elsewhere))
 
 
-def _unique_rows(pattern: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(pattern, axis=0, return_inverse=True)`` of a boolean matrix, in the same
-    order, with each row packed into bytes first (sorting bytes, not booleans, is what makes
-    the atoms of a large report cheap to find)."""
+def _unique_rows(pattern: np.ndarray) -> np.ndarray:
+    """``np.unique(pattern, axis=0)`` of a boolean matrix, in the same order, with each row
+    packed into bytes first (sorting bytes, not booleans, is what makes the atoms of a large
+    report cheap to find)."""
     if not pattern.size:
-        return np.unique(pattern, axis=0, return_inverse=True)
+        return np.unique(pattern, axis=0)
     packed = np.ascontiguousarray(np.packbits(pattern, axis=1))
     rows = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-    return pattern[first], inverse.ravel()
+    _, first = np.unique(rows, return_index=True)
+    return pattern[first]
+
+
+def _beyond(reached: float, value: float, maximise: bool) -> bool:
+    """Whether a count that can reach ``reached`` (at most, or at least) holds a whole person
+    more (or fewer) than its true ``value`` — the test of every audit verdict."""
+    return reached >= value + 1 - 1e-6 if maximise else reached <= value - 1 + 1e-6
 
 
 class _Model:
@@ -609,7 +615,6 @@ class _Model:
         self.count_values: dict[str, int] = {}
         # atoms: per domain, rows of the microdata grouped by their membership pattern
         columns: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
         for domain, frame in rules.microdata.items():
             keys = [k for k, (d, _) in masks.items() if d == domain]
             n = frame["n"].to_numpy(dtype=float)
@@ -619,17 +624,14 @@ class _Model:
                 continue
             pattern = np.column_stack([masks[k][1] for k in keys])
             used = pattern.any(axis=1)
-            uniq, inverse = _unique_rows(pattern[used])
-            w = np.bincount(inverse.ravel(), weights=n[used], minlength=len(uniq))
+            uniq = _unique_rows(pattern[used])
             columns.append((domain, keys, uniq))
-            weights.append(w)
         # incidence: cell key → vector over all atoms
         offsets, start = {}, 0
         for domain, keys, uniq in columns:
             offsets[domain] = (start, keys, uniq)
             start += len(uniq)
         self.n_atoms = start
-        self.truth = np.concatenate(weights) if weights else np.zeros(0)
         self.rows: dict[str, np.ndarray] = {}
         for first, keys, uniq in offsets.values():
             for j, key in enumerate(keys):
@@ -667,7 +669,6 @@ class _Model:
             linked = touched
         self.others = {k for k, r in self.rows.items() if (r > 0).any() and not r[linked].any()}
         self.rows = {k: r[linked] for k, r in self.rows.items()}
-        self.truth = self.truth[linked]
         self.n_atoms = int(linked.sum())
         self.own = own[linked]
 
@@ -729,9 +730,10 @@ class _Model:
         holds another whole value when the maximum reaches one more or the minimum one less
         (the maximum is tried first: most hidden cells are protected upwards)."""
         value, objective = self.count_values[key], self.rows[key]
-        if self.program.optimum(objective, maximise=True) >= value + 1 - 1e-6:
+        if _beyond(self.program.optimum(objective, maximise=True), value, maximise=True):
             return False
-        return self.program.optimum(objective, maximise=False) > value - 1 + 1e-6
+        return not _beyond(self.program.optimum(objective, maximise=False), value,
+                           maximise=False)
 
     def exposed(self, state: _State, keys: Iterable[str] | None = None) -> list[str]:
         """Hidden counts (of ``keys``, default all) whose range holds a single whole value,
@@ -766,10 +768,8 @@ class _Model:
                 x = self.program.point(objective, maximise)
                 if x is None:  # unbounded: no single point to read; one by one
                     break
-                values = {k: float(self.rows[k] @ x) for k in open_}
-                moved = {k for k, v in values.items()
-                         if (v >= self.count_values[k] + 1 - 1e-6 if maximise
-                             else v <= self.count_values[k] - 1 + 1e-6)}
+                moved = {k for k in open_ if _beyond(float(self.rows[k] @ x),
+                                                     self.count_values[k], maximise)}
                 if not moved:
                     break
                 open_ = [k for k in open_ if k not in moved]
