@@ -174,12 +174,15 @@ class Count:
     A ``total`` (a margin of a table) is hidden as a complement only when nothing else
     protects. An ``optional`` count (a detail in a sentence, a breakdown) may be *withdrawn* —
     left out of the page altogether — when hiding cells cannot protect: two «<3» that add up to
-    a third «<3» give themselves away whatever else is hidden.
+    a third «<3» give themselves away whatever else is hidden. A count not ``printed`` is never
+    shown, not even as «<3»: it is declared so that the cells that would give it away are
+    protected, and the reader knows nothing of it but what those cells tell.
     """
 
     key: str
     total: bool = False
     optional: bool = False
+    printed: bool = True
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,8 @@ class Disclosure:
         #: it is hidden. Their decision stands; this report's must agree with it.
         self.fixed: dict[str, str] = {}
         self.fixed_shares: dict[str, Share] = {}
+        #: counts no page prints (:attr:`Count.printed`): small, they are not known to be small
+        self.unprinted: set[str] = set()
         #: counts and shares hidden from the start whatever their value (a previous publication
         #: hid them, or they let other pages pin a count): shown as «×»
         self.forced: set[str] = set()
@@ -348,6 +353,8 @@ class Disclosure:
                     self.forced.add(key)
             else:
                 self.fixed[key] = status
+                if not item.printed:
+                    self.unprinted.add(key)
 
     def add_ledger(self, ledger: Mapping[str, str]) -> None:
         """Take what earlier batches published as given (see :mod:`proforient.report.ledger`):
@@ -375,8 +382,13 @@ class Disclosure:
             if previous is not None:  # a cell shown twice: a total if either says so, and
                 # optional only if both say so (a table cell cannot be withdrawn)
                 item = Count(item.key, item.total or previous.total,
-                             item.optional and previous.optional)
+                             item.optional and previous.optional,
+                             item.printed or previous.printed)
             self.counts[item.key] = item
+            if item.printed:
+                self.unprinted.discard(item.key)
+            elif item.key not in self.fixed:  # (printed by another report: known there)
+                self.unprinted.add(item.key)
 
     def add_all(self, items: Iterable[Count | Share]) -> None:
         """Declare several cells."""
@@ -443,12 +455,13 @@ class Disclosure:
         self._settle_shares(state, model.count_values)
         # Hiding or withdrawing a cell only removes what an attacker knows, so a hidden cell
         # found protected stays protected: each round audits only the cells not yet cleared.
-        # Of the cells another report hides, that report's audit cleared those about other
-        # people; this one audits the ones about the people it describes (its counts and the
-        # two sides of its shares: a peer group's share is about the peers).
+        # The cells another report hides are audited here too when what this report shows is
+        # tied to them (a district share spans every school of the grade): that report's audit
+        # cleared them before this page existed, and this page's cells, with the share, can
+        # pin them. Cells about people nothing here is tied to cannot change.
         def audited() -> set[str]:
             return {k for k in state.hidden if k not in state.given_up
-                    and (k in self.counts or (model.rows[k] > 0)[model.own].any())}
+                    and not model.about_others(k)}
 
         self._settle(state, model, audited())
         out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
@@ -709,7 +722,7 @@ class _Model:
             reason = state.hidden.get(key)
             if reason is None:
                 low[row] = high[row] = self.count_values[key]
-            elif reason == "primary":
+            elif reason == "primary" and key not in self.rules.unprinted:
                 low[row], high[row] = 1, t - 1
             else:  # «×»: the reader learns nothing of its value
                 low[row] = 0

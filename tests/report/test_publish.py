@@ -215,3 +215,53 @@ def test_a_table_nothing_can_protect_is_withheld_not_a_crash():
     assert all(p.visible(k) for k in (key(grade=11), key(grade=11, dest="spo"),
                                       key(grade=11, dest="work")))
 
+
+
+def _school(org: str, dests: dict[str, int]) -> list[Count | Share]:
+    """A school's table (its total and a cell per destination) and the district's army share
+    printed beside it."""
+    army, total = count_key("g", dest="army"), count_key("g")
+    return [Count(count_key("g", org=org), total=True),
+            *[Count(count_key("g", org=org, dest=d)) for d in dests],
+            Share(f"share:{army}/{total}", army, total, with_counts=False, complement=False)]
+
+
+def test_a_later_page_cannot_pin_an_earlier_pages_hidden_cell():
+    # School a (army 1, other 5 of 6) is decided first: its army is «<3», its other «×». School
+    # b (army 4, other 6 of 10) comes next. The district's army share beside both tables is
+    # 5 / 16 = 31,3 %; with the totals 6 + 10 visible, army a + army b ∈ 16 × [0,3125; 0,3135]
+    # = [5; 5,016], so army a = 5 − 4 = 1 if b shows its 4. Nothing on a's page can prevent
+    # it: b's audit must look at a's hidden cell, and hide its own army (then a's 1 or 2 leaves
+    # b's army 3 or 4) — and b's other with it, or 10 − 6 gives the 4 back.
+    micro = pd.DataFrame({"org": ["a", "a", "b", "b"], "dest": ["army", "other"] * 2,
+                          "n": [1, 5, 4, 6]})
+    first = Disclosure({"g": micro}, 3)
+    first.add_all(_school("a", {"army": 1, "other": 5}))
+    a = first.protect()
+    assert a.hidden == {count_key("g", org="a", dest="army"): "primary",
+                        count_key("g", org="a", dest="other"): "secondary"}
+    second = Disclosure({"g": micro}, 3)
+    second.add_published(a)
+    second.add_all(_school("b", {"army": 4, "other": 6}))
+    b = second.protect()
+    assert b.hidden == {count_key("g", org="b", dest="army"): "secondary",
+                        count_key("g", org="b", dest="other"): "secondary"}
+    assert b.visible(count_key("g", org="b"))
+
+
+def test_a_count_never_printed_is_not_known_to_be_small():
+    # 2 of 4 pupils took part: «<3 из 4». The 2 who did not are declared (so that nothing gives
+    # them away) but never printed: the reader knows only 4 − (1 or 2) = 2 or 3 of them, so
+    # nothing more is hidden. Were the 2 shown as «<3» too, 1 or 2 + 1 or 2 = 4 would pin both:
+    # one of them would have to read «×».
+    micro = pd.DataFrame({"took": ["1", "0"], "n": [2, 2]})
+    rules = Disclosure({"o": micro}, 3)
+    rules.add_all([Count(count_key("o"), total=True), Count(count_key("o", took="1")),
+                   Count(count_key("o", took="0"), printed=False)])
+    pub = rules.protect()
+    assert pub.hidden == {count_key("o", took="1"): "primary",
+                          count_key("o", took="0"): "primary"}
+    printed = Disclosure({"o": micro}, 3)
+    printed.add_all([Count(count_key("o"), total=True), Count(count_key("o", took="1")),
+                     Count(count_key("o", took="0"))])
+    assert "secondary" in printed.protect().hidden.values()

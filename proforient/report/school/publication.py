@@ -60,7 +60,7 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
             if ind not in GRADUATE_INDICATORS:  # «3 из 4» says that one such pupil did not take
                 # part: the rest is a count of the same people (health data), never shown,
                 # declared so that it is protected like the others
-                items.append(Count(cells.ovz(org_id, year, took_part=False)))
+                items.append(Count(cells.ovz(org_id, year, took_part=False), printed=False))
     if analysis.applies("graduates"):
         # the sentences of «Кто учтён» may leave a detail out rather than hide a table cell
         items += [Count(k, optional=name != "graduates")
