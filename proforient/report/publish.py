@@ -285,8 +285,12 @@ class Published:
             else math.nan
 
     def mark(self, key: str) -> str:
-        """What stands in place of a hidden cell: «<3» or «×» (``""`` when visible)."""
+        """What stands in place of a hidden cell: «<3» or «×» (``""`` when visible). A
+        withdrawn cell printed even so (a cell of a withheld table) is a «×», as on the pages
+        that hide it."""
         self._check(key)
+        if key in self.withdrawn:
+            return HIDDEN_MARK
         reason = self.hidden.get(key)
         if reason is None:
             return ""
@@ -654,7 +658,19 @@ class _Model:
         for key in masks:
             self.rows.setdefault(key, np.zeros(self.n_atoms))
         self._keep_linked()
+        self._find_twins()
         self._build()
+
+    def _find_twins(self) -> None:
+        """Cells that count exactly the same people under two definitions (the entrants of a
+        group and those of them on a list the whole group is on…): :attr:`twins` maps each to
+        the others. Hiding one of them while another shows hides nothing."""
+        same: dict[bytes, list[str]] = {}
+        for key, row in self.rows.items():
+            if row.any():
+                same.setdefault((row > 0).tobytes(), []).append(key)
+        self.twins = {k: [o for o in group if o != k]
+                      for group in same.values() if len(group) > 1 for k in group}
 
     def _keep_linked(self) -> None:
         """Keep only the atoms linked to this report's people (:attr:`own`): those of its
@@ -848,7 +864,18 @@ class _Model:
         masks.sort(key=lambda kc: (-self.count_values[kc[1]], kc[1] != target, kc[1]))
         parts = [c for c in counts if not self.rules.counts[c[1]].total]
         totals = [c for c in counts if self.rules.counts[c[1]].total]
-        counts = parts + masks + totals
+        # a cell whose twin stays visible protects nothing hidden alone: the target's own
+        # visible twins go first (nothing else protects it while one of them shows it), and the
+        # others' twins are left out
+        shown = set(linked)
+        own_twins = [("count", k) for k in self.twins.get(target, ()) if k in set(visible)]
+        ordered = [c for c in parts + masks + totals if c not in own_twins and not any(
+            t in shown for t in self.twins.get(c[1], ()))]
+        # the target's own table first (the other cells of its row or column, small ones
+        # included): a cell far away shares people with it only through a total, and hiding
+        # it rarely helps — tried first, far cells would use up the trials and be hidden anyway
+        near = [c for c in ordered if _conditions_apart(c[1], target) == 1]
+        counts = own_twins + near + [c for c in ordered if c not in near]
         for kind, key in (shares + withdrawals + counts)[:TRIALS]:
             trial = state.copy()
             if kind in ("count", "mask"):

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from proforient.compute.alignment import GRADUATE_INDICATORS, IN_DEMAND_CHOICE
 from proforient.report.graduates.analysis import GraduatesAnalysis
 from proforient.report.graduates.publication import Keys
-from proforient.report.html import quantity
+from proforient.report.html import quantity, statement
 from proforient.report.publish import Published
 from proforient.report.text import count, join_words, percent
 
@@ -99,14 +99,18 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
                    + join_words([short[o] for o in worst.index[:5]])
                    + (f" и ещё {len(worst) - 5}" if len(worst) > 5 else "") + ".")
     supply = a.supply.table
-    gaps = shortfalls(supply[supply["year"] == a.year], pub, k)
+    supply = supply[supply["year"] == a.year]
+    gaps = shortfalls(supply, pub, k)
+    # which group comes first rests on every list's entrants (a hidden one is not ranked)
+    ranked = ranked_keys(supply, k)
     if len(gaps):
         top = gaps.iloc[0]
         territory = "района" if top["territory"] == "district" else "республики"
-        out.append(Markup("Больше всего вакансий, на которые не пришли выпускники района, — "
-                          "«{}» (список {}: вакансий {}, поступили {}).").format(
+        out.append(statement(ranked, Markup(
+            "Больше всего вакансий, на которые не пришли выпускники района, — "
+            "«{}» (список {}: вакансий {}, поступили {}).").format(
             top["ugs_name"], territory, count(top["vacancies"]),
-            _count(pub, k.on_list(top["territory"], top["ugs_code"]))))
+            _count(pub, k.on_list(top["territory"], top["ugs_code"]))), "shown"))
         territory_of_step = territory
     unresolved = k.unresolved()
     if unresolved in pub and pub.visible(unresolved) and pub.values[unresolved] > 0:
@@ -118,13 +122,22 @@ def headline(a: GraduatesAnalysis, pub: Published, titles: Mapping[str, str],
     if len(low):
         steps.append("обсудить с этими школами выбор профиля, ЕГЭ и специальности")
     if len(gaps):
-        steps.append(f"рассказать выпускникам о специальностях группы «{gaps.iloc[0]['ugs_name']}»"
-                     f", которых ждут по списку {territory_of_step}, "
-                     f"{promote_where(low, short)} (встречи с работодателями, профпробы, "
-                     "целевое обучение)")
+        steps.append(statement(ranked, f"рассказать выпускникам о специальностях группы "
+                                       f"«{gaps.iloc[0]['ugs_name']}», которых ждут по списку "
+                                       f"{territory_of_step}, {promote_where(low, short)} "
+                                       "(встречи с работодателями, профпробы, целевое обучение)",
+                               "shown"))
     if steps:
-        out.append("В первую очередь: " + "; ".join(steps) + ".")
+        out.append(Markup("В первую очередь: ") + Markup("; ").join(steps) + Markup("."))
     return out[:6]
+
+
+def ranked_keys(supply: pd.DataFrame, k: Keys) -> list[str]:
+    """The entrants on each list of ``supply``: what ranking its groups by their gaps rests on
+    (a group whose entrants are hidden is left out of the ranking, so every sentence naming
+    the first groups rests on all of them)."""
+    return [k.on_list(t, g) for t, g in zip(supply["territory"], supply["ugs_code"],
+                                            strict=True)]
 
 
 def shortfalls(supply: pd.DataFrame, pub: Published, k: Keys,
@@ -175,31 +188,36 @@ def supply_notes(part: pd.DataFrame, territory: str, pub: Published, k: Keys,
     name = "района" if territory == "district" else "республики"
     gaps = part.dropna(subset=["gap"])
     short = shortfalls(part, pub, k, lists).head(3)
+    ranked = ranked_keys(part, k)
     if len(short):
-        notes.append(f"Список {name}: больше всего вакансий, на которые не пришли выпускники "
-                     "района, — " + join_words(
-                         [f"«{r.ugs_name}» (вакансий на {count(r.gap)} больше, чем поступивших)"
-                          for r in short.itertuples()]) + ".")
-        steps.append("Рассказать выпускникам о специальностях "  # the same rule as «Главное»
-                     + ("групп: " if len(short) > 1 else "группы ")
-                     + join_words([f"«{n}»" for n in short["ugs_name"]])
-                     + (f", {where}" if where else "")
-                     + " (встречи с работодателями, профпробы, целевое обучение).")
+        notes.append(statement(ranked, f"Список {name}: больше всего вакансий, на которые не "
+                                       "пришли выпускники района, — " + join_words(
+            [f"«{r.ugs_name}» (вакансий на {count(r.gap)} больше, чем поступивших)"
+             for r in short.itertuples()]) + ".", "shown"))
+        steps.append(statement(ranked, "Рассказать выпускникам о специальностях "  # the same
+                               + ("групп: " if len(short) > 1 else "группы ")  # rule as
+                               + join_words([f"«{n}»" for n in short["ugs_name"]])  # «Главное»
+                               + (f", {where}" if where else "")
+                               + " (встречи с работодателями, профпробы, целевое обучение).",
+                               "shown"))
     if lists is not None and territory != "district":
         both = set(shortfalls(part, pub, k).loc[:, "ugs_code"]) - set(short["ugs_code"]) \
             - set(shortfalls(part, pub, k, lists)["ugs_code"])
         held = part[part["ugs_code"].isin(both)].sort_values("ugs_code")
         if len(held):
-            notes.append(f"Вакансий в списке {name} больше, чем поступивших, но по списку района "
-                         "поступивших уже больше, чем вакансий, — эти группы не предлагаются: "
-                         + join_words([f"«{n}»" for n in held["ugs_name"]]) + ".")
+            notes.append(statement(ranked, f"Вакансий в списке {name} больше, чем поступивших, "
+                                           "но по списку района поступивших уже больше, чем "
+                                           "вакансий, — эти группы не предлагаются: "
+                                   + join_words([f"«{n}»" for n in held["ugs_name"]]) + ".",
+                                   "shown"))
     over = gaps[(gaps["gap"] < 0)].sort_values("gap").head(3)
     visible = [r for r in over.itertuples() if pub.visible(k.on_list(territory, r.ugs_code))]
-    if visible:
-        notes.append(Markup("Список {}: поступивших больше, чем вакансий, — {}.").format(
+    if visible:  # which groups are named rests on which entrants are shown
+        notes.append(statement(ranked, Markup("Список {}: поступивших больше, чем вакансий, — "
+                                              "{}.").format(
             name, Markup(", ").join(Markup("«{}» ({} при {} вакансиях)").format(
                 r.ugs_name, _count(pub, k.on_list(territory, r.ugs_code)), count(r.vacancies))
-                for r in visible)))
+                for r in visible)), "shown"))
     no_vac = part[part["vacancies"].isna()]
     if len(no_vac):
         notes.append(f"В списке {name} без числа вакансий: "

@@ -182,8 +182,9 @@ class GraduatesReport(Report):
             for r in part.itertuples(index=False):
                 on = self.k.on_list(territory, r.ugs_code)
                 visible = self.pub.visible(on)
+                # vacancies less entrants: a number about the entrants, shown with them
                 gap = MISSING if pd.isna(r.gap) or not visible else \
-                    f"{int(r.gap):+d}".replace("-", "−")
+                    statement([on], f"{int(r.gap):+d}".replace("-", "−"))
                 rows.append([f"{r.ugs_code} {r.ugs_name}",
                              count(r.vacancies) if not pd.isna(r.vacancies) else "не указано",
                              self._count(self.k.entered(r.ugs_code)), self._count(on), gap])
