@@ -35,7 +35,7 @@ def school(ctx: ReportContext, org_id: str) -> Published:
     return ctx.publications[name]
 
 
-#: Times the whole publication is decided again with more of the district's shares hidden.
+#: Times the whole publication is decided, at most.
 ROUNDS = 3
 
 
@@ -45,11 +45,16 @@ def _schools(ctx: ReportContext) -> None:
     every page decided so far — the district's shares beside each table tie them together.
 
     A school decided late can find one of its counts pinned by what earlier pages already
-    show (the district's share of a rare destination, less the other schools' cells); no cell
-    of its own can help then. The whole publication is decided again with the district's
-    shares of that grade and destination hidden everywhere (at most :data:`ROUNDS` times)."""
+    show (another school's grade total, with the district's; the district's share of a rare
+    destination, less the other schools' cells); no cell of its own can help then. The whole
+    publication is decided again with the cell of another report tied to it hidden there (a
+    school's before the district's, the smallest), or, when no such cell is known, with the
+    district's shares of that grade and destination hidden everywhere — at most
+    :data:`ROUNDS` times. The round that leaves the fewest such cells stands (the earliest of
+    equals: hiding more that frees nothing would only cost the reader)."""
     forced: set[str] = set()
     year = ctx.year
+    best: tuple[int, dict] | None = None
     for _ in range(ROUNDS):
         decided = [ctx.publication("graduates", functools.partial(
             graduates_publication.publish, ctx, set(forced)))]
@@ -58,13 +63,24 @@ def _schools(ctx: ReportContext) -> None:
                 school_publication.publish, ctx.facts, analyse(ctx.facts, org_id),
                 ctx.rules.suppression_threshold, alongside=list(decided),
                 forced=set(forced), ledger=ctx.ledger)))
-        more = {cells.district_destination(year, int(grade), code)[2]
-                for pub in decided for key in pub.pinned_elsewhere
-                for grade, code in _grade_destinations(key)} - forced
-        if not more:
-            return
+        pinned = {key: tied for pub in decided for key, tied in pub.pinned_elsewhere.items()}
+        if best is None or len(pinned) < best[0]:
+            best = (len(pinned), dict(ctx.publications))
+        more = set()
+        for key, tied in pinned.items():
+            free = [k for k in tied if k not in forced]
+            if free:
+                more.add(free[0])
+            else:
+                more |= {cells.district_destination(year, int(grade), code)[2]
+                         for grade, code in _grade_destinations(key)}
+        more -= forced
+        if not pinned or not more:
+            break
         forced |= more
         ctx.publications.clear()
+    ctx.publications.clear()
+    ctx.publications.update(best[1])
 
 
 def _grade_destinations(key: str) -> list[tuple[str, str]]:

@@ -253,9 +253,10 @@ class Published:
     items: dict[str, Count | Share] = field(default_factory=dict)
     #: cells no complement could protect, whose whole table is hidden → why (in Russian)
     withheld: dict[str, str] = field(default_factory=dict)
-    #: of those, the cells that what other reports publish pins even so (the caller decides
-    #: the publication again with more hidden there)
-    pinned_elsewhere: set[str] = field(default_factory=set)
+    #: of those, the cells that what other reports publish pins even so → the visible cells
+    #: of other reports tied to them, school cells and smallest first (the caller decides the
+    #: publication again with more hidden there)
+    pinned_elsewhere: dict[str, list[str]] = field(default_factory=dict)
 
     def withholds(self, keys: Iterable[str]) -> bool:
         """Whether a table of these cells is withheld (the page prints a sentence instead)."""
@@ -471,7 +472,7 @@ class Disclosure:
         out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
         out.withdrawn = set(state.withdrawn)
         out.withheld = dict(state.withheld)
-        out.pinned_elsewhere = set(state.pinned_elsewhere)
+        out.pinned_elsewhere = dict(state.pinned_elsewhere)
         for key in state.shares_hidden:
             if key in self.shares and key not in self.fixed_shares:  # shown there: shown here
                 out.hidden[key] = "secondary"
@@ -551,9 +552,30 @@ class Disclosure:
             state.withheld[target] = ("таблица скрыта целиком, и само число снято со страницы: "
                                       "вместе с другими отчётами иначе его можно было бы "
                                       "вычислить")
-            state.pinned_elsewhere.add(target)
+            state.pinned_elsewhere[target] = self._tied_elsewhere(target, model)
         state.given_up.add(target)
         return newly - state.given_up
+
+    def _tied_elsewhere(self, target: str, model: _Model) -> list[str]:
+        """What another report could hide to free ``target``, best first: the same cell of
+        another school that another report shows (the district's total less the other
+        schools' pins it), smallest first; then the counts other reports show that count some
+        of its people, a school's before the district's, smallest first."""
+        domain, where = parse_key(target)
+        shown = [k for k, status in self.fixed.items() if status == "visible"
+                 and k not in self.counts and model.count_values[k] > 0]
+
+        def other_school(key: str) -> bool:
+            d, w = parse_key(key)
+            return d == domain and "org_id" in where and w.keys() == where.keys() and all(
+                w[c] == where[c] for c in where if c != "org_id") and w["org_id"] != where["org_id"]
+
+        own = model.rows[target] > 0
+        same = sorted((k for k in shown if other_school(k)),
+                      key=lambda k: (model.count_values[k], k))
+        tied = sorted((k for k in shown if (model.rows[k][own] > 0).any()),
+                      key=lambda k: ("org_id" not in parse_key(k)[1], model.count_values[k], k))
+        return same + tied
 
     def _settle_shares(self, state: _State, values: Mapping[str, float]) -> None:
         state.shares_hidden = self._shares_to_hide(state, values)
@@ -597,11 +619,11 @@ class _State:
     #: cells whose table was withheld (nothing else protected them) → why
     withheld: dict[str, str] = field(default_factory=dict)
     given_up: set[str] = field(default_factory=set)
-    pinned_elsewhere: set[str] = field(default_factory=set)
+    pinned_elsewhere: dict[str, list[str]] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(dict(self.hidden), set(self.shares_hidden), set(self.withdrawn),
-                      dict(self.withheld), set(self.given_up), set(self.pinned_elsewhere))
+                      dict(self.withheld), set(self.given_up), dict(self.pinned_elsewhere))
 
 
 def _unique_rows(pattern: np.ndarray) -> np.ndarray:

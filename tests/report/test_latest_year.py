@@ -107,3 +107,21 @@ def test_seven_years_of_trends_keep_their_year_labels_apart(latest_ctx):
         school_page.SchoolReport(latest_ctx, "sch-01").page()
     assert "Доли школы и района по годам" in alts
     assert clashes == []
+
+
+def test_the_district_column_stays_when_hiding_it_frees_nothing(latest_ctx):
+    # sch-13's 2 graduates of grade 11 are the district's total less the other schools'
+    # totals, whatever the district's shares beside each table show: deciding the publication
+    # again with every share hidden freed nothing, so the first decision stands and every
+    # school page keeps its «район» column (it used to read «×» throughout)
+    from proforient.report import cells
+    from proforient.report.school.page import SchoolReport
+    from tests.report.attacker import quantities
+
+    pinned = latest_ctx.publications["school:sch-13"].pinned_elsewhere
+    assert cells.destination("sch-13", "2025-2026", 11, None) in pinned
+    shares = {cells.district_destination("2025-2026", grade, "spo")[2] for grade in (9, 11)}
+    shown = {key: text for key, text in quantities(SchoolReport(latest_ctx, "sch-01")
+                                                   .destinations().html) if key in shares}
+    assert shown.keys() == shares
+    assert all(re.fullmatch(r"\d+,\d\s?%", text) for text in shown.values()), shown

@@ -265,3 +265,26 @@ def test_a_count_never_printed_is_not_known_to_be_small():
     printed.add_all([Count(count_key("o"), total=True), Count(count_key("o", took="1")),
                      Count(count_key("o", took="0"))])
     assert "secondary" in printed.protect().hidden.values()
+
+
+def test_a_cell_pinned_by_other_reports_names_what_they_could_hide():
+    # School a has 2 graduates of grade 11 («<3») and 7 of grade 9; school b 10 and 20. Other
+    # reports already show a's 9 graduates, b's grades and the district's (12 and 27): a's
+    # grade 11 is 12 − 10 = 2 and its grade 9 is 27 − 20 = 7 whatever this page hides. The
+    # table is withheld, and the decision names what another report could hide instead:
+    # the same cell of school b first, then the cells that count a's people (a school's
+    # before the district's).
+    micro = pd.DataFrame({"org_id": ["a", "a", "b", "b"], "grade": ["11", "9", "11", "9"],
+                          "n": [2, 7, 10, 20]})
+    d = Disclosure({"g": micro}, 3)
+    d.fixed = {k: "visible" for k in (count_key("g", org_id="a"), count_key("g", grade="11"),
+                                      count_key("g", grade="9"),
+                                      count_key("g", grade="11", org_id="b"),
+                                      count_key("g", grade="9", org_id="b"))}
+    d.add_all([Count(count_key("g", grade="11", org_id="a")),
+               Count(count_key("g", grade="9", org_id="a"))])
+    p = d.protect()
+    target = count_key("g", grade="11", org_id="a")
+    assert target in p.withheld and not p.shown(target)
+    assert p.pinned_elsewhere[target] == [count_key("g", grade="11", org_id="b"),
+                                          count_key("g", org_id="a"), count_key("g", grade="11")]
