@@ -565,10 +565,10 @@ class Disclosure:
         shown = [k for k, status in self.fixed.items() if status == "visible"
                  and k not in self.counts and model.count_values[k] > 0]
 
-        def other_school(key: str) -> bool:
+        def other_school(key: str) -> bool:  # the same conditions but the school
             d, w = parse_key(key)
-            return d == domain and "org_id" in where and w.keys() == where.keys() and all(
-                w[c] == where[c] for c in where if c != "org_id") and w["org_id"] != where["org_id"]
+            return d == domain and "org_id" in where and _conditions_apart(key, target) == 1 \
+                and w["org_id"] != where["org_id"]
 
         own = model.rows[target] > 0
         same = sorted((k for k in shown if other_school(k)),
@@ -827,8 +827,8 @@ class _Model:
         return open_
 
     def _near(self, key: str, target: str) -> bool:
-        """Whether an empty cell is of the same table as the target: the same conditions but
-        one (a zero part of the same column)."""
+        """Whether a cell is of the same table as the target: the same conditions but one (a
+        part of the same row or column)."""
         return _conditions_apart(key, target) == 1
 
     def complement(self, target: str, state: _State) -> tuple[str, str] | None:
@@ -889,14 +889,14 @@ class _Model:
         # a cell whose twin stays visible protects nothing hidden alone: the target's own
         # visible twins go first (nothing else protects it while one of them shows it), and the
         # others' twins are left out
-        shown = set(linked)
-        own_twins = [("count", k) for k in self.twins.get(target, ()) if k in set(visible)]
+        shown, hideable = set(linked), set(visible)
+        own_twins = [("count", k) for k in self.twins.get(target, ()) if k in hideable]
         ordered = [c for c in parts + masks + totals if c not in own_twins and not any(
             t in shown for t in self.twins.get(c[1], ()))]
         # the target's own table first (the other cells of its row or column, small ones
         # included): a cell far away shares people with it only through a total, and hiding
         # it rarely helps — tried first, far cells would use up the trials and be hidden anyway
-        near = [c for c in ordered if _conditions_apart(c[1], target) == 1]
+        near = [c for c in ordered if self._near(c[1], target)]
         counts = own_twins + near + [c for c in ordered if c not in near]
         for kind, key in (shares + withdrawals + counts)[:TRIALS]:
             trial = state.copy()
