@@ -100,11 +100,23 @@ def _report_duplicates(problems, name, frame, key: list[str], column: str, what:
 
 
 def _per_category(series: pd.Series, func) -> pd.Series:
-    """Apply ``func`` to each distinct value of a categorical column, spread back to rows."""
+    """Apply ``func`` to each distinct value of a categorical column, spread back to rows (the
+    result's type is inferred once, from the distinct results, not from every row's)."""
     cat = series.array
-    mapped = np.array([func(v) for v in cat.categories], dtype=object)
-    out = mapped[cat.codes] if len(mapped) else np.array([], dtype=object)
-    return pd.Series(out, index=series.index)
+    if not len(cat.categories):
+        return pd.Series(np.array([], dtype=object), index=series.index)
+    mapped = pd.Series([func(v) for v in cat.categories])
+    return pd.Series(mapped.array.take(cat.codes), index=series.index)
+
+
+def _as_text(series: pd.Series, empty_is_missing: bool = False) -> pd.Series:
+    """A categorical text column as a ``string`` column (``""`` missing if asked), converted per
+    distinct value: converting each of 220,000 rows cost a tenth of a second per column."""
+    cat = series.array
+    text = pd.array(np.asarray(cat.categories, dtype=object), dtype="string")
+    if empty_is_missing:
+        text[(text == "").to_numpy(dtype=bool, na_value=False)] = pd.NA
+    return pd.Series(text.take(cat.codes, allow_fill=True), index=series.index)
 
 
 def plain_number(text: str) -> float:
@@ -414,15 +426,13 @@ def check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFram
             lambda r: f"код специальности «{r['specialty_code']}» должен быть вида NN.NN.NN "
                       "(например, 15.02.16)")
     bad |= bad_code
-    out = pd.DataFrame({
-        "year": frame["year"], "org_id": frame["org_id"], "graduate_id": frame["graduate_id"],
-    }).astype("string")
+    out = pd.DataFrame({col: _as_text(frame[col]) for col in ("year", "org_id", "graduate_id")})
     out["grade"] = grade
     out["profile"] = profile
     out["ege_subjects"] = subjects
     out["destination"] = destination
     for col in ("institution", "specialty_code", "specialty_name", "study_region"):
-        out[col] = frame[col].replace("", pd.NA).astype("string")
+        out[col] = _as_text(frame[col], empty_is_missing=True)
     out[_LINE] = frame[_LINE]
     return out[~bad.to_numpy()].reset_index(drop=True)
 

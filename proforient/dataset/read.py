@@ -152,6 +152,53 @@ def _as_categories(values: pd.Series) -> pd.Categorical:
     return pd.Categorical.from_codes(inner[codes], categories=categories)
 
 
+def _first_line(data: bytes) -> bytes:
+    """The header line (without copying the rest of a 40 MB file, as ``split`` did)."""
+    end = data.find(b"\n")
+    return data if end < 0 else data[:end]
+
+
+def _data_lines(data: bytes) -> int:
+    """Lines after the header, trailing line breaks not counted (without copying the file)."""
+    end = len(data)
+    while end and data[end - 1] in b"\r\n":
+        end -= 1
+    return data.count(b"\n", 0, end)
+
+
+def _parse_regular(data: bytes, sep: str, lines: int) -> pd.DataFrame | None:
+    """Parse a regular CSV — a unique header, every later line one record with as many fields,
+    no blank lines — with pyarrow's reader straight into categoricals of the text as typed;
+    ``None`` for anything else, which the pandas parser then reads (and explains).
+
+    A region's 800,000 measure rows: pandas' parser made Python strings of every field and
+    factorised them afterwards, twice the time of this."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first = _first_line(data).rstrip(b"\r").decode("utf-8", errors="replace")
+    names = next(csv.reader([first], delimiter=sep), [])
+    if not names or len(set(names)) != len(names):
+        return None
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data), parse_options=pacsv.ParseOptions(delimiter=sep),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: text for n in names}, null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_rows != lines or table.column_names != names:
+        return None  # blank lines or line breaks inside quotes: line numbers would not agree
+    frame = table.to_pandas()
+    frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
+    frame[_LINE] = np.arange(len(frame)) + 2  # header is line 1
+    return frame
+
+
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     name = path.name
     too_big = table_size_problem(path)
@@ -166,16 +213,20 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     data = _decode(raw, name, problems)
     if data is None:
         return None
-    if not data.strip():
+    if data.isspace() or not data:
         problems.append(Problem(name, None, None, "файл пуст"))
         return None
-    too_long = _rows_problem(name, data.rstrip(b"\r\n").count(b"\n"))  # header not counted
+    lines = _data_lines(data)
+    too_long = _rows_problem(name, lines)
     if too_long is not None:
         problems.append(too_long)
         return None
-    header = data.split(b"\n", 1)[0]
+    header = _first_line(data)
     # «;» from a Russian Excel's CSV, a tab from its «Юникод-текст», «,» otherwise
     sep = max((",", ";", "\t"), key=lambda c: header.count(c.encode()))
+    frame = _parse_regular(data, sep, lines)
+    if frame is not None:
+        return frame
     try:
         # every column as text, exactly as typed: parsing straight into categoricals let pandas
         # infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf

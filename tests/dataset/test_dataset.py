@@ -162,3 +162,48 @@ def test_bad_demand_rows(tmp_path):
     errors = _problems(tmp_path, demand=demand)
     assert [(e.line, e.column) for e in errors] == [(3, "territory"), (4, "code"),
                                                     (4, "vacancies")]
+
+
+def _graduates_with_quotes() -> str:
+    return GRADUATES_HEADER + (
+        "2021-2022,sch-b,g1,11, Технологический ,\"Русский язык; мат. профиль, инф.\",ВУЗ,"
+        "\"ТГУ, \"\"Томск\"\"\",09.03.01,,республика\n"
+        "2021-2022,sch-b,g2,9,,,10\u00a0класс,,,,\n"
+        "2021-2022,sch-b,g3,11,,,СПО,  ,15.02.16,Монтаж,\n")
+
+
+def test_the_fast_and_the_general_parser_read_alike(tmp_path, monkeypatch):
+    """A regular file goes through pyarrow's reader; the same file through the pandas parser
+    (what irregular files get) gives the same tables, quotes, spaces and «;» included."""
+    from proforient.dataset import read
+
+    folder = write_dataset(tmp_path / "q", organizations=TINY_ORGANIZATIONS,
+                           measures=TINY_MEASURES, graduates=_graduates_with_quotes())
+    (folder / "organizations.csv").write_bytes(
+        TINY_ORGANIZATIONS.replace(",", ";").encode("utf-8"))
+    used = []
+    fast = read._parse_regular
+    monkeypatch.setattr(read, "_parse_regular",
+                        lambda *a: used.append(fast(*a) is not None) or fast(*a))
+    a = load_dataset(folder, RULES)
+    assert used == [True, True, True]  # organizations, measures, graduates
+    monkeypatch.setattr(read, "_parse_regular", lambda *a: None)
+    b = load_dataset(folder, RULES)
+    for table in ("organizations", "measures", "graduates"):
+        pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
+    g = a.graduates.set_index("graduate_id")
+    assert g.loc["g1", "institution"] == 'ТГУ, "Томск"'
+    assert g.loc["g2", "destination"] == "school" and pd.isna(g.loc["g3", "institution"])
+
+
+@pytest.mark.parametrize(("gap", "line"), [
+    ("\n", 3),  # a blank line is a row of the sheet: the error is on the third
+    # a line break inside quotes is a cell of two lines in Excel, still one row: the third
+    ("2021-2022,sch-b,g0,9,,,\"10\nкласс\",,,,\n", 3),
+])
+def test_irregular_files_keep_their_line_numbers(tmp_path, gap, line):
+    """What pyarrow's reader does not take is read by pandas, with the row numbers a school
+    sees when it opens the file in Excel."""
+    rows = gap + "2021-2022,sch-b,g1,10,,,СПО,,,,\n"
+    errors = _problems(tmp_path, graduates=GRADUATES_HEADER + rows)
+    assert [(e.file, e.line, e.column) for e in errors] == [("graduates.csv", line, "grade")]
