@@ -119,24 +119,45 @@ class _Grid:
 
     The pairs are numbered year-major in the order of ``years`` and of ``org_ids`` (the
     organisations' file order): pair ``i`` is year ``i // len(org_ids)``, organisation
-    ``i % len(org_ids)``. An operand is then an array over the pairs (NaN = not reported), built
-    once per (measure, grades) from :func:`wide_measures` by the same rules as :func:`_operand`
-    (a total wins over the grades; no row in the range is not reported).
+    ``i % len(org_ids)``. Each measure's rows are pivoted as :func:`wide_measures` pivots them
+    (a column per grade, ``0`` the total), straight from the rows' codes; an operand is then an
+    array over the pairs (NaN = not reported), built once per (measure, grades) by the same
+    rules as :func:`_operand` (a total wins over the grades; no row in the range is not
+    reported).
     """
 
-    def __init__(self, wide: pd.DataFrame, years: list[str], org_ids: list[str]) -> None:
+    def __init__(self, measures: pd.DataFrame, years: list[str], org_ids: list[str]) -> None:
         self.years = np.asarray(years, dtype=object)
         self.org_ids = np.asarray(org_ids, dtype=object)
         self.size = len(years) * len(org_ids)
-        year_pos = pd.Index(years)
-        org_pos = pd.Index(org_ids)
-        self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for measure, rows in wide.groupby(level="measure", sort=False):
-            y = year_pos.get_indexer(rows.index.get_level_values("year"))
-            o = org_pos.get_indexer(rows.index.get_level_values("org_id"))
-            keep = (y >= 0) & (o >= 0)
-            self._rows[str(measure)] = ((y * len(org_ids) + o)[keep],
-                                        rows.to_numpy(dtype=float)[keep])
+
+        def positions(column: str, labels: list[str]) -> np.ndarray:
+            """Each row's position in ``labels`` (-1 if absent), looked up per distinct value."""
+            values = measures[column].astype("category").array
+            found = pd.Index(labels).get_indexer(values.categories.astype(str))
+            return np.append(found, -1)[values.codes]  # a missing value (code -1) is absent
+
+        y, o = positions("year", years), positions("org_id", org_ids)
+        measure = measures["measure"].astype("category").array
+        keep = (y >= 0) & (o >= 0) & (measure.codes >= 0)
+        pair = (y * len(org_ids) + o)[keep]
+        grade = measures["grade"].fillna(TOTAL).to_numpy(dtype=int)[keep]
+        value = measures["value"].to_numpy(dtype=float)[keep]
+        code = measure.codes[keep].astype(np.int64)
+        # one row per (measure, pair) and a column per grade, as wide_measures pivots them:
+        # the sum of the cell's rows, NaN where there is none
+        span, width = max(self.size, 1), 12  # columns: TOTAL (0) and grades 1–11
+        cells, row = np.unique(code * span + pair, return_inverse=True)
+        flat = row * width + grade
+        sums = np.bincount(flat, weights=value, minlength=len(cells) * width)
+        seen = np.bincount(flat, minlength=len(cells) * width) > 0
+        table = np.where(seen, sums, np.nan).reshape(len(cells), width)
+        of_measure = cells // span
+        starts = np.flatnonzero(np.diff(of_measure, prepend=-1))  # cells are sorted by measure
+        ends = [*starts[1:], len(cells)]
+        self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {
+            str(measure.categories[of_measure[a]]): (cells[a:b] % span, table[a:b])
+            for a, b in zip(starts, ends, strict=True)}
         self._cache: dict[object, np.ndarray] = {}
 
     def pairs(self, org_mask: np.ndarray) -> np.ndarray:
@@ -379,8 +400,7 @@ def _compute_years(dataset: Dataset, roadmap: Roadmap, years: list[str],
     """The indicator rows of ``years``, all computed with ``roadmap`` (targets if ``judged``)."""
     measures = dataset.measures
     orgs = dataset.organizations
-    grid = _Grid(wide_measures(measures[measures["year"].isin(years)]), years,
-                 orgs["org_id"].astype(str).tolist())
+    grid = _Grid(measures, years, orgs["org_id"].astype(str).tolist())
     kinds = orgs["kind"].astype(str).to_numpy()
     columns: dict[str, list] = {c: [] for c in ("year", "org_id", "numerator", "denominator",
                                                 "value", "status", "ci_low", "ci_high")}
