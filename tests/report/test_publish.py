@@ -288,3 +288,33 @@ def test_a_cell_pinned_by_other_reports_names_what_they_could_hide():
     assert target in p.withheld and not p.shown(target)
     assert p.pinned_elsewhere[target] == [count_key("g", grade="11", org_id="b"),
                                           count_key("g", org_id="a"), count_key("g", grade="11")]
+
+
+def test_a_later_round_decides_again_only_from_the_first_changed_page(tmp_path, monkeypatch):
+    """Rounds of the publication keep the pages whose inputs did not change: the decisions are
+    those of deciding every page every round, with fewer decisions."""
+    from proforient.report import publication
+    from proforient.report.context import build_context
+    from tests.generated import write_generated_district
+
+    folder = write_generated_district(tmp_path / "gen", seed=20)
+    calls: list[str] = []
+    decide = publication._decide_school
+    monkeypatch.setattr(publication, "_decide_school",
+                        lambda ctx, org_id, **kw: calls.append(org_id) or decide(ctx, org_id,
+                                                                                  **kw))
+
+    def decisions() -> dict:
+        ctx = publication.prepare(build_context(folder, "2020-2021"))
+        return {name: (pub.hidden, pub.withdrawn, pub.withheld, pub.pinned_elsewhere)
+                for name, pub in ctx.publications.items()}
+
+    kept = decisions()
+    kept_calls, calls[:] = list(calls), []
+    monkeypatch.setattr(publication, "_same_inputs", lambda before, forced: False)
+    assert decisions() == kept
+    # this year needs three rounds: every one of its 15 schools is decided three times when
+    # nothing is kept; kept, the second round starts from r-02 (the first page it forces a
+    # cell of), so r-01 is decided twice
+    assert len(calls) == 45 and calls.count("r-01") == 3
+    assert kept_calls.count("r-01") == 2 and len(kept_calls) == 44
