@@ -11,7 +11,9 @@ On the demo district, in one run, with ``--jobs`` notebooks at once (default 2):
   (``papermill.execute_notebook``), ``--jobs`` at a time;
 - (d) the sections of one school report (``SchoolReport(ctx, "sch-01").page()``) in-process,
   the context already computed, against (e) starting one kernel and importing the stack
-  (one import-only notebook through papermill), each the median of three.
+  (one import-only notebook through papermill), each the median of three;
+- (f) the publication's decisions (:func:`proforient.report.publication.prepare`), made once
+  and serially before any notebook starts: the part of (a) that no pool of kernels overlaps.
 
 Also: the sizes of the reports (largest school, district, graduates), the peak memory of the
 batch (all its processes together, sampled from ``/proc``, and the largest one), and how busy
@@ -166,20 +168,25 @@ def naive(data: Path, year: str, schools: list[str], out: Path) -> tuple[float, 
     return time.perf_counter() - start, failures
 
 
-def sections_in_process() -> float:
-    """(d): one school report's sections, in this process, the context computed beforehand."""
+def sections_in_process() -> tuple[float, float]:
+    """(d): one school report's sections, in this process, the context computed beforehand;
+    and (f): the time of that computation's publication decisions (:func:`prepare`), which the
+    batch makes serially before any notebook starts."""
     from proforient.report.context import build_context
     from proforient.report.publication import prepare
     from proforient.report.school.page import SchoolReport
 
-    ctx = prepare(build_context())
+    ctx = build_context()
+    start = time.perf_counter()
+    prepare(ctx)
+    decisions = time.perf_counter() - start
     SchoolReport(ctx, "sch-02").page()  # first figure of the process: fonts, caches
     times = []
     for _ in range(3):
         start = time.perf_counter()
         SchoolReport(ctx, "sch-01").page()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), decisions
 
 
 def kernel_start(out: Path) -> float:
@@ -208,7 +215,7 @@ def report(args: argparse.Namespace) -> int:
         a = timed_command([str(BIN / "proforient"), "report", str(data), "--out",
                            str(tmp / "a"), "--jobs", str(args.jobs)])
         c = floor(notebooks, args.jobs, tmp / "c")
-        d = sections_in_process()
+        d, f = sections_in_process()
         e = kernel_start(tmp / "e")
         sizes = {p.name: p.stat().st_size for p in (tmp / "a").glob("*.html")}
         b = naive(data, ctx.year, schools, tmp / "b") if not args.skip_naive else None
@@ -220,6 +227,8 @@ def report(args: argparse.Namespace) -> int:
     print(f"(d) sections of sch-01, in-process:    {d:7.2f} s")
     print(f"(e) one kernel start + stack import:   {e:7.2f} s")
     print(f"    (d)/(e) = {d / e:.2f}   goal ≤ 0.5")
+    print(f"(f) publication decisions, serial:     {f:7.1f} s   ({f / a['wall']:.0%} of (a): "
+          "made before any notebook starts)")
     print(f"sizes: largest school report {school / KB:.0f} KB (goal ≤ 250), district "
           f"{sizes.get('district.html', 0) / KB:.0f} KB (goal ≤ 500), graduates "
           f"{sizes.get('graduates.html', 0) / KB:.0f} KB, all {sum(sizes.values()) / KB:.0f} KB")
