@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -173,8 +174,6 @@ def _parse_regular(data: bytes, sep: str, lines: int) -> pd.DataFrame | None:
 
     A region's 800,000 measure rows: pandas' parser made Python strings of every field and
     factorised them afterwards, twice the time of this."""
-    import csv
-
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -193,10 +192,7 @@ def _parse_regular(data: bytes, sep: str, lines: int) -> pd.DataFrame | None:
         return None
     if table.num_rows != lines or table.column_names != names:
         return None  # blank lines or line breaks inside quotes: line numbers would not agree
-    frame = table.to_pandas()
-    frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
-    frame[_LINE] = np.arange(len(frame)) + 2  # header is line 1
-    return frame
+    return table.to_pandas()
 
 
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -213,7 +209,7 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     data = _decode(raw, name, problems)
     if data is None:
         return None
-    if data.isspace() or not data:
+    if not data or data.isspace():
         problems.append(Problem(name, None, None, "файл пуст"))
         return None
     lines = _data_lines(data)
@@ -225,18 +221,17 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     # «;» from a Russian Excel's CSV, a tab from its «Юникод-текст», «,» otherwise
     sep = max((",", ";", "\t"), key=lambda c: header.count(c.encode()))
     frame = _parse_regular(data, sep, lines)
-    if frame is not None:
-        return frame
-    try:
-        # every column as text, exactly as typed: parsing straight into categoricals let pandas
-        # infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf
-        frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, encoding="utf-8")
-    except (pd.errors.ParserError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        problems.append(Problem(name, int(line.group(1)) if line else None, None,
-                                "строка не разбирается: неверное число столбцов или кавычки"))
-        return None
+    if frame is None:
+        try:
+            # every column as text, exactly as typed: parsing straight into categoricals let
+            # pandas infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf
+            frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, encoding="utf-8")
+        except (pd.errors.ParserError, ValueError) as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            problems.append(Problem(name, int(line.group(1)) if line else None, None,
+                                    "строка не разбирается: неверное число столбцов или кавычки"))
+            return None
     frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
     frame[_LINE] = np.arange(len(frame)) + 2  # header is line 1
     return frame

@@ -8,7 +8,6 @@ in a batch (``proforient report``) the batch computes it once, saves a snapshot 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,12 +63,6 @@ class ReportContext:
         if self._facts is None:
             self._facts = compute_facts(self.results, self.year)
         return self._facts
-
-    def publication(self, report: str, decide: Callable[[], Published]) -> Published:
-        """What ``report`` may show: the batch's decision, else decided now and kept."""
-        if report not in self.publications:
-            self.publications[report] = decide()
-        return self.publications[report]
 
     @property
     def dataset(self) -> Dataset:
