@@ -217,6 +217,33 @@ def test_a_table_nothing_can_protect_is_withheld_not_a_crash():
 
 
 
+def test_steps_that_cannot_free_a_cell_together_are_not_tried_one_by_one(monkeypatch):
+    # The table of the case above: nothing near «school = 2» of grade 9 is left to hide, so the
+    # audit tries the report's other counts (grade 11: 4, 5 and their total 9). Hiding a cell
+    # only takes from what the reader knows: since all three hidden together still leave
+    # 5 − 3 = 2, none of them alone can help, and the audit asks that once instead of three
+    # times. The decision is the one above.
+    from proforient.report import publish
+
+    trials = []
+    single = publish._Model.single
+
+    def recorded(self, key, state):
+        trials.append(sorted(k for k in state.hidden if "grade=11" in k))
+        return single(self, key, state)
+
+    monkeypatch.setattr(publish._Model, "single", recorded)
+    g = people([(9, "spo", 3), (9, "school", 2), (11, "spo", 4), (11, "work", 5)])
+    d = Disclosure({"g": g}, 3)
+    d.fixed = {key(grade=9): "visible", key(grade=9, dest="spo"): "visible"}
+    d.add_all([Count(key(grade=9, dest="school")), *column(11, ["spo", "work"])])
+    p = d.protect()
+    grade_11 = sorted([key(grade=11), key(grade=11, dest="spo"), key(grade=11, dest="work")])
+    assert [t for t in trials if t] == [grade_11]  # one trial, all three hidden together
+    assert key(grade=9, dest="school") in p.withheld
+    assert all(p.visible(k) for k in grade_11)
+
+
 def _school(org: str, dests: dict[str, int]) -> list[Count | Share]:
     """A school's table (its total and a cell per destination) and the district's army share
     printed beside it."""
