@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from proforient.batch.jobs import BatchSetup, Job, Outcome, default_jobs
 from proforient.batch.kernel import Runner, crash_outcome, ensure_kernel, render_outcome
 from proforient.batch.render import make_exporter
+from proforient.batch.warm import WarmKernels
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,16 @@ class ThreadExecutor:
         self.requested = jobs
         self.jobs = 1
         self.kernel: str | None = None
+        self.warm: WarmKernels | None = None
+
+    def warm_up(self, private: Path, n_jobs: int) -> WarmKernels:
+        """Start kernels for the coming jobs while the batch prepares (see
+        :mod:`proforient.batch.warm`): as many as the notebooks, at most four per job at once
+        (each holds the imported stack in memory). The caller says when the preparation
+        ends (:meth:`WarmKernels.enough`) and closes the pool."""
+        self.warm = WarmKernels(self.kernel or ensure_kernel(), private,
+                                min(n_jobs, 4 * self.jobs)).start()
+        return self.warm
 
     def start(self, n_jobs: int) -> None:
         self.jobs = default_jobs(self.requested, n_jobs)
@@ -114,7 +125,8 @@ class ThreadExecutor:
         pass
 
     def run_jobs(self, jobs: list[Job], batch: BatchSetup) -> Iterator[Outcome]:
-        runner = Runner(self.kernel or ensure_kernel(), batch.timeout, batch.private, batch.work)
+        runner = Runner(self.kernel or ensure_kernel(), batch.timeout, batch.private, batch.work,
+                        warm=self.warm)
         exporter = make_exporter()  # one for the batch, used from this thread only
         with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="report") as pool:
             # the district-level notebooks first: they are the longest

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -66,6 +67,27 @@ def ensure_kernel() -> str:
             prefix=sys.prefix)
     log.info("installed kernelspec %s into %s", KERNEL_NAME, sys.prefix)
     return KERNEL_NAME
+
+
+#: Arguments every batch kernel starts with: the batch's code stays out of the user's IPython
+#: history (parallel kernels, one sqlite file).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
+def kernel_config(private: Path, name: str):
+    """The traitlets configuration of the batch kernel called ``name``: its connection file (the
+    kernel's keys and addresses) in the run's private folder, removed with it, rather than a
+    tmpXXXX.json of jupyter_client's in the system's temp folder; and, on POSIX, IPC sockets,
+    one private path per kernel: no TCP port races between parallel kernels and no "running over
+    TCP without encryption" warning on the terminal."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.connection_file = str(private / f"{name}.json")
+    if os.name == "posix":
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(private / name)
+    return config
 
 
 def crash_outcome(job: Job, exc: BaseException, attempts: int = 0) -> Outcome:
@@ -185,8 +207,9 @@ class Runner:
     """
 
     def __init__(self, kernel: str, timeout: int, private: Path, work: Path,
-                 batch: str | None = None) -> None:
+                 batch: str | None = None, warm=None) -> None:
         self.kernel = kernel
+        self.warm = warm  # a pool of warm kernels (:class:`proforient.batch.warm.WarmKernels`)
         self.timeout = timeout
         self.private = private  # short private folder: IPC sockets
         self.work = work
@@ -203,7 +226,7 @@ class Runner:
             self._stopped = True
             kernels = list(self._kernels)
         for manager in kernels:
-            _kill(manager)
+            kill_kernel(manager)
 
     def _before_start(self) -> None:
         if self._stopped:
@@ -214,7 +237,7 @@ class Runner:
             if not self._stopped:
                 self._kernels.add(manager)
                 return
-        _kill(manager)  # stopped while this kernel was starting
+        kill_kernel(manager)  # stopped while this kernel was starting
 
     def _managers(self):
         """The kernel-manager class of this runner: nbclient's, which reports its kernels."""
@@ -222,20 +245,15 @@ class Runner:
             self._manager_class = _tracked_manager_class(self)
         return self._manager_class
 
-    def _config(self, job: Job, attempt: int):
-        from traitlets.config import Config
-
-        config = Config()
-        # the connection file (the kernel's keys and addresses) in the private folder, removed
-        # with it, rather than a tmpXXXX.json of jupyter_client's in the system's temp folder
-        config.KernelManager.connection_file = str(
-            self.private / f"k{job.index}-{attempt}.json")
-        if os.name == "posix":
-            # IPC sockets, one private path per kernel: no TCP port races between parallel
-            # kernels and no "running over TCP without encryption" warning on the terminal.
-            config.KernelManager.transport = "ipc"
-            config.KernelManager.ip = str(self.private / f"k{job.index}-{attempt}")
-        return config
+    def _kernel(self, attempt: int) -> dict[str, Any]:
+        """How papermill gets this attempt's kernel: a warm one of :attr:`warm` (the first
+        attempt only), tracked like any other; else started by the tracked manager class."""
+        manager = self.warm.take() if self.warm is not None and attempt == 1 else None
+        if manager is None:
+            return {"kernel_manager_class": self._managers()}
+        self._started(manager)  # (killed at once if the run was stopped meanwhile)
+        self._before_start()
+        return {"km": manager}
 
     def execute(self, job: Job) -> tuple[Any, int, BaseException | None, float]:
         """Run one notebook; return (executed notebook or None, attempts, exception or None,
@@ -245,18 +263,19 @@ class Runner:
         output = self.work / f"{job.name}.ipynb"
         started = time.perf_counter()
         for attempt in (1, 2):
+            kernel: dict[str, Any] = {}
             try:
+                kernel = self._kernel(attempt)
                 nb = papermill.execute_notebook(
                     str(job.notebook), str(output), parameters=job.parameters,
                     kernel_name=self.kernel, language="python",
                     execution_timeout=self.timeout, shutdown_kernel="immediate",
-                    progress_bar=False, log_output=False, config=self._config(job, attempt),
-                    kernel_manager_class=self._managers(),
+                    progress_bar=False, log_output=False,
+                    config=kernel_config(self.private, f"k{job.index}-{attempt}"),
                     # Write the executed notebook once, at the end or on a cell error, not
-                    # after every cell (≈10% of a report's time); and keep the batch's code
-                    # out of the user's IPython history (parallel kernels, one sqlite file).
+                    # after every cell (≈10% of a report's time).
                     request_save_on_cell_execute=False,
-                    extra_arguments=["--HistoryManager.enabled=False"])
+                    extra_arguments=KERNEL_ARGUMENTS, **kernel)
                 return nb, attempt, None, time.perf_counter() - started
             except Exception as exc:  # noqa: BLE001 — recorded as this job's failure
                 _cancel_leftover_tasks()
@@ -264,6 +283,9 @@ class Runner:
                     log.warning("%s: kernel start failed (%s), retrying", job.name, exc)
                     continue
                 return None, attempt, exc, time.perf_counter() - started
+            finally:
+                if "km" in kernel:  # a warm kernel is not papermill's to shut down
+                    kernel["km"].retire()
         raise AssertionError("unreachable")
 
 
@@ -281,8 +303,9 @@ def _tracked_manager_class(runner: Runner):
     return TrackedKernelManager
 
 
-def _kill(manager) -> None:
-    """Kill a kernel's process group at once (the kernel runs in a session of its own)."""
+def kill_kernel(manager) -> None:
+    """Kill a kernel's process group at once (the kernel runs in a session of its own) and
+    reap it."""
     provisioner = getattr(manager, "provisioner", None)
     process = getattr(provisioner, "process", None)
     if process is None or process.poll() is not None:  # not started, or already gone
@@ -292,5 +315,6 @@ def _kill(manager) -> None:
             os.killpg(getattr(provisioner, "pgid", None) or process.pid, signal.SIGKILL)
         else:
             process.kill()
-    except OSError:
-        pass  # it ended meanwhile
+        process.wait(timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        pass  # it ended meanwhile, or the system reaps it later

@@ -423,19 +423,29 @@ def _execute(plan: _Plan, runner, staging: Path, timeout: int, progress: bool,
         ledger = read_ledger(ledger_path(plan.out_dir), plan.dataset_path)
         context.ledger = merge(ledger, {}, replace_year=plan.year) \
             if plan.replace_publication else ledger
-        prepare(context)
-        plan.warnings += withheld_notes(context)
-        plan.warnings += write_analyst_files(context, work)
-        snapshot = save_context(context, private / "context.pickle")
-        batch = BatchSetup(snapshot=snapshot, private=private, work=work,
-                           notebooks_dir=plan.notebooks_dir, timeout=timeout)
-        graduate_ids = set(context.dataset.graduates["graduate_id"].dropna().astype(str))
-        out_dir = plan.out_dir
-        guard = Guard(graduate_id_pattern(graduate_ids), tuple(machine_paths(
-            plan.dataset_path, plan.notebooks_dir, out_dir, out_dir.parent, staging, private,
-            tempfile.gettempdir())))
-        return _run_jobs(_jobs(plan, snapshot), runner, batch, staging, guard, plan.generated,
-                         progress, interrupts)
+        # the decisions keep one core busy: an executor that can starts kernels meanwhile
+        warm = runner.warm_up(private, len(plan.chosen) + 2) \
+            if hasattr(runner, "warm_up") else None
+        try:
+            prepare(context)
+            if warm is not None:
+                warm.enough()
+            plan.warnings += withheld_notes(context)
+            plan.warnings += write_analyst_files(context, work)
+            snapshot = save_context(context, private / "context.pickle")
+            batch = BatchSetup(snapshot=snapshot, private=private, work=work,
+                               notebooks_dir=plan.notebooks_dir, timeout=timeout)
+            graduate_ids = set(context.dataset.graduates["graduate_id"].dropna().astype(str))
+            out_dir = plan.out_dir
+            guard = Guard(graduate_id_pattern(graduate_ids), tuple(machine_paths(
+                plan.dataset_path, plan.notebooks_dir, out_dir, out_dir.parent, staging,
+                private, tempfile.gettempdir())))
+            return _run_jobs(_jobs(plan, snapshot), runner, batch, staging, guard,
+                             plan.generated, progress, interrupts)
+        finally:
+            if warm is not None:
+                with interrupts.deferred():
+                    warm.close()
 
 
 def _jobs(plan: _Plan, snapshot: Path) -> list[Job]:
