@@ -170,6 +170,7 @@ def test_hostile_name_is_escaped(full_run):
 
 #: A cell that never ends by itself: only the batch's timeout stops it.
 SLEEP_FOREVER = "import time\nwhile True:\n    time.sleep(1)  # SLEEPS-UNTIL-STOPPED"
+SLEEP_TIMEOUT = 2  # the batch's timeout in the test below
 
 
 @pytest.fixture
@@ -180,16 +181,15 @@ def timeout_for_the_sleeping_cell_only(monkeypatch):
     timeout path is the real one (nbclient stops the cell, papermill reports it, the batch says
     it in Russian), while a slow import on a busy machine can never hit the short timeout.
     """
-    configure = kernel.Runner._config
+    configure = kernel.kernel_config
 
-    def config(self, job, attempt):
-        config = configure(self, job, attempt)
-        timeout = self.timeout
+    def config(private, name):
+        config = configure(private, name)
         config.NotebookClient.timeout_func = (
-            lambda cell: timeout if "SLEEPS-UNTIL-STOPPED" in cell.source else None)
+            lambda cell: SLEEP_TIMEOUT if "SLEEPS-UNTIL-STOPPED" in cell.source else None)
         return config
 
-    monkeypatch.setattr(kernel.Runner, "_config", config)
+    monkeypatch.setattr(kernel, "kernel_config", config)
 
 
 @pytest.mark.slow
@@ -205,7 +205,8 @@ def test_privacy_net_and_timeout(tmp_path, timeout_for_the_sleeping_cell_only):
     nbformat.write(graduates, notebooks / "graduates.ipynb")
 
     result = run_report(make_district(tmp_path / "data"), out_dir=tmp_path / "out", jobs=2,
-                        schools=["sch-a"], notebooks_dir=notebooks, timeout=2, progress=False)
+                        schools=["sch-a"], notebooks_dir=notebooks, timeout=SLEEP_TIMEOUT,
+                        progress=False)
     by_name = {r.name: r for r in result.results}
     assert [r.name for r in result.failed] == ["district", "graduates"]
     assert "код выпускника" in by_name["district"].error
