@@ -7,8 +7,11 @@ give the hidden counts back. So every batch records, cell by cell, what it publi
 *ledger*, kept in the analyst's folder next to the reports (never in the published folder) —
 and every later batch of the same dataset takes it as given:
 
-* a cell an earlier batch hid stays hidden (shown «×»), whatever its value now;
-* a cell an earlier batch showed is known to the reader: the audit counts it as published.
+* a cell an earlier batch hid stays hidden, whatever its value now: shown «×» where any batch
+  showed «×» (a «<3» there would tell what the «×» kept back), «<3» or «×» where batches
+  showed only «<3»;
+* a cell an earlier batch showed is known to the reader: the audit counts it as published, and
+  the page shows it again (hiding it would protect nothing).
 
 Regenerating a year already published therefore never shows more than before, unless the
 analyst asks for a fresh decision (``proforient report --replace-publication``), which drops
@@ -25,32 +28,41 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from proforient.report.publish import Published, parse_key
+from proforient.report.publish import HIDDEN_MARK, Published, parse_key
 
 __all__ = ["LEDGER_FILE", "entries", "merge", "read_ledger", "write_ledger"]
 
 LEDGER_FILE = "ledger.json"
-VISIBLE, HIDDEN = "visible", "hidden"
+#: A cell's status: shown, shown «<3», shown «×», taken off the page (a detail of a sentence
+#: left out, the number of a withheld table) — in this order, each hides more.
+VISIBLE, SMALL, HIDDEN, WITHDRAWN = "visible", "small", "hidden", "withdrawn"
+_RANK = {VISIBLE: 0, SMALL: 1, HIDDEN: 2, WITHDRAWN: 3}
+
+
+def _stricter(old: str | None, new: str) -> str:
+    """Of two statuses of one cell, the one that hides more (a cell hidden once stays
+    hidden, and a «×» stays a «×»)."""
+    return new if old is None or _RANK[new] > _RANK[old] else old
 
 
 def entries(publications: Iterable[Published]) -> dict[str, str]:
-    """Each cell the publications print → ``"visible"`` or ``"hidden"`` (a cell hidden by any
-    of them is hidden; withdrawn cells are not printed and not recorded).
+    """Each cell of the publications → ``"visible"``, ``"small"`` (shown «<3»), ``"hidden"``
+    (shown «×») or ``"withdrawn"`` (taken off the page: a later batch takes it off too); a
+    cell of several gets the status that hides most.
 
     >>> from proforient.report.publish import Published
-    >>> p = Published(3, values={"g|a=1": 2, "g|a=2": 5, "g|a=3": 4}, hidden={"g|a=1": "primary"},
-    ...               withdrawn={"g|a=3"})
+    >>> p = Published(3, values={"g|a=1": 2, "g|a=2": 5, "g|a=3": 4, "g|a=4": 7},
+    ...               hidden={"g|a=1": "primary", "g|a=4": "secondary"}, withdrawn={"g|a=3"})
     >>> entries([p])
-    {'g|a=1': 'hidden', 'g|a=2': 'visible'}
+    {'g|a=1': 'small', 'g|a=2': 'visible', 'g|a=3': 'withdrawn', 'g|a=4': 'hidden'}
     """
     out: dict[str, str] = {}
     for published in publications:
         for key in published.values:
-            if key in published.withdrawn:
-                continue
-            status = HIDDEN if key in published.hidden else VISIBLE
-            if out.get(key) != HIDDEN:
-                out[key] = status
+            mark = published.mark(key)
+            status = WITHDRAWN if key in published.withdrawn else VISIBLE if not mark \
+                else SMALL if mark != HIDDEN_MARK else HIDDEN
+            out[key] = _stricter(out.get(key), status)
     return out
 
 
@@ -73,13 +85,14 @@ def merge(old: Mapping[str, str], new: Mapping[str, str], replace_year: str | No
 
     >>> merge({"g|year=1": "hidden", "g|year=2": "visible"}, {"g|year=1": "visible"})
     {'g|year=1': 'hidden', 'g|year=2': 'visible'}
+    >>> merge({"g|year=1": "small"}, {"g|year=1": "hidden"})
+    {'g|year=1': 'hidden'}
     >>> merge({"g|year=1": "hidden"}, {"g|year=1": "visible"}, replace_year="1")
     {'g|year=1': 'visible'}
     """
     out = {k: v for k, v in old.items() if replace_year is None or year_of(k) != replace_year}
     for key, status in new.items():
-        if out.get(key) != HIDDEN:
-            out[key] = status
+        out[key] = _stricter(out.get(key), status)
     return out
 
 
@@ -92,7 +105,7 @@ def read_ledger(path: Path, dataset: str) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         cells = data["datasets"].get(dataset, {})
-        return {str(k): str(v) for k, v in cells.items() if v in (VISIBLE, HIDDEN)}
+        return {str(k): str(v) for k, v in cells.items() if v in _RANK}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         from proforient.problems import InputError, Problem
 

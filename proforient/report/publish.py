@@ -337,8 +337,12 @@ class Disclosure:
         #: counts no page prints (:attr:`Count.printed`): small, they are not known to be small
         self.unprinted: set[str] = set()
         #: counts and shares hidden from the start whatever their value (a previous publication
-        #: hid them, or they let other pages pin a count): shown as «×»
+        #: hid them, or they let other pages pin a count): shown as «×» unless small («<3»)
         self.forced: set[str] = set()
+        #: forced counts an earlier publication showed as «×»: «×» again, even when small
+        self.crossed: set[str] = set()
+        #: counts an earlier publication took off its page: taken off again
+        self.withdrawn_before: set[str] = set()
 
     def add_published(self, other: Published) -> None:
         """Take what another report of the same batch publishes as given.
@@ -363,11 +367,20 @@ class Disclosure:
 
     def add_ledger(self, ledger: Mapping[str, str]) -> None:
         """Take what earlier batches published as given (see :mod:`proforient.report.ledger`):
-        a declared cell they hid is hidden here too, whatever its value; the counts they showed
-        on both sides of a share declared here are known to the reader. Call after declaring."""
+        a declared cell they hid is hidden here too, whatever its value — a «×» of theirs a
+        «×» here, even if small; a declared count they showed is known to the reader, so it is
+        shown again (hiding it would protect nothing, and the audit must not count on it); the
+        counts they showed on both sides of a share declared here are known too. Call after
+        declaring."""
         for key, status in ledger.items():
-            if status == "hidden" and (key in self.counts or key in self.shares):
+            if status in ("hidden", "small") and (key in self.counts or key in self.shares):
                 self.forced.add(key)
+                if status == "hidden" and key in self.counts:
+                    self.crossed.add(key)
+            elif status == "visible" and key in self.counts and key not in self.fixed:
+                self.fixed[key] = "visible"
+            elif status == "withdrawn" and key in self.counts and key not in self.fixed:
+                self.withdrawn_before.add(key)
         sides = {k for share in self.shares.values() for k in (share.numerator,
                                                                 share.denominator)}
         for key in sides - set(self.counts) - set(self.fixed):
@@ -456,13 +469,17 @@ class Disclosure:
                                if 0 < model.count_values[k] < t})
         state.hidden.update({k: r for k, r in self.fixed.items() if r != "visible"})
         state.hidden.update({k: "secondary" for k in self.forced
-                             if k in self.counts and k not in state.hidden
+                             if k in self.counts and (k not in state.hidden or k in self.crossed)
                              and self.fixed.get(k) != "visible"})
         state.shares_hidden |= {k for k in self.forced
                                 if k in self.shares and k not in self.fixed_shares}
+        state.withdrawn |= self.withdrawn_before
+        for key in self.withdrawn_before:
+            state.hidden.pop(key, None)
         # nothing is said about part of a group that is too small to count: «0 из <3» would
         # tell that none of those one or two people took part
-        for small in [k for k, r in state.hidden.items() if r == "primary"]:
+        for small in [k for k, r in state.hidden.items() if r == "primary"
+                      or (k in self.crossed and 0 < model.count_values[k] < t)]:
             for key in self.counts:
                 if key not in state.hidden and self.fixed.get(key) != "visible" \
                         and inside(key, small):

@@ -61,3 +61,21 @@ def test_regenerating_a_year_never_shows_more(district, last_year):
     assert key not in fresh.ledger
     prepare(fresh)
     assert _visible(fresh, key)
+
+
+def test_regenerating_a_year_prints_every_cell_as_before(district, last_year):
+    # The same year decided again with its own batch's ledger: every cell reads as it did — the
+    # same number, «<3» or «×» — and nothing taken off a page comes back. (Before the ledger
+    # kept the marks, a «×» that hid a small count came back as «<3»; cells shown before were
+    # hidden and others shown in their place; details taken off a page came back.)
+    again = build_context(district, "2020-2021", PARAMS)
+    again.ledger = entries(last_year.publications.values())
+    prepare(again)
+
+    def printed(ctx) -> dict:
+        return {(name, k): p.mark(k) for name, p in ctx.publications.items()
+                for k in p.values if k not in p.withdrawn}
+
+    before = printed(last_year)
+    assert "×" in before.values() and "<3" in before.values()
+    assert printed(again) == before

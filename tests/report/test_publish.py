@@ -217,6 +217,27 @@ def test_a_table_nothing_can_protect_is_withheld_not_a_crash():
 
 
 
+def test_what_an_earlier_batch_printed_is_printed_again():
+    # The column of the first case (spo 10, school 6, work 2 of 18): decided afresh, work reads
+    # «<3» and school «×». An earlier batch printed work as «×» and school as 6 (its ledger):
+    # work stays «×» though it is small (a «<3» would add what that «×» kept back), and school
+    # stays 6 — the reader has it from the earlier page, hiding it would protect nothing. Then
+    # 18 − 10 − 6 − 0 − 0 would give work's 2 back: spo is hidden instead.
+    work, school, spo = key(grade=9, dest="work"), key(grade=9, dest="school"), \
+        key(grade=9, dest="spo")
+    rules = Disclosure({"g": people([(9, "spo", 10), (9, "school", 6), (9, "work", 2)])}, 3)
+    rules.add_all(column(9, DESTS))
+    rules.add_ledger({work: "hidden", school: "visible"})
+    pub = rules.protect()
+    assert pub.mark(work) == "×" and pub.visible(school)
+    assert pub.hidden == {work: "secondary", spo: "secondary"}
+    # a count an earlier batch took off its page is taken off again
+    again = Disclosure({"g": people([(9, "spo", 10), (9, "school", 6), (9, "work", 2)])}, 3)
+    again.add_all([Count(key(grade=9), total=True), Count(spo, optional=True)])
+    again.add_ledger({spo: "withdrawn"})
+    assert again.protect().withdrawn == {spo}
+
+
 def test_steps_that_cannot_free_a_cell_together_are_not_tried_one_by_one(monkeypatch):
     # The table of the case above: nothing near «school = 2» of grade 9 is left to hide, so the
     # audit tries the report's other counts (grade 11: 4, 5 and their total 9). Hiding a cell
