@@ -88,6 +88,10 @@ def make_executor(kind: str | Executor | None = None, *, jobs: int | None = None
 # Threads of this process
 
 
+#: Warm kernels at most, whatever the number of cores (see :meth:`ThreadExecutor.warm_up`).
+MOST_WARM = 16
+
+
 class ThreadExecutor:
     """Kernels started from a thread pool of this process; pages rendered in the calling thread.
 
@@ -107,11 +111,11 @@ class ThreadExecutor:
 
     def warm_up(self, private: Path, n_jobs: int) -> WarmKernels:
         """Start kernels for the coming jobs while the batch prepares (see
-        :mod:`proforient.batch.warm`): as many as the notebooks, at most four per job at once
-        (each holds the imported stack in memory). The caller says when the preparation
-        ends (:meth:`WarmKernels.enough`) and closes the pool."""
+        :mod:`proforient.batch.warm`): as many as the notebooks, at most four per job and
+        :data:`MOST_WARM` in all (each holds the imported stack, ~160 MB). The caller says when
+        the preparation ends (:meth:`WarmKernels.enough`) and closes the pool."""
         self.warm = WarmKernels(self.kernel or ensure_kernel(), private,
-                                min(n_jobs, 4 * self.jobs)).start()
+                                min(n_jobs, 4 * self.jobs, MOST_WARM)).start()
         return self.warm
 
     def start(self, n_jobs: int) -> None:
