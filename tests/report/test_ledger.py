@@ -34,7 +34,7 @@ def _visible(ctx, key: str) -> bool:
 
 def test_next_year_shows_nothing_last_year_hid(district, last_year):
     ledger = entries(last_year.publications.values())
-    hidden = {k for k, v in ledger.items() if v == "hidden"}
+    hidden = {k for k, v in ledger.items() if v in ("hidden", "small", "withdrawn")}
     ctx = build_context(district, "2021-2022", PARAMS)
     ctx.ledger = ledger
     prepare(ctx)
