@@ -41,6 +41,9 @@ import proforient.report.school
 
 #: Seconds a kernel may take to start and import, after which the pool gives up on it.
 WARM_TIMEOUT = 120
+#: Seconds :meth:`WarmKernels.close` waits for the filling thread (its kernels are killed
+#: before, so it ends at once; a daemon, it cannot hold the process up anyway).
+CLOSE_WAIT = 5
 
 
 class WarmKernels:
@@ -96,9 +99,14 @@ class WarmKernels:
         self._enough.set()
 
     def close(self) -> None:
-        """Start no more kernels and kill those not taken (called however the batch ends)."""
+        """Start no more kernels and kill those not taken, at once (called however the batch
+        ends: a Ctrl+C does not wait for a kernel still warming up)."""
         self._closed.set()
-        self._thread.join(timeout=WARM_TIMEOUT)
+        self._retire_untaken()
+        self._thread.join(timeout=CLOSE_WAIT)
+        self._retire_untaken()  # (one the thread was launching meanwhile kills itself too)
+
+    def _retire_untaken(self) -> None:
         with self._lock:
             left = [m for m in self._started if id(m) not in self._taken]
         for manager in left:
@@ -128,6 +136,9 @@ class WarmKernels:
                 raise RuntimeError("closed")
             self._started.append(manager)  # before it starts: close() kills it whatever
         await manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+        if self._closed.is_set():  # closed while launching: close() may have found no process
+            manager.retire()
+            raise RuntimeError("closed")
         client = manager.client()
         client.start_channels()
         try:

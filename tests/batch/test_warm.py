@@ -104,3 +104,18 @@ def test_ctrl_c_while_preparing_kills_the_warm_kernels(tmp_path, pools, monkeypa
                    notebooks_dir=NOTEBOOKS, progress=False)
     assert pools[0]._started and not any(_alive(m) for m in pools[0]._started)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_closing_while_a_kernel_warms_up_leaves_none(tmp_path):
+    # Ctrl+C comes while the first kernel is still starting or importing: close() kills it
+    # without waiting for the warm-up, and the thread hands nothing out afterwards.
+    pool = warm.WarmKernels(ensure_kernel(), tmp_path, 3).start()
+    deadline = time.monotonic() + 180
+    while not pool._started:
+        assert time.monotonic() < deadline, "the pool started no kernel"
+        time.sleep(0.01)
+    pool.close()
+    pool._thread.join(timeout=300)  # generous: only to look at the end state
+    assert not pool._thread.is_alive()
+    assert not any(_alive(m) for m in pool._started)
+    assert pool.take() is None
