@@ -10,6 +10,8 @@ and every later batch of the same dataset takes it as given:
 * a cell an earlier batch hid stays hidden, whatever its value now: shown «×» where any batch
   showed «×» (a «<3» there would tell what the «×» kept back), «<3» or «×» where batches
   showed only «<3»;
+* a table an earlier batch withheld (printed as a sentence: no complement protected it) is
+  withheld again;
 * a cell an earlier batch showed is known to the reader: the audit counts it as published, and
   the page shows it again (hiding it would protect nothing).
 
@@ -28,33 +30,55 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from proforient.report.publish import HIDDEN_MARK, Published, parse_key
+from proforient.report.publish import (
+    HIDDEN,
+    HIDDEN_MARK,
+    SMALL,
+    STATUS_RANK,
+    VISIBLE,
+    WITHDRAWN,
+    WITHHELD,
+    Published,
+    ledger_status,
+    parse_key,
+)
 
 __all__ = ["LEDGER_FILE", "entries", "merge", "read_ledger", "write_ledger"]
 
 LEDGER_FILE = "ledger.json"
-#: A cell's status: shown, shown «<3», shown «×», taken off the page (a detail of a sentence
-#: left out, the number of a withheld table) — in this order, each hides more.
-VISIBLE, SMALL, HIDDEN, WITHDRAWN = "visible", "small", "hidden", "withdrawn"
-_RANK = {VISIBLE: 0, SMALL: 1, HIDDEN: 2, WITHDRAWN: 3}
 
 
 def _stricter(old: str | None, new: str) -> str:
     """Of two statuses of one cell, the one that hides more (a cell hidden once stays
-    hidden, and a «×» stays a «×»)."""
-    return new if old is None or _RANK[new] > _RANK[old] else old
+    hidden, and a «×» stays a «×»), withheld if either says so (a table printed as a sentence
+    is a sentence again).
+
+    >>> _stricter("withdrawn", "hidden+withheld")
+    'withdrawn+withheld'
+    """
+    if old is None:
+        return new
+    (own_old, held_old), (own_new, held_new) = ledger_status(old), ledger_status(new)
+    own = own_new if STATUS_RANK[own_new] > STATUS_RANK[own_old] else own_old
+    return own + (WITHHELD if held_old or held_new else "")
+
+
+def _valid(status: str) -> bool:
+    return ledger_status(status)[0] in STATUS_RANK
 
 
 def entries(publications: Iterable[Published]) -> dict[str, str]:
     """Each cell of the publications → ``"visible"``, ``"small"`` (shown «<3»), ``"hidden"``
-    (shown «×») or ``"withdrawn"`` (taken off the page: a later batch takes it off too); a
-    cell of several gets the status that hides most.
+    (shown «×») or ``"withdrawn"`` (taken off the page: a later batch takes it off too), with
+    ``"+withheld"`` when its table was printed as a sentence (a later batch withholds it too);
+    a cell of several gets the status that hides most.
 
     >>> from proforient.report.publish import Published
     >>> p = Published(3, values={"g|a=1": 2, "g|a=2": 5, "g|a=3": 4, "g|a=4": 7},
-    ...               hidden={"g|a=1": "primary", "g|a=4": "secondary"}, withdrawn={"g|a=3"})
+    ...               hidden={"g|a=1": "primary", "g|a=4": "secondary"}, withdrawn={"g|a=3"},
+    ...               withheld={"g|a=3": "…"})
     >>> entries([p])
-    {'g|a=1': 'small', 'g|a=2': 'visible', 'g|a=3': 'withdrawn', 'g|a=4': 'hidden'}
+    {'g|a=1': 'small', 'g|a=2': 'visible', 'g|a=3': 'withdrawn+withheld', 'g|a=4': 'hidden'}
     """
     out: dict[str, str] = {}
     for published in publications:
@@ -62,6 +86,8 @@ def entries(publications: Iterable[Published]) -> dict[str, str]:
             mark = published.mark(key)
             status = WITHDRAWN if key in published.withdrawn else VISIBLE if not mark \
                 else SMALL if mark != HIDDEN_MARK else HIDDEN
+            if key in published.withheld:
+                status += WITHHELD
             out[key] = _stricter(out.get(key), status)
     return out
 
@@ -105,7 +131,7 @@ def read_ledger(path: Path, dataset: str) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         cells = data["datasets"].get(dataset, {})
-        return {str(k): str(v) for k, v in cells.items() if v in _RANK}
+        return {str(k): str(v) for k, v in cells.items() if _valid(str(v))}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         from proforient.problems import InputError, Problem
 

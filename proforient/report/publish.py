@@ -78,6 +78,27 @@ __all__ = [
 
 #: What a missing value looks like.
 MISSING = "—"
+
+#: A cell's status in the publication ledger (:mod:`proforient.report.ledger`): shown, shown
+#: «<3», shown «×», taken off the page — in this order, each hides more.
+VISIBLE, SMALL, HIDDEN, WITHDRAWN = "visible", "small", "hidden", "withdrawn"
+STATUS_RANK = {VISIBLE: 0, SMALL: 1, HIDDEN: 2, WITHDRAWN: 3}
+#: Added to a ledger status when the cell's table was withheld (printed as a sentence):
+#: ``"hidden+withheld"``, ``"withdrawn+withheld"``.
+WITHHELD = "+withheld"
+
+
+def ledger_status(status: str) -> tuple[str, bool]:
+    """A ledger status split into the cell's own (a key of :data:`STATUS_RANK`, or the text
+    as given when it is none) and whether its table was withheld.
+
+    >>> ledger_status("withdrawn+withheld")
+    ('withdrawn', True)
+    >>> ledger_status("small")
+    ('small', False)
+    """
+    own, flag, rest = status.partition(WITHHELD)
+    return own, bool(flag) and not rest
 #: What a complementary-hidden cell looks like.
 HIDDEN_MARK = "×"
 #: Absolute rounding of a displayed share (percent with one decimal).
@@ -343,6 +364,8 @@ class Disclosure:
         self.crossed: set[str] = set()
         #: counts an earlier publication took off its page: taken off again
         self.withdrawn_before: set[str] = set()
+        #: counts whose table an earlier publication withheld: withheld again
+        self.withheld_before: set[str] = set()
 
     def add_published(self, other: Published) -> None:
         """Take what another report of the same batch publishes as given.
@@ -372,19 +395,22 @@ class Disclosure:
         shown again (hiding it would protect nothing, and the audit must not count on it); the
         counts they showed on both sides of a share declared here are known too. Call after
         declaring."""
-        for key, status in ledger.items():
-            if status in ("hidden", "small") and (key in self.counts or key in self.shares):
+        for key, entry in ledger.items():
+            status, withheld = ledger_status(entry)
+            if withheld and key in self.counts and key not in self.fixed:
+                self.withheld_before.add(key)
+            if status in (HIDDEN, SMALL) and (key in self.counts or key in self.shares):
                 self.forced.add(key)
-                if status == "hidden" and key in self.counts:
+                if status == HIDDEN and key in self.counts:
                     self.crossed.add(key)
-            elif status == "visible" and key in self.counts and key not in self.fixed:
+            elif status == VISIBLE and key in self.counts and key not in self.fixed:
                 self.fixed[key] = "visible"
-            elif status == "withdrawn" and key in self.counts and key not in self.fixed:
+            elif status == WITHDRAWN and key in self.counts and key not in self.fixed:
                 self.withdrawn_before.add(key)
         sides = {k for share in self.shares.values() for k in (share.numerator,
                                                                 share.denominator)}
         for key in sides - set(self.counts) - set(self.fixed):
-            if ledger.get(key) == "visible":
+            if ledger.get(key) == VISIBLE:
                 self.fixed[key] = "visible"
 
     def add(self, item: Count | Share) -> None:
@@ -476,13 +502,14 @@ class Disclosure:
         state.withdrawn |= self.withdrawn_before
         for key in self.withdrawn_before:
             state.hidden.pop(key, None)
+        state.withheld.update({k: WITHHELD_BEFORE for k in self.withheld_before})
         # nothing is said about part of a group that is too small to count: «0 из <3» would
         # tell that none of those one or two people took part
         for small in [k for k, r in state.hidden.items() if r == "primary"
                       or (k in self.crossed and 0 < model.count_values[k] < t)]:
             for key in self.counts:
-                if key not in state.hidden and self.fixed.get(key) != "visible" \
-                        and inside(key, small):
+                if key not in state.hidden and key not in state.withdrawn \
+                        and self.fixed.get(key) != "visible" and inside(key, small):
                     state.hidden[key] = "secondary"
         self._settle_shares(state, model.count_values)
         # Hiding or withdrawing a cell only removes what an attacker knows, so a hidden cell
@@ -619,6 +646,12 @@ class Disclosure:
             if with_hidden_count or too_small_alone:
                 out.add(key)
         return out
+
+
+#: Why a table an earlier publication withheld is withheld again (its cells, hidden there, are
+#: hidden here too).
+WITHHELD_BEFORE = ("таблица скрыта, как и в прежних отчётах: по ней можно было бы вычислить "
+                   "малые числа")
 
 
 def _conditions_apart(key: str, other: str) -> int | None:

@@ -217,6 +217,33 @@ def test_a_table_nothing_can_protect_is_withheld_not_a_crash():
 
 
 
+def test_a_table_withheld_before_is_withheld_again():
+    # The case above decided, then decided again with its own ledger. The first decision
+    # printed a sentence instead of grade 9's table and took «school = 2» off the page; the
+    # second finds it taken off already, so nothing is exposed — and printed the table again,
+    # «×» and all, beside the sentence of the first (the ledger did not say it was withheld).
+    from proforient.report.ledger import entries
+
+    school, spo = key(grade=9, dest="school"), key(grade=9, dest="spo")
+
+    def decide(ledger):
+        d = Disclosure({"g": people([(9, "spo", 3), (9, "school", 2), (11, "spo", 4),
+                                     (11, "work", 5)])}, 3)
+        d.fixed = {key(grade=9): "visible", spo: "visible"}
+        d.add_all([Count(school), *column(11, ["spo", "work"])])
+        d.add_ledger(ledger)
+        return d.protect()
+
+    first = decide({})
+    ledger = entries([first])
+    assert ledger[school] == "withdrawn+withheld"
+    again = decide(ledger)
+    assert again.withholds([spo, school]) and not again.shown(school)
+    assert "прежних отчётах" in again.withheld[school]
+    assert {k: again.mark(k) for k in again.values if again.shown(k)} == \
+        {k: first.mark(k) for k in first.values if first.shown(k)}
+
+
 def test_what_an_earlier_batch_printed_is_printed_again():
     # The column of the first case (spo 10, school 6, work 2 of 18): decided afresh, work reads
     # «<3» and school «×». An earlier batch printed work as «×» and school as 6 (its ledger):
