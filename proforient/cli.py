@@ -21,12 +21,16 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from proforient import __version__, interrupts
 from proforient.interrupts import Interrupts, exit_code, how
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, output_problem
 from proforient.problems import InputError, Problem, capped_lines, errors_of, os_error_reason
 from proforient.vocab import ACADEMIC_YEAR_HINT, is_academic_year
+
+if TYPE_CHECKING:  # the commands import the pipeline when they run (a fast --help)
+    from proforient import pipeline
 
 # argparse's own words, in Russian: every message a user reads is Russian. argparse looks each
 # message up by its English text through gettext (module-level ``_`` and ``ngettext``), which is
@@ -175,21 +179,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_year(args: argparse.Namespace) -> tuple[pipeline.Results, str]:
+    """Load the data (every year is read and checked) and compute the year asked for, the
+    latest by default: the others' alignment and indicators would only be thrown away."""
+    from proforient import pipeline
+    from proforient.dataset import load_dataset
+    from proforient.parameters import load_parameters
+
+    params = load_parameters()
+    dataset = load_dataset(args.data_dir, params.rules)
+    year = _pick_year(dataset, args.year)
+    return pipeline.compute(dataset, params, [year]), year
+
+
 def cmd_indicators(args: argparse.Namespace) -> int:
     """Write the indicator table of one year (CSV or XLSX by the suffix)."""
-    from proforient import pipeline
     from proforient.excel.export import ANALYST_ONLY, indicators_russian, write_table
 
     _check_output(args.output or OUTPUTS_DIR / "indicators.csv", folder=False)
-    results = pipeline.run(args.data_dir)
+    results, year = _one_year(args)
     dataset = results.dataset
-    year = _pick_year(dataset, args.year)
     table = results.indicators[results.indicators["year"] == year].reset_index(drop=True)
-    output = args.output or OUTPUTS_DIR / f"indicators-{year}.csv"
+    output = Path(args.output or OUTPUTS_DIR / f"indicators-{year}.csv")
     counts = {c: table[c].round().astype("Int64") for c in ("numerator", "denominator")}
-    sheets = {"Показатели": indicators_russian(table, dataset, results.params.roadmaps)}
-    _write_whole(Path(output), lambda path: write_table(table.assign(**counts), path,
-                                                        sheets=sheets, notice=ANALYST_ONLY))
+    sheets = {"Показатели": indicators_russian(table, dataset, results.params.roadmaps)} \
+        if output.suffix.lower() == ".xlsx" else None  # a CSV has the main table only
+    _write_whole(output, lambda path: write_table(table.assign(**counts), path,
+                                                  sheets=sheets, notice=ANALYST_ONLY))
     orgs = table.loc[table["scope"] == "org", "org_id"].nunique()
     print(f"Показатели за {year} → {output} (показателей: {table['indicator_id'].nunique()}; "
           f"организаций: {orgs} и район)")
@@ -202,13 +218,11 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 def cmd_alignment(args: argparse.Namespace) -> int:
     """Write the per-graduate alignment table (personal data: for the analyst only)."""
-    from proforient import pipeline
     from proforient.compute.alignment import ALIGNMENT_COLUMNS
     from proforient.excel.export import write_table
 
     _check_output(args.output, folder=False)
-    results = pipeline.run(args.data_dir)
-    year = _pick_year(results.dataset, args.year)
+    results, year = _one_year(args)
     aligned = results.aligned[results.aligned["year"] == year]
     notice = ("Сведения о каждом выпускнике (персональные данные): только для аналитика, не "
               "публикуйте и не пересылайте.")

@@ -37,7 +37,7 @@ class Results:
     params : DistrictParameters
         The rules, roadmaps, aliases and classifier used.
     aligned : DataFrame
-        One row per graduate of every year (:func:`~proforient.compute.alignment.
+        One row per graduate of every computed year (:func:`~proforient.compute.alignment.
         align_graduates`). Personal data: for the analyst's files only, never displayed.
     graduate_counts : DataFrame
         Numerators and denominators of the graduate indicators per school and year.
@@ -64,7 +64,8 @@ def compute(dataset: Dataset, params: DistrictParameters,
     params : DistrictParameters
         The district's parameters.
     years : iterable of str, optional
-        Restrict the indicator table to these years (default: every year in the data).
+        Compute only these years — the graduates' alignment, the indicator table and its check
+        (default: every year in the data). A command that writes one year pays for one.
 
     Returns
     -------
@@ -76,8 +77,12 @@ def compute(dataset: Dataset, params: DistrictParameters,
         When a share's numerator exceeds its denominator (a data error, named with the
         organisation).
     """
-    aligned = align_graduates(dataset.graduates, dataset.demand, params.rules,
-                              params.classifier, params.aliases)
+    graduates = dataset.graduates
+    if years is not None:
+        years = sorted(set(years))
+        graduates = graduates[graduates["year"].isin(years).to_numpy(dtype=bool)]
+    aligned = align_graduates(graduates, dataset.demand, params.rules, params.classifier,
+                              params.aliases)
     counts = graduate_indicator_counts(aligned, params.rules)
     indicators = compute_indicators(dataset, params.roadmaps, years, graduate_counts=counts)
     overflow = overflow_problems(indicators, dataset, params.roadmaps)

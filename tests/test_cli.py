@@ -125,6 +125,39 @@ def test_indicators_year_option(tiny, tmp_path, capsys):
     assert code == 1 and "года 2018-2019 нет в данных" in err
 
 
+def test_indicators_computes_only_the_year_it_writes(tmp_path, capsys, monkeypatch):
+    # The command writes one year's table: the demo's other years' graduates are not aligned,
+    # their indicators not computed (a region's three years cost three times one; before,
+    # every year was computed and all but one thrown away). The table is the same.
+    from proforient import pipeline
+    from proforient.paths import DEMO_DATA_DIR
+
+    seen = {}
+    align, compute = pipeline.align_graduates, pipeline.compute_indicators
+
+    def aligned(graduates, *args):
+        seen["aligned"] = set(graduates["year"].astype(str))
+        return align(graduates, *args)
+
+    def computed(dataset, roadmaps, years, **kwargs):
+        seen["computed"] = years and list(years)
+        return compute(dataset, roadmaps, years, **kwargs)
+
+    monkeypatch.setattr(pipeline, "align_graduates", aligned)
+    monkeypatch.setattr(pipeline, "compute_indicators", computed)
+    out = tmp_path / "i.csv"
+    assert run(capsys, "indicators", DEMO_DATA_DIR, "--year", "2024-2025", "--output", out
+               )[0] == 0
+    assert seen == {"aligned": {"2024-2025"}, "computed": ["2024-2025"]}
+    everything = pipeline.run(DEMO_DATA_DIR).indicators
+    expected = everything[everything["year"] == "2024-2025"]
+    written = pd.read_csv(out, dtype={"org_id": str, "roadmap": str})
+    assert len(written) == len(expected) > 100
+    assert written["value"].tolist() == pytest.approx(expected["value"].tolist(), nan_ok=True)
+    assert written["numerator"].tolist() == pytest.approx(expected["numerator"].tolist(),
+                                                          nan_ok=True)
+
+
 @pytest.mark.parametrize("argv", [
     ["indicators", "DATA", "--year", "2021", "--output", "x.csv"],
     ["indicators", "DATA", "--output", "x.txt"],
