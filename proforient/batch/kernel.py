@@ -1,4 +1,5 @@
-"""Running one notebook in a fresh kernel of this environment (papermill), and what its
+"""Running one notebook in a kernel of this environment (papermill) — a fresh one, or one the
+pool warmed while the publication was decided (:mod:`proforient.batch.warm`) — and what its
 failure means in Russian."""
 
 from __future__ import annotations

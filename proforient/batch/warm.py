@@ -65,7 +65,7 @@ class WarmKernels:
         self.count = count
         self._ready: queue.SimpleQueue = queue.SimpleQueue()
         self._started: list[Any] = []  # every manager this pool started (for close)
-        self._taken: set[int] = set()
+        self._taken: set[Any] = set()  # handed to a notebook: its runner kills it
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._enough = threading.Event()
@@ -87,7 +87,7 @@ class WarmKernels:
             with self._lock:
                 if self._closed.is_set():
                     return None
-                self._taken.add(id(manager))
+                self._taken.add(manager)
             if _alive(manager):
                 return manager
             manager.retire()  # died while waiting: try the next
@@ -108,7 +108,7 @@ class WarmKernels:
 
     def _retire_untaken(self) -> None:
         with self._lock:
-            left = [m for m in self._started if id(m) not in self._taken]
+            left = [m for m in self._started if m not in self._taken]
         for manager in left:
             manager.retire()
 
@@ -121,8 +121,12 @@ class WarmKernels:
                 try:
                     manager = loop.run_until_complete(asyncio.wait_for(
                         self._warm(f"w{index}"), WARM_TIMEOUT))
-                except Exception as exc:  # noqa: BLE001 — the notebooks start their own
-                    log.warning("warm kernel %s not started: %r", index, exc)
+                # a kernel killed by close() while warming up ends in CancelledError (not an
+                # Exception): uncaught, it printed a traceback on the terminal at Ctrl+C
+                except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 — the
+                    # notebooks start their own
+                    if not self._closed.is_set():
+                        log.warning("warm kernel %s not started: %r", index, exc)
                     break
                 self._ready.put(manager)
         finally:

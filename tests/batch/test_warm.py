@@ -16,6 +16,10 @@ from proforient.batch.kernel import Runner, ensure_kernel
 from proforient.batch.run import run_report
 from tests.batch.test_batch import NOTEBOOKS, make_district
 
+# A kernel killed while warming up must end the pool's thread quietly: an exception escaping
+# it is a traceback on the user's terminal (it was, at Ctrl+C during the preparation).
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+
 
 def _wait_ready(pool: warm.WarmKernels, count: int) -> None:
     """Wait until ``count`` kernels are warm (a generous limit: this is no speed test)."""
