@@ -18,8 +18,8 @@ from proforient.compute.alignment import (
 )
 from proforient.parameters.measures import MeasureCatalogue
 from proforient.parameters.roadmap import Indicator, Roadmap
-from proforient.report.publish import count_key
-from proforient.vocab import ADMITTED_DESTINATIONS
+from proforient.report.publish import count_key, parse_key
+from proforient.vocab import ADMITTED_DESTINATIONS, DESTINATIONS
 
 __all__ = [
     "admitted",
@@ -27,6 +27,7 @@ __all__ = [
     "district_destination",
     "graduate_indicator",
     "graduates",
+    "in_words",
     "indicator",
     "ovz",
     "sensitive_indicators",
@@ -133,3 +134,49 @@ def indicator(indicator_id: str, org_id: str | tuple[str, ...] | None, year: str
     return ovz(org_id, year, took_part=True), count_key("o", **_scope(org_id, year),
                                                         took_part=("0", "1"))
 
+
+
+#: The conditions of the keys, in the analyst's words (a condition not here is shown as
+#: ``column = values``).
+_CONDITION_WORDS = {
+    ("checked", "1"): "профиль проверяется на соответствие",
+    ("resolved", "0"): "специальность не распознана",
+    ("resolved", "1"): "специальность распознана",
+    ("profile_aligned", "1"): "поступили по профилю",
+    ("ege_aligned", "1"): "ЕГЭ по профилю",
+    ("no_ege", "1"): "предметы ЕГЭ не указаны",
+    ("in_demand", "1"): "специальность востребована",
+    ("territory", "district"): "по списку района",
+    ("territory", "republic"): "по списку республики",
+    ("took_part", "1"): "участвовали в мероприятиях",
+    ("took_part", "0"): "не участвовали в мероприятиях",
+}
+
+
+def in_words(key: str) -> str:
+    """A cell's definition as the run summary says it to the analyst (the school is named
+    beside it, so it is left out).
+
+    >>> in_words("g|destination=spo|grade=9|org_id=r-11|year=2020-2021")
+    'выпускники 9 класса, СПО (колледж, техникум), 2020-2021'
+    >>> in_words("g|destination=spo,vo|org_id=a|resolved=0|year=2020-2021")
+    'выпускники, СПО (колледж, техникум) или высшее образование, специальность не распознана, \
+2020-2021'
+    """
+    domain, where = parse_key(key)
+    words = ["выпускники" if domain == "g" else "обучающиеся с ОВЗ"]
+    grades = sorted(where.get("grade", ()))
+    if grades:
+        words[0] += f" {', '.join(grades)} класса"
+    for column, values in sorted(where.items()):
+        if column in ("grade", "org_id", "year"):
+            continue
+        if column == "destination":
+            words.append(" или ".join(DESTINATIONS.label(c) for c in DESTINATIONS.codes
+                                      if c in values))
+        elif len(values) == 1 and (column, next(iter(values))) in _CONDITION_WORDS:
+            words.append(_CONDITION_WORDS[column, next(iter(values))])
+        else:
+            words.append(f"{column} = {', '.join(sorted(values))}")
+    words += sorted(where.get("year", ()))
+    return ", ".join(words)

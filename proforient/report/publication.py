@@ -161,5 +161,6 @@ def withheld_notes(ctx: ReportContext) -> list[str]:
         who = f"отчёт школы {names.get(org_id, org_id)} ({org_id})" if kind == "school" \
             else "отчёт о выпускниках"
         for key, why in sorted(published.withheld.items()):
-            notes.append(f"Таблица не опубликована — {who}, ячейка {key}: {why}.")
+            notes.append(f"Таблица не опубликована — {who}, число «{cells.in_words(key)}»: "
+                         f"{why}.")
     return notes

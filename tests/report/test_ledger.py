@@ -11,7 +11,8 @@ import pytest
 
 from proforient.report.context import build_context
 from proforient.report.ledger import entries, merge
-from proforient.report.publication import prepare
+from proforient.report.publication import prepare, withheld_notes
+from proforient.report.publish import ledger_status
 from tests.conftest import PARAMS
 from tests.generated import write_generated_district
 
@@ -34,7 +35,7 @@ def _visible(ctx, key: str) -> bool:
 
 def test_next_year_shows_nothing_last_year_hid(district, last_year):
     ledger = entries(last_year.publications.values())
-    hidden = {k for k, v in ledger.items() if v in ("hidden", "small", "withdrawn")}
+    hidden = {k for k, v in ledger.items() if ledger_status(v)[0] != "visible"}
     ctx = build_context(district, "2021-2022", PARAMS)
     ctx.ledger = ledger
     prepare(ctx)
@@ -95,3 +96,10 @@ def test_regenerating_a_year_withholds_the_same_tables(tmp_path):
     again.ledger = entries(first.publications.values())
     prepare(again)
     assert {(name, k) for name, p in again.publications.items() for k in p.withheld} == held
+    # the run summary names the school and the number in words, and says why
+    school = next(name for name, _ in held).partition(":")[2]
+    name = again.facts.orgs.set_index("org_id").loc[school, "name"]
+    assert withheld_notes(again) == [
+        f"Таблица не опубликована — отчёт школы {name} ({school}), число «выпускники 9 класса, "
+        "СПО (колледж, техникум), 2020-2021»: таблица скрыта, как и в прежних отчётах: по ней "
+        "можно было бы вычислить малые числа."]
