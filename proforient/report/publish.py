@@ -79,6 +79,13 @@ __all__ = [
 #: What a missing value looks like.
 MISSING = "—"
 
+#: What a complementary-hidden cell looks like.
+HIDDEN_MARK = "×"
+#: Absolute rounding of a displayed share (percent with one decimal).
+SHARE_ROUNDING = 0.0005
+#: Candidates tried for each exposed cell before the first one is taken anyway.
+TRIALS = 20
+
 #: A cell's status in the publication ledger (:mod:`proforient.report.ledger`): shown, shown
 #: «<3», shown «×», taken off the page — in this order, each hides more.
 VISIBLE, SMALL, HIDDEN, WITHDRAWN = "visible", "small", "hidden", "withdrawn"
@@ -99,12 +106,6 @@ def ledger_status(status: str) -> tuple[str, bool]:
     """
     own, flag, rest = status.partition(WITHHELD)
     return own, bool(flag) and not rest
-#: What a complementary-hidden cell looks like.
-HIDDEN_MARK = "×"
-#: Absolute rounding of a displayed share (percent with one decimal).
-SHARE_ROUNDING = 0.0005
-#: Candidates tried for each exposed cell before the first one is taken anyway.
-TRIALS = 20
 
 
 def suppressed_label(threshold: int) -> str:
