@@ -13,6 +13,7 @@ from proforient.report.context import build_context
 from proforient.report.ledger import entries, merge
 from proforient.report.publication import prepare, withheld_notes
 from proforient.report.publish import ledger_status
+from proforient.report.school.page import SchoolReport
 from tests.conftest import PARAMS
 from tests.generated import write_generated_district
 
@@ -103,3 +104,11 @@ def test_regenerating_a_year_withholds_the_same_tables(tmp_path):
         f"Таблица не опубликована — отчёт школы {name} ({school}), число «выпускники 9 класса, "
         "СПО (колледж, техникум), 2020-2021»: таблица скрыта, как и в прежних отчётах: по ней "
         "можно было бы вычислить малые числа."]
+    # the page prints a sentence instead of the table, and says nothing of numbers it does not
+    # show (it used to add «по открытым числам заметных отличий от района нет» under it)
+    page = SchoolReport(again, school).page().html
+    start = page.index("Куда ушли выпускники")
+    section = page[start:page.index("<h2", start)]
+    assert "Таблица не публикуется" in section and "<table" not in section
+    assert "по открытым числам" not in section
+    assert "Выпускников немного: их числа скрыты" in section

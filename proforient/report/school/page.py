@@ -423,7 +423,11 @@ class SchoolReport(Report):
         """What a section says when nothing stands out — and that part of it is hidden, if it
         is (a calm word about numbers the reader cannot see would be a claim about them)."""
         keys = [k for k in keys if k in self.pub]
-        if any(not self.pub.visible(k) for k in keys):
+        hidden = [k for k in keys if not self.pub.visible(k)]
+        if hidden and len(hidden) == len(keys):  # no open number to speak of
+            return statement([], "Выпускников немного: их числа скрыты, чтобы не раскрыть "
+                                 "сведения о конкретных выпускниках.", "protection")
+        if hidden:
             return statement([], "Выпускников немного: часть чисел скрыта, чтобы не раскрыть "
                                  "сведения о конкретных выпускниках; по открытым числам "
                                  "заметных отличий от района нет.", "protection")
