@@ -63,8 +63,14 @@ def _stricter(old: str | None, new: str) -> str:
     return own + (WITHHELD if held_old or held_new else "")
 
 
-def _valid(status: str) -> bool:
-    return ledger_status(status)[0] in STATUS_RANK
+def _valid(status: object) -> bool:
+    """Whether a ledger entry's status is one :func:`entries` writes: a key of
+    :data:`STATUS_RANK`, with or without :data:`WITHHELD`.
+
+    >>> [_valid(s) for s in ("hidden", "withdrawn+withheld", "hiden", "hidden+withheldX", 2)]
+    [True, True, False, False, False]
+    """
+    return isinstance(status, str) and status.removesuffix(WITHHELD) in STATUS_RANK
 
 
 def entries(publications: Iterable[Published]) -> dict[str, str]:
@@ -125,21 +131,27 @@ def merge(old: Mapping[str, str], new: Mapping[str, str], replace_year: str | No
 def read_ledger(path: Path, dataset: str) -> dict[str, str]:
     """The ledger of ``dataset`` (its folder, resolved) in the file ``path``; empty when there
     is none. A damaged file is an error: silently starting afresh would publish what earlier
-    batches hid."""
+    batches hid — and so is an entry of unknown status (a hand edit, «hiden»): skipped, it
+    would let a cell an earlier batch hid be shown."""
     if not path.is_file():
         return {}
+    from proforient.problems import InputError, Problem
+
+    damaged = ("журнал публикаций повреждён, а без него нельзя проверить, что отчёт не откроет "
+               "скрытое в прежних отчётах; восстановите файл из резервной копии")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         cells = data["datasets"].get(dataset, {})
-        return {str(k): str(v) for k, v in cells.items() if _valid(str(v))}
+        unknown = [(k, v) for k, v in cells.items() if not _valid(v)]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        from proforient.problems import InputError, Problem
-
-        raise InputError([Problem(str(path), None, None,
-                                  "журнал публикаций повреждён, а без него нельзя проверить, "
-                                  "что отчёт не откроет скрытое в прежних отчётах; "
-                                  "восстановите файл из резервной "
-                                  "копии")]) from exc
+        raise InputError([Problem(str(path), None, None, damaged)]) from exc
+    if unknown:
+        key, status = unknown[0]
+        raise InputError([Problem(str(path), None, None, (
+            f"{damaged} (у записи «{key}» неизвестное состояние «{status}»; "
+            f"бывают {', '.join(STATUS_RANK)}, с пометкой {WITHHELD} или без; "
+            f"таких записей: {len(unknown)})"))])
+    return {str(k): v for k, v in cells.items()}
 
 
 def write_ledger(path: Path, dataset: str, cells: Mapping[str, str]) -> None:
