@@ -31,6 +31,10 @@ The method
    This is the greedy form of the LP approach: it chooses fewer and smaller complements than the
    hypercube method (which hides whole rectangles) and, unlike a fixed rule («hide the next
    smallest cell of the row»), it sees the links *between* tables of the report.
+   Greedy steps leave complements that later steps made needless (a cell hidden for a target
+   that cells hidden afterwards protect anyway), so the decision ends as the statistical
+   offices' do, by removing redundant suppressions: each complement it chose, the largest
+   first, is shown again when the audit of every hidden count still finds none exposed.
 3. **Shares.** A share is shown only when both its counts may be; a share shown without its
    counts additionally needs at least ``threshold`` people in the denominator and neither the
    people counted nor the rest a small count (1 of 6 = 16,7 % would give the count away, 5 of 6
@@ -524,6 +528,7 @@ class Disclosure:
                     and not model.about_others(k)}
 
         self._settle(state, model, audited())
+        self._prune(state, model)
         out.hidden = {k: r for k, r in state.hidden.items() if k in self.counts}
         out.withdrawn = set(state.withdrawn)
         out.withheld = dict(state.withheld)
@@ -555,6 +560,7 @@ class Disclosure:
                     pending.add(key)
                 elif kind == "share":
                     state.shares_hidden.add(key)
+                    state.share_steps.add(key)
                 else:
                     state.withdrawn.add(key)
                     state.hidden.pop(key, None)
@@ -567,6 +573,43 @@ class Disclosure:
                                                 if k not in state.given_up
                                                 and not model.about_others(k)}):
                 self._withhold(target, state, model)
+
+    def _prune(self, state: _State, model: _Model) -> None:
+        """Show again the complements that protect nothing: each complement this decision
+        chose (not small, not hidden by another report or an earlier publication, not a cell
+        of a withheld table), the largest first, is shown when the audit of every hidden count
+        still finds none recoverable without it.
+
+        The greedy steps hide one cell at a time for one target, and a cell hidden early for
+        a target that later steps protected anyway stays hidden: on seed 20's 2020-2021 one
+        count of 2 in the profile × specialty table hid, step by step, every school's total
+        of graduates. Showing a cell adds what the reader knows, so each is audited against
+        everything hidden at that moment — the same audit that ends the decision.
+        """
+        held = {k for target in state.withheld for k in self.table_of(target)}
+        candidates = sorted((k for k, r in state.hidden.items()
+                             if r == "secondary" and k in self.counts and k not in self.fixed
+                             and k not in self.forced and k not in held
+                             and model.count_values[k] >= self.threshold
+                             and not model.about_others(k)),
+                            key=lambda k: (-model.count_values[k], k))
+        base = {k for k in self.forced if k in self.shares and k not in self.fixed_shares}
+        for key in candidates:
+            trial = state.copy()
+            del trial.hidden[key]
+            trial.shares_hidden = base | trial.share_steps
+            self._settle_shares(trial, model.count_values)
+            audited = {k for k in trial.hidden if k not in trial.given_up
+                       and not model.about_others(k)}
+            # most candidates pin a cell of their own row or column: those are audited first
+            # (the same verdict, a fraction of the programs), everything when they hold
+            near = [k for k in audited if inside(k, key) or inside(key, k)
+                    or _conditions_apart(k, key) == 1]
+            if near and model.exposed(trial, near):
+                continue
+            if not model.exposed(trial, audited):
+                del state.hidden[key]
+                state.shares_hidden = trial.shares_hidden
 
     def table_of(self, key: str) -> list[str]:
         """The declared counts of ``key``'s table: those of the same domain with the same
@@ -681,10 +724,14 @@ class _State:
     withheld: dict[str, str] = field(default_factory=dict)
     given_up: set[str] = field(default_factory=set)
     pinned_elsewhere: dict[str, list[str]] = field(default_factory=dict)
+    #: shares hidden as complements (the others follow from the counts: :meth:`Disclosure.
+    #: _shares_to_hide`)
+    share_steps: set[str] = field(default_factory=set)
 
     def copy(self) -> _State:
         return _State(dict(self.hidden), set(self.shares_hidden), set(self.withdrawn),
-                      dict(self.withheld), set(self.given_up), dict(self.pinned_elsewhere))
+                      dict(self.withheld), set(self.given_up), dict(self.pinned_elsewhere),
+                      set(self.share_steps))
 
 
 def _unique_rows(pattern: np.ndarray) -> np.ndarray:

@@ -122,17 +122,19 @@ def test_every_page_of_three_years_together_recovers_nothing(three_years):
 
 
 def test_the_graduates_report_stays_readable(three_years):
-    # hiding more is not the answer: at most three in four of the graduate counts the report
+    # hiding more is not the answer: at most three in five of the graduate counts the report
     # prints are hidden, in every year. Before the audit tried the cells of a target's own
     # table first and skipped cells whose twin shows the same people, the generated district's
     # report hid 77–83 % (its by-school table all «×»): far cells were hidden one after another
-    # for a «<3» that only a cell of its own row could protect.
+    # for a «<3» that only a cell of its own row could protect. Before the decision showed
+    # again the complements the others made needless, it still hid 71 % in 2020-2021 (every
+    # school's total of graduates among them); now 45–53 %.
     for year, (ctx, _) in three_years.items():
         published = ctx.publications["graduates"]
         keys = [k for k in published.values
                 if k.startswith("g|") and k not in published.withdrawn]
         hidden = [k for k in keys if k in published.hidden]
-        assert len(hidden) <= 0.75 * len(keys), (year, len(hidden), len(keys))
+        assert len(hidden) <= 0.6 * len(keys), (year, len(hidden), len(keys))
 
 
 def test_every_page_together_recovers_nothing_in_whole_numbers(small_ctx, small_pages):

@@ -26,7 +26,7 @@ from proforient.report.school.analysis import (
     SchoolAnalysis,
     analyse,
 )
-from proforient.report.school.publication import summary_keys
+from proforient.report.school.publication import summary_keys, teaches_grade11
 from proforient.report.text import (
     NBSP,
     capital,
@@ -342,7 +342,7 @@ class SchoolReport(Report):
                        Column("Из скольких", numeric=True),
                        Column("Район: все школы", numeric=True),
                        *([Column(self._peer_header(), numeric=True)] if peers else [])], rows)]
-        keys = summary_keys(self.a.org_id, self.a.year)
+        keys = summary_keys(self.a.org_id, self.a.year, teaches_grade11(self.a))
         body.append(self._graduates_counted(keys))
         notes, steps = self._graduates_notes(keys, inds)
         ege = EGE_PROFILE_MATCH in inds
@@ -365,7 +365,7 @@ class SchoolReport(Report):
                                                 "который проверяется (указан и не "
                                                 "универсальный): {}."),
                            ("grade11_checked", "Выпускников 11 класса с таким профилем: {}.")):
-            if self.pub.shown(keys[name]):
+            if name in keys and self.pub.shown(keys[name]):
                 lines.append(Markup(text).format(self.cards.count_cell(keys[name])))
         return Markup('<p class="pf-note">{}</p>').format(Markup(" ").join(lines))
 
@@ -388,7 +388,7 @@ class SchoolReport(Report):
                 ("no_ege", "У {} выпускников 11 класса с профилем не указаны предметы ЕГЭ — они "
                            "считаются выбравшими ЕГЭ не по профилю.",
                  "Дополнить сведения о предметах ЕГЭ выпускников 11 класса.")):
-            if self._said(keys[name]):
+            if name in keys and self._said(keys[name]):
                 notes.append(statement([keys[name]], Markup(text).format(
                     c.count_cell(keys[name])), "said"))
                 steps.append(statement([keys[name]], step, "said"))
@@ -551,8 +551,10 @@ class SchoolReport(Report):
                 shown.get(self.a.year) not in (None, MISSING) and \
                 shown.get(last["prev_year"]) not in (None, MISSING)
             # the change of the values as shown (rounded), so that 85,5 → 89,2 reads +3,7
-            change = percent_points(round(last["value"], 3) - round(last["prev_value"], 3)) \
-                if visible else MISSING
+            rests = self._trend_rests(ind, (last["prev_year"], self.a.year), part) \
+                if visible else []
+            change = self._trend_said(rests, percent_points(
+                round(last["value"], 3) - round(last["prev_value"], 3))) if visible else MISSING
             word = "считается по-другому" if broken else MISSING
             for _, b in self._trend_breaks(part, years):
                 notes.append(f"«{titles[ind]}»: {b.sentence[0].lower() + b.sentence[1:]} "
@@ -560,7 +562,6 @@ class SchoolReport(Report):
             if visible and not math.isnan(last["change"]):
                 word = ("заметный рост" if last["significant"] and last["change"] > 0 else
                         "заметное снижение" if last["significant"] else "в пределах колебаний")
-                rests = self._trend_rests(ind, (last["prev_year"], self.a.year), part)
                 word = self._trend_said(rests, word)
                 if last["significant"]:
                     direction = "выросла" if last["change"] > 0 else "снизилась"
@@ -726,8 +727,10 @@ class SchoolReport(Report):
         for r in self.a.card[self.a.card["kind"] == "share"].itertuples(index=False):
             if self.cards.hidden(r.indicator_id) or math.isnan(r.ci_low):
                 continue
-            rows.append([r.title, self.cards.value(r.indicator_id),
-                         f"от {percent(r.ci_low)} до {percent(r.ci_high)}"])
+            ind = r.indicator_id  # a row is there when the share is shown: it rests on its counts
+            rows.append([self.cards.registered(ind, r.title, "visible"), self.cards.value(ind),
+                         self.cards.registered(
+                             ind, f"от {percent(r.ci_low)} до {percent(r.ci_high)}", "visible")])
         if not rows:
             return Markup("")
         return table([Column("Показатель", wide=True), Column("Доля школы", numeric=True),
