@@ -5,6 +5,10 @@ three years, each batch taking the previous one's ledger as the real batch does)
 
 - the share of graduate counts it prints that are hidden («<3» or «×»), and of those the share
   hidden only to protect others (secondary); the counts taken off the page are told apart;
+- of the hidden counts, those no table design or choice of complements could show: a count of
+  1 or 2, or any count inside a group of 1 or 2 people (the two graduates of a grade: every
+  destination of theirs, zeros too, says where they went) — the rest is the avoidable part, the
+  figure a better decision can lower;
 - for the school reports together, where the hidden counts are: by table (the conditions that
   define a count, school and year left out), printed / hidden / of those secondary — the
   target of a better table design or a better choice of complements;
@@ -36,7 +40,7 @@ from proforient.parameters import load_parameters  # noqa: E402
 from proforient.report.context import build_context  # noqa: E402
 from proforient.report.ledger import entries, merge  # noqa: E402
 from proforient.report.publication import prepare, withheld_notes  # noqa: E402
-from proforient.report.publish import parse_key  # noqa: E402
+from proforient.report.publish import inside, parse_key  # noqa: E402
 from tests.generated import YEARS, write_generated_district  # noqa: E402
 
 
@@ -49,6 +53,22 @@ def _shares(ctx) -> dict[str, tuple[int, int, int, int]]:
         hidden = [k for k in keys if k in published.hidden]
         secondary = [k for k in hidden if published.hidden[k] != "primary"]
         out[name] = (len(keys), len(hidden), len(secondary), len(counts) - len(keys))
+    return out
+
+
+def _unavoidable(ctx) -> dict[str, int]:
+    """Report → its hidden graduate counts that any protection hides: small (1 to threshold − 1)
+    or inside a small count of the publication (the people of the cell are among those few)."""
+    values = {k: v for p in ctx.publications.values() for k, v in p.values.items()
+              if k.startswith("g|")}
+    out = {}
+    for name, published in ctx.publications.items():
+        t = published.threshold
+        small = [k for k, v in values.items() if 0 < v < t]
+        out[name] = sum(
+            1 for k in published.hidden
+            if k.startswith("g|") and k not in published.withdrawn
+            and (0 < values[k] < t or any(inside(k, g) for g in small)))
     return out
 
 
@@ -100,6 +120,7 @@ def _one(label: str, data: Path, years: tuple[str, ...]) -> None:
         decided = time.perf_counter() - start
         ledger = merge(ledger, entries(ctx.publications.values()))
         shares = _shares(ctx)
+        forced = _unavoidable(ctx)
         schools = [h / n for name, (n, h, _, _) in shares.items()
                    if name.startswith("school:") and n]
         grads = shares.get("graduates", (0, 0, 0, 0))
@@ -108,11 +129,20 @@ def _one(label: str, data: Path, years: tuple[str, ...]) -> None:
         print(f"  graduates report: {grads[1]} of {grads[0]} graduate counts hidden "
               f"({grads[1] / max(grads[0], 1):.0%}; secondary {grads[2]}); "
               f"taken off the page: {grads[3]}")
+        print(f"    of the hidden, unavoidable (1 or 2, or inside a group of 1 or 2): "
+              f"{forced.get('graduates', 0)}; avoidable: "
+              f"{(grads[1] - forced.get('graduates', 0)) / max(grads[0], 1):.0%} of the printed")
         if schools:
             off = sum(s[3] for name, s in shares.items() if name.startswith("school:"))
             print(f"  school reports: hidden share median {statistics.median(schools):.0%}, "
                   f"max {max(schools):.0%} over {len(schools)} schools; taken off the page: "
                   f"{off}")
+            printed = sum(s[0] for name, s in shares.items() if name.startswith("school:"))
+            hidden = sum(s[1] for name, s in shares.items() if name.startswith("school:"))
+            unavoidable = sum(v for name, v in forced.items() if name.startswith("school:"))
+            print(f"    all school reports: {hidden} of {printed} hidden "
+                  f"({hidden / max(printed, 1):.0%}), unavoidable {unavoidable}; avoidable: "
+                  f"{(hidden - unavoidable) / max(printed, 1):.0%} of the printed")
             tables = _school_tables(ctx)
             print(f"    {'where (all school reports)':50}{'printed':>8}{'hidden':>8}"
                   f"{'second.':>8}")
