@@ -129,6 +129,13 @@ def _one(label: str, data: Path, years: tuple[str, ...]) -> None:
         print(f"  graduates report: {grads[1]} of {grads[0]} graduate counts hidden "
               f"({grads[1] / max(grads[0], 1):.0%}; secondary {grads[2]}); "
               f"taken off the page: {grads[3]}")
+        if "graduates" in ctx.publications:
+            g = ctx.publications["graduates"]
+            district = [k for k in g.values if k.startswith("share:g|destination=")
+                        and "org_id=" not in k and "|grade=" in k]
+            print(f"    the district's shares by grade and destination (the «район» column of "
+                  f"every school page): {sum(not g.visible(k) for k in district)} of "
+                  f"{len(district)} hidden")
         print(f"    of the hidden, unavoidable (1 or 2, or inside a group of 1 or 2): "
               f"{forced.get('graduates', 0)}; avoidable: "
               f"{(grads[1] - forced.get('graduates', 0)) / max(grads[0], 1):.0%} of the printed")
