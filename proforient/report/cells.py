@@ -135,7 +135,6 @@ def indicator(indicator_id: str, org_id: str | tuple[str, ...] | None, year: str
                                                         took_part=("0", "1"))
 
 
-
 #: The conditions of the keys, in the analyst's words (a condition not here is shown as
 #: ``column = values``).
 _CONDITION_WORDS = {
