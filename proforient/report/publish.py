@@ -502,8 +502,7 @@ class Disclosure:
         state.hidden.update({k: "secondary" for k in self.forced
                              if k in self.counts and (k not in state.hidden or k in self.crossed)
                              and self.fixed.get(k) != "visible"})
-        state.shares_hidden |= {k for k in self.forced
-                                if k in self.shares and k not in self.fixed_shares}
+        state.shares_hidden |= self._forced_shares()
         state.withdrawn |= self.withdrawn_before
         for key in self.withdrawn_before:
             state.hidden.pop(key, None)
@@ -593,7 +592,7 @@ class Disclosure:
                              and model.count_values[k] >= self.threshold
                              and not model.about_others(k)),
                             key=lambda k: (-model.count_values[k], k))
-        base = {k for k in self.forced if k in self.shares and k not in self.fixed_shares}
+        base = self._forced_shares()
         for key in candidates:
             trial = state.copy()
             del trial.hidden[key]
@@ -610,6 +609,10 @@ class Disclosure:
             if not model.exposed(trial, audited):
                 del state.hidden[key]
                 state.shares_hidden = trial.shares_hidden
+
+    def _forced_shares(self) -> set[str]:
+        """This report's shares hidden from the start, whatever their counts (:attr:`forced`)."""
+        return {k for k in self.forced if k in self.shares and k not in self.fixed_shares}
 
     def table_of(self, key: str) -> list[str]:
         """The declared counts of ``key``'s table: those of the same domain with the same
