@@ -26,7 +26,7 @@ from proforient.report.school.analysis import (
     SchoolAnalysis,
     analyse,
 )
-from proforient.report.school.publication import summary_keys, teaches_grade11
+from proforient.report.school.publication import summary_keys
 from proforient.report.text import (
     NBSP,
     capital,
@@ -342,7 +342,7 @@ class SchoolReport(Report):
                        Column("Из скольких", numeric=True),
                        Column("Район: все школы", numeric=True),
                        *([Column(self._peer_header(), numeric=True)] if peers else [])], rows)]
-        keys = summary_keys(self.a.org_id, self.a.year, teaches_grade11(self.a))
+        keys = summary_keys(self.a)
         body.append(self._graduates_counted(keys))
         notes, steps = self._graduates_notes(keys, inds)
         ege = EGE_PROFILE_MATCH in inds

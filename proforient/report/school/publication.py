@@ -19,10 +19,11 @@ from proforient.vocab import DESTINATIONS
 __all__ = ["declare", "publish", "reporting_peers", "summary_keys"]
 
 
-def summary_keys(org_id: str, year: str, grade11: bool = True) -> dict[str, str]:
+def summary_keys(analysis: SchoolAnalysis) -> dict[str, str]:
     """The counts of the graduates section's «Кто учтён»; those of grade 11 only where the
-    school teaches it (``grade11``): a school of grades 1–9 has none, as anyone knows, and a
-    «×» there would hide a zero the graduates report calls «не относится»."""
+    school teaches it (its pupils by grade, a public fact): a school of grades 1–9 has none, as
+    anyone knows, and a «×» there would hide a zero the graduates report calls «не относится»."""
+    org_id, year = analysis.org_id, analysis.year
     keys = {
         "graduates": cells.graduates(org_id, year),
         "admitted": cells.admitted(org_id, year),
@@ -33,13 +34,9 @@ def summary_keys(org_id: str, year: str, grade11: bool = True) -> dict[str, str]
         "in_demand_district": cells.admitted(org_id, year, in_demand="1", territory="district"),
         "in_demand_republic": cells.admitted(org_id, year, in_demand="1", territory="republic"),
     }
-    return keys if grade11 else {k: v for k, v in keys.items() if "grade=11" not in v}
-
-
-def teaches_grade11(analysis: SchoolAnalysis) -> bool:
-    """Whether the school has pupils in grade 11 in the report's year (a public fact: the
-    pupil counts by grade)."""
-    return 11 in analysis.org["grades"]
+    if 11 not in analysis.org["grades"]:
+        del keys["grade11_checked"], keys["no_ege"]
+    return keys
 
 
 def reporting_peers(facts: DistrictFacts, analysis: SchoolAnalysis, ind: str) -> list[str]:
@@ -72,7 +69,7 @@ def declare(analysis: SchoolAnalysis) -> list[Count | Share]:
     if analysis.applies("graduates"):
         # the sentences of «Кто учтён» may leave a detail out rather than hide a table cell
         items += [Count(k, optional=name != "graduates")
-                  for name, k in summary_keys(org_id, year, teaches_grade11(analysis)).items()]
+                  for name, k in summary_keys(analysis).items()]
     for grade in sorted(analysis.destinations["grade"].unique()):
         total = cells.destination(org_id, year, grade, None)
         items.append(Count(total, total=True))
