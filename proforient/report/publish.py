@@ -546,9 +546,11 @@ class Disclosure:
             if not exposed:
                 break
             pending = set()
+            stepped = False  # until a step is taken, the audit's verdicts stand
             for target in exposed:
-                if target not in state.hidden or not model.single(target, state):
+                if target not in state.hidden or (stepped and not model.single(target, state)):
                     continue  # withdrawn, or protected by a step taken for another cell
+                stepped = True
                 step = model.complement(target, state)
                 if step is None:  # nothing left to hide near it: the table goes, not the run
                     pending |= self._withhold(target, state, model)
@@ -749,9 +751,11 @@ def _unique_rows(pattern: np.ndarray) -> np.ndarray:
     return pattern[first]
 
 
-def _beyond(reached: float, value: float, maximise: bool) -> bool:
+def _beyond(reached: float | np.ndarray, value: float | np.ndarray, maximise: bool
+            ) -> bool | np.ndarray:
     """Whether a count that can reach ``reached`` (at most, or at least) holds a whole person
-    more (or fewer) than its true ``value`` — the test of every audit verdict."""
+    more (or fewer) than its true ``value`` — the test of every audit verdict (cell by cell
+    for arrays)."""
     return reached >= value + 1 - 1e-6 if maximise else reached <= value - 1 + 1e-6
 
 
@@ -888,14 +892,24 @@ class _Model:
         return self._single(key)
 
     def _single(self, key: str) -> bool:
-        """:meth:`single` under the bounds already set: the true value is feasible, so the range
-        holds another whole value when the maximum reaches one more or the minimum one less
-        (the maximum is tried first: most hidden cells are protected upwards)."""
+        """:meth:`single` under the bounds already set."""
+        return self._single_points(key)[0]
+
+    def _single_points(self, key: str) -> tuple[bool, list[np.ndarray]]:
+        """Whether the count's range holds a single whole value under the bounds already set,
+        and the solutions its programs found. The true value is feasible, so the range holds
+        another whole value when the maximum reaches one more or the minimum one less (the
+        maximum is tried first: most hidden cells are protected upwards)."""
         value, objective = self.count_values[key], self.rows[key]
-        if _beyond(self.program.optimum(objective, maximise=True), value, maximise=True):
-            return False
-        return not _beyond(self.program.optimum(objective, maximise=False), value,
-                           maximise=False)
+        points: list[np.ndarray] = []
+        for maximise in (True, False):
+            x = self.program.point(objective, maximise)
+            if x is None:  # unbounded that way
+                return False, points
+            points.append(x)
+            if _beyond(float(objective @ x), value, maximise):
+                return False, points
+        return True, points
 
     def exposed(self, state: _State, keys: Iterable[str] | None = None) -> list[str]:
         """Hidden counts (of ``keys``, default all) whose range holds a single whole value,
@@ -910,9 +924,27 @@ class _Model:
         if not keys:
             return []
         self.program.set_bounds(*self._bounds(state))
-        keys = self._moved_together(keys)
-        return [key for key in sorted(keys, key=lambda k: (self.count_values[k], k))
-                if self._single(key)]
+        keys = sorted(self._moved_together(keys), key=lambda k: (self.count_values[k], k))
+        if not keys:
+            return []
+        # every program's solution gives each cell a value the reader cannot rule out: one that
+        # takes a cell still to be solved a whole person off its value shows it to hold two
+        # values, as its own programs would — the same verdicts, a fifth fewer programs
+        rows = np.array([self.rows[k] for k in keys])
+        values = np.array([self.count_values[k] for k in keys], dtype=float)
+        open_ = np.ones(len(keys), dtype=bool)
+        out = []
+        for i, key in enumerate(keys):
+            if not open_[i]:
+                continue
+            single, points = self._single_points(key)
+            if single:
+                out.append(key)
+            for x in points:
+                reached = rows @ x
+                open_ &= ~(_beyond(reached, values, maximise=True)
+                           | _beyond(reached, values, maximise=False))
+        return out
 
     def _moved_together(self, keys: list[str]) -> list[str]:
         """The keys not yet shown to hold two values, under the bounds already set.

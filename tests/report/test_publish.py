@@ -454,3 +454,43 @@ def test_the_graduates_report_shows_the_schools_a_needless_walk_hid(tmp_path):
         keys = cells.graduate_indicator(indicator, "r-01", "2020-2021")
         assert [published.values[k] for k in keys] == [num, den]
         assert all(published.visible(k) for k in keys), indicator
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_audit_finds_what_each_cells_own_programs_find(seed):
+    # exposed() reads every program's solution as a witness for the cells still to be solved;
+    # its verdicts must be those of each hidden cell's own minimum and maximum, solved here
+    # with scipy's linprog over the cells of a random 4 × 4 table with every total shown
+    import numpy as np
+
+    from proforient.report import publish
+
+    rng = np.random.default_rng(seed)
+    rows, cols = "abcd", "wxyz"
+    table = {(r, c): int(rng.integers(0, 7)) for r in rows for c in cols}
+    micro = pd.DataFrame([(r, c, n) for (r, c), n in table.items()], columns=["r", "c", "n"])
+    d = Disclosure({"g": micro}, 3)
+    d.add_all([Count(key(r=r, c=c)) for r, c in table])
+    d.add_all([Count(key(r=r), total=True) for r in rows])
+    d.add_all([Count(key(c=c), total=True) for c in cols])
+    model = publish._Model(d)
+    hidden = {cell: "primary" if 0 < table[cell] < 3 else "secondary"
+              for cell in table if 0 < table[cell] < 3 or rng.random() < 0.3}
+    state = publish._State(hidden={key(r=r, c=c): why for (r, c), why in hidden.items()})
+
+    cells = list(table)
+    a_eq = [[1 if cell[0] == r else 0 for cell in cells] for r in rows]
+    a_eq += [[1 if cell[1] == c else 0 for cell in cells] for c in cols]
+    b_eq = [sum(table[cell] for cell in cells if cell[0] == r) for r in rows]
+    b_eq += [sum(table[cell] for cell in cells if cell[1] == c) for c in cols]
+    bounds = [(1, 2) if hidden.get(cell) == "primary" else (0, None) if cell in hidden
+              else (table[cell], table[cell]) for cell in cells]
+
+    def single(cell: tuple[str, str]) -> bool:
+        objective = [1 if other == cell else 0 for other in cells]
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds).fun
+        high = -linprog([-v for v in objective], A_eq=a_eq, b_eq=b_eq, bounds=bounds).fun
+        return high < table[cell] + 1 - 1e-6 and low > table[cell] - 1 + 1e-6
+
+    expected = {key(r=r, c=c) for (r, c) in hidden if table[r, c] > 0 and single((r, c))}
+    assert set(model.exposed(state)) == expected
