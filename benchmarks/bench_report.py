@@ -267,8 +267,13 @@ def main(argv: list[str] | None = None) -> int:
 def small_batch(n_schools: int, jobs: int) -> int:
     """A small batch's fixed cost (issue 20, goal ≤ 1.5): ``proforient report --schools`` on the
     first ``n_schools`` schools of the demo district (district + graduates + schools) against
-    the floor of as many import-only notebooks in fresh kernels, side by side, each the best of
-    two."""
+    the floor of as many import-only notebooks in fresh kernels, side by side.
+
+    Two kinds of run: (a) the year's first publication — each run in a folder of its own, so
+    that no earlier batch's ledger is beside it (best of two); (a') the same batch again
+    beside the first, the ledger of what it published given (once), as when the analyst runs
+    the reports a second time. (Before, both runs of (a) shared one parent folder, and the
+    second, faster one — a re-run — was the figure printed.)"""
     from proforient.paths import DEMO_DATA_DIR
     from proforient.report.context import build_context
 
@@ -278,21 +283,26 @@ def small_batch(n_schools: int, jobs: int) -> int:
     notebooks = n_schools + 2
     subprocess.run([sys.executable, "-c", "import pandas, seaborn, scipy.stats, proforient, "
                     "papermill, nbconvert, matplotlib"], check=True)  # warm the file cache
+
+    def batch(out: Path) -> float:
+        run = timed_command([str(BIN / "proforient"), "report", str(DEMO_DATA_DIR),
+                             "--out", str(out), "--jobs", str(jobs), "--schools", chosen])
+        return run["wall"] if run["code"] == 0 else float("nan")
+
     with tempfile.TemporaryDirectory(prefix="bench-small-") as tmp:
         tmp = Path(tmp)
-        ours, floors = [], []
+        first, floors = [], []
         for i in range(2):
-            run = timed_command([str(BIN / "proforient"), "report", str(DEMO_DATA_DIR),
-                                 "--out", str(tmp / f"a{i}"), "--jobs", str(jobs),
-                                 "--schools", chosen])
-            ours.append(run["wall"] if run["code"] == 0 else float("nan"))
+            first.append(batch(tmp / f"a{i}" / "reports"))
             floors.append(floor(notebooks, jobs, tmp / f"c{i}"))
-    a, c = min(ours), min(floors)
+        again = batch(tmp / "a1" / "again")
+    a, c = min(first), min(floors)
     print(f"small batch: {notebooks} notebooks (district, graduates, {n_schools} schools); "
           f"jobs={jobs}; {os.cpu_count()} cores")
-    print(f"(a) proforient report --schools:       {a:7.1f} s")
-    print(f"(c) floor, import-only fresh kernels:  {c:7.1f} s")
-    print(f"    (a)/(c) = {a / c:.2f}   goal ≤ 1.5")
+    print(f"(a)  first publication of the year:    {a:7.1f} s")
+    print(f"(a') again, the ledger of (a) given:   {again:7.1f} s")
+    print(f"(c)  floor, import-only fresh kernels: {c:7.1f} s")
+    print(f"     (a)/(c) = {a / c:.2f}   (a')/(c) = {again / c:.2f}   goal ≤ 1.5")
     return 0
 
 
