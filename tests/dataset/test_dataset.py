@@ -196,6 +196,28 @@ def test_the_fast_and_the_general_parser_read_alike(tmp_path, monkeypatch):
     assert g.loc["g2", "destination"] == "school" and pd.isna(g.loc["g3", "institution"])
 
 
+def test_pyarrow_text_becomes_the_same_categories_as_python_makes():
+    """Text read by pyarrow is trimmed and sorted by pyarrow; the categories and each row's
+    value are what Python's own ``replace("\\u00a0", " ").strip()`` and ``sorted`` give —
+    every character ``str.isspace`` knows at either end, values that become one after trimming,
+    missing values, Cyrillic and a no-break space inside."""
+    import sys
+
+    from proforient.dataset.read import _as_categories
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    values = ["школа", " школа", "школа\u00a0", "10\u00a0класс", "Ёлка", "ёлка", "яблоко", "",
+              None, "b", "a", "\u200b"]  # U+200B is no space to Python: kept
+    values += [f"{s}x{s}" for s in spaces] + [f"y{s}" for s in spaces]
+    column = pd.Series(values, dtype=pd.StringDtype("pyarrow"))
+    got = _as_categories(column)
+    expected = ["" if v is None else v.replace("\u00a0", " ").strip() for v in values]
+    assert list(got.categories) == sorted(set(expected))
+    assert list(got) == expected
+    assert "x" in got.categories and "y" in got.categories and "\u200b" in got.categories
+    assert len(spaces) == 29  # the set the pattern names: one more or less here fails this test
+
+
 @pytest.mark.parametrize(("gap", "line"), [
     ("\n", 3),  # a blank line is a row of the sheet: the error is on the third
     # a line break inside quotes is a cell of two lines in Excel, still one row: the third
