@@ -16,6 +16,7 @@ of another dataset or year that this run replaced).
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -77,10 +78,24 @@ def published(manifest: dict | None) -> bool:
                                   for e in manifest.get("notebooks", []))
 
 
+def dataset_id(dataset_path: str) -> str:
+    """What the published manifest says of the dataset folder: a fingerprint of its path, so
+    that a re-run knows its own reports without the path (an analyst's user name, their
+    folders) leaving the analyst's machine.
+
+    >>> dataset_id("/home/analyst/data") == dataset_id("/home/analyst/data") != dataset_id("/d")
+    True
+    """
+    return hashlib.sha256(dataset_path.encode("utf-8")).hexdigest()[:16]
+
+
 def same_data(manifest: dict | None, dataset_path: str, year: str) -> bool:
-    """Whether a report folder was built from this dataset folder and year."""
-    return bool(manifest) and (manifest.get("dataset"), manifest.get("year")) == (dataset_path,
-                                                                                  year)
+    """Whether a report folder was built from this dataset folder and year (by its manifest's
+    fingerprint; a manifest of an earlier version names the path itself)."""
+    if not manifest or manifest.get("year") != year:
+        return False
+    return manifest.get("dataset_id", "") == dataset_id(dataset_path) \
+        or manifest.get("dataset") == dataset_path
 
 
 def backup_path(out_dir: Path, now: datetime) -> Path:

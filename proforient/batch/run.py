@@ -43,13 +43,15 @@ Output folder::
     district.html     the district report
     graduates.html    the graduates report
     <org_id>.html     one per school
-    manifest.json     what was run: version, dataset, year, times, each notebook's status
+    manifest.json     what was run: version, the dataset's name and fingerprint, year, times,
+                      each notebook's status (no path, no warnings: those count graduates)
 
 Analyst folder (:func:`~proforient.batch.jobs.analyst_dir`), *beside* the report folder, never
 inside it — the department copies or uploads the report folder whole::
 
     ../НЕ_ДЛЯ_ПУБЛИКАЦИИ/<year>/   the executed notebooks (with warnings, stderr and
-                                  tracebacks), specialty-review.csv and a README
+                                  tracebacks), specialty-review.csv, a README and the
+                                  whole manifest.json (the dataset's path, the run's warnings)
 
 A run restricted with ``schools`` *merges*: it reruns the district and graduates notebooks and the
 chosen schools, and keeps the other schools' reports (and their index entries) from the previous
@@ -101,6 +103,7 @@ from proforient.batch.outputs import (
     STAGING_PREFIX,
     backup_path,
     check_target,
+    dataset_id,
     folder_lock,
     keep_published,
     kept_entries,
@@ -348,7 +351,13 @@ def _previous_set(plan: _Plan, say: Callable[[str], None]) -> tuple[dict | None,
     if not published(previous) or same_data(previous, plan.dataset_path, plan.year):
         return previous, None
     backup = backup_path(plan.out_dir, plan.started)
-    what = ", ".join(str(v) for v in (previous.get("dataset_name"), previous.get("dataset"),
+    # the path is in the analyst's copy of the manifest (or, written by an earlier version,
+    # in the published one)
+    analysts = read_manifest(analyst_dir(plan.out_dir)) or {}
+    path = analysts.get("dataset") if analysts.get("year") == previous.get("year") \
+        and analysts.get("dataset_id") == previous.get("dataset_id") else None
+    what = ", ".join(str(v) for v in (previous.get("dataset_name"),
+                                      path or previous.get("dataset"),
                                       previous.get("year")) if v)
     say(f"В этой папке — отчёты по другому набору данных или году ({what or 'неизвестно'}): "
         f"запуск не удалит их, а перенесёт в {backup}.")
@@ -494,17 +503,26 @@ def _write_index_and_manifest(plan: _Plan, results: list[JobResult], described: 
         encoding="utf-8")
     manifest = {
         "generator": "proforient report", "version": __version__,
-        "dataset": plan.dataset_path, "dataset_name": dataset.name,
+        "dataset_id": dataset_id(plan.dataset_path), "dataset_name": dataset.name,
         "synthetic": dataset.synthetic, "year": plan.year,
         "started": plan.started.isoformat(timespec="seconds"),
         "finished": datetime.now().isoformat(timespec="seconds"),
         "jobs": described["jobs"], "kernel": described["kernel"],
         "executor": described["executor"],
-        "schools_requested": plan.schools, "notebooks_dir": str(plan.notebooks_dir),
-        "notebooks": [asdict(r) for r in results], "warnings": plan.warnings,
+        "schools_requested": plan.schools,
+        "notebooks": [asdict(r) for r in results],
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                     encoding="utf-8")
+    # the run's warnings count graduates («у 1 поступившего не указано, где учится» of a
+    # district whose page shows «<3») and the paths name the analyst's folders: both go to
+    # the analyst's copy of the manifest, beside the executed notebooks
+    work = staging / WORK_DIR
+    work.mkdir(exist_ok=True)
+    full = {**manifest, "dataset": plan.dataset_path, "notebooks_dir": str(plan.notebooks_dir),
+            "warnings": plan.warnings}
+    (work / MANIFEST).write_text(json.dumps(full, ensure_ascii=False, indent=2),
+                                 encoding="utf-8")
 
 
 def _publish(plan: _Plan, staging: Path, results: list[JobResult], previous: dict | None,

@@ -132,6 +132,23 @@ def test_html_is_clean(full_run):
 
 
 @pytest.mark.slow
+def test_the_published_manifest_says_nothing_of_people_or_of_the_analysts_folders(full_run):
+    # the run's warnings count graduates («у 1 поступившего …» where a page shows «<3») and
+    # the paths name the analyst's folders: the published manifest has neither, the analyst's
+    # copy beside the executed notebooks has both
+    text = full_run.manifest.read_text(encoding="utf-8")
+    public = json.loads(text)
+    analysts = json.loads((analyst_dir(full_run.out_dir) / "manifest.json")
+                          .read_text(encoding="utf-8"))
+    assert full_run.warnings and analysts["warnings"] == full_run.warnings
+    assert not {"warnings", "dataset", "notebooks_dir"} & set(public)
+    assert analysts["dataset"] not in text and analysts["notebooks_dir"] not in text
+    assert not re.search(r"выпускник|поступивш", text)
+    assert public["dataset_id"] == analysts["dataset_id"]
+    assert {k: v for k, v in analysts.items()
+            if k not in ("warnings", "dataset", "notebooks_dir")} == public
+
+
 def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     work = analyst_dir(full_run.out_dir)
     assert (work / "README.txt").is_file()
@@ -142,7 +159,7 @@ def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     assert all(p.endswith(".html") or p == "manifest.json" for p in published), published
     # the publication ledger beside them: each printed cell's status, never a value
     ledger = json.loads(ledger_path(full_run.out_dir).read_text(encoding="utf-8"))
-    dataset = json.loads(full_run.manifest.read_text(encoding="utf-8"))["dataset"]
+    dataset = json.loads((work / "manifest.json").read_text(encoding="utf-8"))["dataset"]
     statuses = ledger["datasets"][dataset]
     assert set(statuses.values()) == {"hidden", "small", "visible"}  # «×», «<3», a number
     # the full list of typed names, the one typed for a single graduate too, stays here

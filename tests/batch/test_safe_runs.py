@@ -24,7 +24,7 @@ import pytest
 
 from proforient.batch import outputs, run
 from proforient.batch.jobs import Outcome, analyst_dir
-from proforient.batch.outputs import folder_lock, remove_tree, swap
+from proforient.batch.outputs import dataset_id, folder_lock, remove_tree, same_data, swap
 from proforient.batch.run import run_report
 from proforient.cli import main
 from proforient.problems import InputError
@@ -204,8 +204,10 @@ def test_reports_of_another_dataset_are_moved_aside(tmp_path, capsys, monkeypatc
     assert backup is not None and backup.parent == out.parent.resolve()
     assert backup.name.startswith("2021-2022.previous-")
     assert snapshot(backup) == before  # the whole previous set, untouched
-    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["dataset"] == str(
-        data.resolve())
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["dataset_id"] == \
+        dataset_id(str(data.resolve()))
+    assert json.loads((analyst_dir(out) / "manifest.json").read_text(encoding="utf-8"))[
+        "dataset"] == str(data.resolve())
     assert "sch-b.html" not in index_links(out)  # nothing of the other dataset is merged in
     assert f"перенесены в {backup}" in result.summary()
     assert hidden(out.parent) == []
@@ -602,3 +604,17 @@ def test_remove_tree_never_follows_a_link(tmp_path, monkeypatch):
     assert not tree.exists()
     assert outside.is_dir() and (outside.stat().st_mode & 0o777) == 0o555
     outside.chmod(0o755)
+
+
+def test_a_report_folder_is_known_by_its_datasets_fingerprint_or_its_old_path():
+    # the published manifest names the dataset by a fingerprint of its path; a folder written
+    # by an earlier version names the path itself, and a re-run still knows its own reports
+    path = "/home/analyst/данные"
+    assert same_data({"dataset_id": dataset_id(path), "year": "2021-2022"}, path, "2021-2022")
+    assert same_data({"dataset": path, "year": "2021-2022"}, path, "2021-2022")
+    assert not same_data({"dataset_id": dataset_id(path), "year": "2020-2021"}, path,
+                         "2021-2022")
+    assert not same_data({"dataset_id": dataset_id("/elsewhere"), "year": "2021-2022"}, path,
+                         "2021-2022")
+    assert not same_data({"year": "2021-2022"}, path, "2021-2022")
+
