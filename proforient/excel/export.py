@@ -8,6 +8,7 @@ cell is prefixed with an apostrophe, in both CSV and XLSX. Numbers stay numbers.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -56,6 +57,7 @@ def _booleans_as_text(frame: pd.DataFrame) -> pd.DataFrame:
 #: Characters after which pandas quotes a CSV field (and pyarrow, writing without quotes,
 #: refuses the table).
 _QUOTED = (",", '"', "\n", "\r")
+_QUOTED_PATTERN = "[" + re.escape("".join(_QUOTED)) + "]"
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes | None:
@@ -82,7 +84,7 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes | None:
     # pandas writes «a,b» in quotes and pyarrow (without quotes) refuses it: let pandas write it
     for array in columns.values():
         text = pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-        if text and pc.any(pc.match_substring_regex(array, '[,"\\r\\n]')).as_py():
+        if text and pc.any(pc.match_substring_regex(array, _QUOTED_PATTERN)).as_py():
             return None
     buffer = io.BytesIO()
     buffer.write((",".join(names) + "\n").encode("utf-8"))
