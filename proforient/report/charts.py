@@ -448,7 +448,7 @@ def interval_plot(ax: Axes, labels: Sequence[str], value: Sequence[float], *,
 def paired_bars(ax: Axes, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
                 marks: Sequence[Sequence[str]] | None = None) -> Axes:
     """Horizontal grouped bars, one hatch per series; ``marks`` writes a text where a value is
-    not drawn («<3», «не указано»)."""
+    not drawn («×», «не указано»)."""
     pos = np.arange(len(labels))
     k = len(series)
     height = 0.8 / k

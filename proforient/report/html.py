@@ -127,7 +127,8 @@ def quantity(key: str, text: str) -> Markup:
 
 
 #: What a statement asks of the counts it rests on: ``visible`` — each is shown as a number;
-#: ``said`` — each is a number or «<3» (a «<3» already says «one or two»); ``shown`` — the
+#: ``said`` — each is a number wherever a page prints it, or printed nowhere (the sentence is the
+#: only word on it; a sentence that a «×» is not zero would say more than the «×»); ``shown`` — the
 #: sentence only labels the counts (any of them may be «×»); ``protection`` — it rests on no
 #: count, only on the fact that some are hidden or a table is withheld.
 STATEMENT_NEEDS = ("visible", "said", "shown", "protection")

@@ -2,14 +2,14 @@
 
 A reader keeps every year's reports. Next year's «Как менялись показатели» shows last year's
 shares again, and a school's page regenerated for an old year shows that year's cells again:
-if either showed what the first publication hid («×», «<3»), putting the two side by side would
+if either showed what the first publication hid («×»), putting the two side by side would
 give the hidden counts back. So every batch records, cell by cell, what it published — the
 *ledger*, kept in the analyst's folder next to the reports (never in the published folder) —
 and every later batch of the same dataset takes it as given:
 
-* a cell an earlier batch hid stays hidden, whatever its value now: shown «×» where any batch
-  showed «×» (a «<3» there would tell what the «×» kept back), «<3» or «×» where batches
-  showed only «<3»;
+* a cell an earlier batch hid stays hidden, whatever its value now (printed «×»); the audit
+  takes it as 1 or 2 only where every batch hid it as a small count (``"small"``: printed «<3»
+  by versions before 2026-12, «×» since);
 * a table an earlier batch withheld (printed as a sentence: no complement protected it) is
   withheld again;
 * a cell an earlier batch showed is known to the reader: the audit counts it as published, and
@@ -32,7 +32,6 @@ from pathlib import Path
 
 from proforient.report.publish import (
     HIDDEN,
-    HIDDEN_MARK,
     SMALL,
     STATUS_RANK,
     VISIBLE,
@@ -74,8 +73,9 @@ def _valid(status: object) -> bool:
 
 
 def entries(publications: Iterable[Published]) -> dict[str, str]:
-    """Each cell of the publications → ``"visible"``, ``"small"`` (shown «<3»), ``"hidden"``
-    (shown «×») or ``"withdrawn"`` (taken off the page: a later batch takes it off too), with
+    """Each cell of the publications → ``"visible"``, ``"small"`` (a count below the threshold,
+    shown «×»), ``"hidden"`` (another hidden count, shown «×») or ``"withdrawn"`` (taken off
+    the page: a later batch takes it off too), with
     ``"+withheld"`` when its table was printed as a sentence (a later batch withholds it too);
     a cell of several gets the status that hides most.
 
@@ -89,9 +89,9 @@ def entries(publications: Iterable[Published]) -> dict[str, str]:
     out: dict[str, str] = {}
     for published in publications:
         for key in published.values:
-            mark = published.mark(key)
-            status = WITHDRAWN if key in published.withdrawn else VISIBLE if not mark \
-                else SMALL if mark != HIDDEN_MARK else HIDDEN
+            status = WITHDRAWN if key in published.withdrawn else \
+                VISIBLE if not published.mark(key) else \
+                SMALL if published.small(key) else HIDDEN
             if key in published.withheld:
                 status += WITHHELD
             out[key] = _stricter(out.get(key), status)

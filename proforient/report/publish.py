@@ -13,7 +13,8 @@ shown as they are.
 The method
 ----------
 1. **Primary suppression.** A count from 1 to ``threshold - 1`` (``suppression_threshold`` in
-   ``parameters/settings.yaml``, 3 by default) is hidden and shown as «<3». Zero stays visible:
+   ``parameters/settings.yaml``, 3 by default) is hidden, and shown as «×» like every hidden
+   cell — not as «<3», which says «1 or 2» (see :meth:`Published.mark`). Zero stays visible:
    it describes nobody.
 2. **Secondary suppression by audit.** A report declares every count and share it publishes as a
    :class:`Count` or :class:`Share` whose key *is its definition* (a conjunction of attribute
@@ -26,8 +27,9 @@ The method
    Wiley 2012, §4.3, "linear programming approach"). A hidden count whose range holds a single
    value is exposed; we then hide one more cell — the smallest visible count sharing people with
    it, a total only when nothing else works — and audit again, until no hidden count is exposed.
-   «<3» itself tells something (1 or 2): when two of them add up to a third, hiding more cells
-   cannot help, and one of the small counts is shown as «×» instead.
+   The audit takes a small count as 1 or 2 (a reader who knows more than the page's «×»): when
+   two of them add up to a third, hiding more cells cannot help, and for one of the small
+   counts the audit drops that knowledge (it is a «×» on the page anyway).
    This is the greedy form of the LP approach: it chooses fewer and smaller complements than the
    hypercube method (which hides whole rectangles) and, unlike a fixed rule («hide the next
    smallest cell of the row»), it sees the links *between* tables of the report.
@@ -42,10 +44,10 @@ The method
    (it says the same of each of them) — :func:`share_visible`. A visible share enters the audit
    as the two inequalities its rounding allows.
 
-The attacker knows what a hidden mark means: «<3» is a primary cell (1…2); «×» says nothing of
-its value. Nothing is said about part of a group too small to count: when a cell is a primary
-one, every cell inside it (its parts, zeros included) is hidden as «×» too — «0 из <3» would
-tell that none of those one or two people took part.
+The audit's reader knows which hidden cell is a primary one (1…2), though the page does not say;
+of a complement's value it knows nothing. Nothing is said about part of a group too small to
+count: when a cell is a primary one, every cell inside it (its parts, zeros included) is hidden
+as «×» too — «0 из ×» would tell that none of those one or two people took part.
 The LP relaxation gives a range that contains every integer solution; a range is counted as a
 single value when it holds one integer. The programs are solved with HiGHS (``highspy``), the
 solver behind SciPy's ``linprog``, kept warm between the many objectives of one audit.
@@ -77,7 +79,6 @@ __all__ = [
     "count_key",
     "parse_key",
     "share_visible",
-    "suppressed_label",
 ]
 
 #: What a missing value looks like.
@@ -90,8 +91,8 @@ SHARE_ROUNDING = 0.0005
 #: Candidates tried for each exposed cell before the first one is taken anyway.
 TRIALS = 20
 
-#: A cell's status in the publication ledger (:mod:`proforient.report.ledger`): shown, shown
-#: «<3», shown «×», taken off the page — in this order, each hides more.
+#: A cell's status in the publication ledger (:mod:`proforient.report.ledger`): shown, hidden as
+#: a small count, hidden otherwise (both «×»), taken off the page — in this order, each hides more.
 VISIBLE, SMALL, HIDDEN, WITHDRAWN = "visible", "small", "hidden", "withdrawn"
 STATUS_RANK = {VISIBLE: 0, SMALL: 1, HIDDEN: 2, WITHDRAWN: 3}
 #: Added to a ledger status when the cell's table was withheld (printed as a sentence):
@@ -110,11 +111,6 @@ def ledger_status(status: str) -> tuple[str, bool]:
     """
     own, flag, rest = status.partition(WITHHELD)
     return own, bool(flag) and not rest
-
-
-def suppressed_label(threshold: int) -> str:
-    """The text shown instead of a small count: ``"<3"`` for the default threshold."""
-    return f"<{int(threshold)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,8 +264,8 @@ class Published:
         Key → the true value (counts: int; shares: float or NaN). Private: for the page only
         where :meth:`visible` says so.
     hidden : dict
-        Key → ``"primary"`` (shown «<3»), ``"secondary"`` (shown «×»: a complement, or a part of
-        a group too small to count); visible keys are absent.
+        Key → ``"primary"`` (a small count), ``"secondary"`` (a complement, or a part of a group
+        too small to count) — both shown «×»; visible keys are absent.
     """
 
     threshold: int
@@ -312,16 +308,25 @@ class Published:
             else math.nan
 
     def mark(self, key: str) -> str:
-        """What stands in place of a hidden cell: «<3» or «×» (``""`` when visible). A
-        withdrawn cell printed even so (a cell of a withheld table) is a «×», as on the pages
-        that hide it."""
+        """What stands in place of a hidden cell: «×» (``""`` when visible) — for a small count
+        too, and for a withdrawn cell printed even so (a cell of a withheld table).
+
+        A small count is not printed as «<3»: that says «1 or 2», and a reader who writes
+        every «<3» of a publication as whole numbers from 1 to 2 pins some of them where the
+        linear audit sees two values (on a generated district, 21 counts over three years).
+        One mark for every hidden cell, as statistical offices print it, says nothing of the
+        value; the audit still takes a small count as 1 or 2 (:meth:`_Model._bounds`), so it
+        protects against a reader who knows more than the page says."""
         self._check(key)
-        if key in self.withdrawn:
+        if key in self.withdrawn or key in self.hidden:
             return HIDDEN_MARK
-        reason = self.hidden.get(key)
-        if reason is None:
-            return ""
-        return suppressed_label(self.threshold) if reason == "primary" else HIDDEN_MARK
+        return ""
+
+    def small(self, key: str) -> bool:
+        """Whether the cell is hidden as a count below the threshold (its mark is «×», like
+        any hidden cell's; the audit knows it as 1 or 2)."""
+        self._check(key)
+        return key not in self.withdrawn and self.hidden.get(key) == "primary"
 
     def _check(self, key: str) -> None:
         if key not in self.values:
@@ -363,7 +368,7 @@ class Disclosure:
         #: counts no page prints (:attr:`Count.printed`): small, they are not known to be small
         self.unprinted: set[str] = set()
         #: counts and shares hidden from the start whatever their value (a previous publication
-        #: hid them, or they let other pages pin a count): shown as «×» unless small («<3»)
+        #: hid them, or they let other pages pin a count): shown as «×»
         self.forced: set[str] = set()
         #: forced counts an earlier publication showed as «×»: «×» again, even when small
         self.crossed: set[str] = set()

@@ -161,7 +161,7 @@ def test_executed_notebooks_keep_stderr_for_the_analyst(full_run):
     ledger = json.loads(ledger_path(full_run.out_dir).read_text(encoding="utf-8"))
     dataset = json.loads((work / "manifest.json").read_text(encoding="utf-8"))["dataset"]
     statuses = ledger["datasets"][dataset]
-    assert set(statuses.values()) == {"hidden", "small", "visible"}  # «×», «<3», a number
+    assert set(statuses.values()) == {"hidden", "small", "visible"}  # «×» twice, a number
     # the full list of typed names, the one typed for a single graduate too, stays here
     review = (work / "specialty-review.csv").read_text(encoding="utf-8")
     assert review.splitlines()[0].startswith("Как написано,Выпускников")

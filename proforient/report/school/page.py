@@ -19,7 +19,7 @@ from proforient.report.context import ReportContext
 from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, statement, table
 from proforient.report.page import Report, appendix, header, summary
-from proforient.report.publish import HIDDEN_MARK, MISSING, suppressed_label
+from proforient.report.publish import HIDDEN_MARK, MISSING
 from proforient.report.school import findings
 from proforient.report.school.analysis import (
     SECTIONS,
@@ -152,11 +152,9 @@ class SchoolReport(Report):
                     "«Район» — все организации района, к которым относится показатель: для "
                     "долей — общая доля по всем, кто сдал данные; для показателей «да/нет» и "
                     "количеств с целью — сколько школ выполнили (из тех, к которым показатель "
-                    "относится). «"
-                    + suppressed_label(self.pub.threshold) + "» — меньше "
-                    f"{self.pub.threshold} человек, «" + HIDDEN_MARK + "» — скрыто, чтобы это "
-                    "число нельзя было вычислить по соседним; так не раскрываются сведения о "
-                    "конкретных учениках.")]
+                    "относится). «" + HIDDEN_MARK + "» — число скрыто: оно меньше "
+                    f"{self.pub.threshold} человек или по нему можно было бы вычислить такое "
+                    "число; так не раскрываются сведения о конкретных учениках.")]
         return self._section(
             "scorecard", lead="Выполнение дорожной карты: значение каждого показателя школы, "
                               "цель и статус — рядом с районом и похожими школами.",
@@ -370,8 +368,8 @@ class SchoolReport(Report):
         return Markup('<p class="pf-note">{}</p>').format(Markup(" ").join(lines))
 
     def _said(self, key: str) -> bool:
-        """Whether a sentence may say that the count is not zero: it is shown, or it is a
-        «<3» (which says so anyway) — never a «×», which says nothing of its value."""
+        """Whether a sentence may say that the count is not zero: it is shown — never of a
+        «×», which says nothing of its value (a small count's too)."""
         return self.pub.shown(key) and self.pub.values[key] > 0 \
             and self.pub.mark(key) != HIDDEN_MARK
 
@@ -710,9 +708,9 @@ class SchoolReport(Report):
             "Графики «Место школы среди школ района» — «воронки»: линии показывают, насколько "
             "доля школы такого размера может отличаться от районной просто по случайности "
             "(в 95 и 99,8 случаях из 100).",
-            f"Числа выпускников и учеников с ОВЗ меньше {t} показаны как «<{t}»; чтобы их нельзя "
-            f"было вычислить по итогам и соседним клеткам, часть других чисел скрыта («×»), а "
-            "доли из них не показываются.",
+            f"Числа выпускников и учеников с ОВЗ меньше {t} скрыты («×»); чтобы их нельзя "
+            "было вычислить по итогам и соседним клеткам, скрыта и часть других чисел (тоже "
+            "«×»: по отметке не узнать, мало ли за ней людей), а доли из них не показываются.",
         ]
         left = [s for s in SECTIONS if not self.a.applies(s)]
         for s in left:
