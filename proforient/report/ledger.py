@@ -90,7 +90,7 @@ def entries(publications: Iterable[Published]) -> dict[str, str]:
     for published in publications:
         for key in published.values:
             status = WITHDRAWN if key in published.withdrawn else \
-                VISIBLE if not published.mark(key) else \
+                VISIBLE if published.visible(key) else \
                 SMALL if published.small(key) else HIDDEN
             if key in published.withheld:
                 status += WITHHELD

@@ -72,6 +72,8 @@ import pandas as pd
 __all__ = [
     "HIDDEN_MARK",
     "MISSING",
+    "mark_explained",
+    "mark_legend",
     "Count",
     "Disclosure",
     "Published",
@@ -86,6 +88,23 @@ MISSING = "—"
 
 #: What a complementary-hidden cell looks like.
 HIDDEN_MARK = "×"
+
+
+def mark_legend(threshold: int, whom: str, how: str = "") -> str:
+    """The note under a table with «×» cells: what the mark means (``whom``: «человек»,
+    «выпускников»; ``how``: from what such a number could be computed, or a closing clause)."""
+    return (f"«{HIDDEN_MARK}» — число скрыто: оно меньше {threshold} {whom} или по нему можно "
+            f"было бы вычислить такое число{how}.")
+
+
+def mark_explained(threshold: int, whom: str, how: str) -> str:
+    """The appendix's account of the «×» cells: which counts are hidden and why others are
+    (``whom``: whose counts, «выпускников»; ``how``: from what they could be computed)."""
+    return (f"Числа {whom} меньше {threshold} скрыты («{HIDDEN_MARK}»); чтобы их нельзя было "
+            f"вычислить по {how}, скрыта и часть других чисел (тоже «{HIDDEN_MARK}»: по "
+            "отметке не узнать, мало ли за ней людей), а доли из них не показываются.")
+
+
 #: Absolute rounding of a displayed share (percent with one decimal).
 SHARE_ROUNDING = 0.0005
 #: Candidates tried for each exposed cell before the first one is taken anyway.

@@ -14,7 +14,7 @@ from proforient.report.graduates.analysis import OTHER_GROUPS, analyse
 from proforient.report.graduates.publication import Keys
 from proforient.report.html import Column, Html, Section, figure, statement, table
 from proforient.report.page import Report, appendix, for_whom, header, summary
-from proforient.report.publish import MISSING
+from proforient.report.publish import MISSING, mark_explained, mark_legend
 from proforient.report.text import count, p_value_text, plural, year_label
 
 __all__ = ["GraduatesReport"]
@@ -109,9 +109,8 @@ class GraduatesReport(Report):
         columns = ["Школа", *[Column(SHORT_TITLES[i], numeric=True) for i in GRADUATE_INDICATORS]]
         body = [table(columns, rows, highlight=[False] * len(orgs) + [True], long=True),
                 Markup('<p class="pf-note">{}</p>').format(
-                    f"«a из b» — сколько выпускников из скольких. «×» — число скрыто: оно "
-                    f"меньше {self.threshold} выпускников или по нему можно было бы вычислить "
-                    "такое число (по соседним клеткам и строке района)."),
+                    "«a из b» — сколько выпускников из скольких. " + mark_legend(
+                        self.threshold, "выпускников", " (по соседним клеткам и строке района)")),
                 self._by_school_chart(orgs)]
         notes, steps = findings.by_school_notes(self.a, self.pub, self.k, self.titles,
                                                 self.short)
@@ -426,10 +425,8 @@ class GraduatesReport(Report):
             Markup("Связь профиля и группы: {}.").format(method),
             "«Заметно ниже (выше) района» — доля школы ниже (выше), чем можно объяснить её "
             "размером: у маленькой школы доля колеблется сильнее.",
-            f"Числа выпускников меньше {t} скрыты («×»); чтобы их нельзя было вычислить "
-            "по итогам, строке района и соседним клеткам, скрыта и часть других чисел (тоже "
-            "«×»: по отметке не узнать, мало ли за ней людей), а доли из них не показываются. "
-            "Названия специальностей, написанные меньше чем у "
+            mark_explained(t, "выпускников", "итогам, строке района и соседним клеткам")
+            + " Названия специальностей, написанные меньше чем у "
             f"{t} выпускников, не показываются вовсе.",
         ]
         for key, why in self.left_out.items():

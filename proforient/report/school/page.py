@@ -19,7 +19,7 @@ from proforient.report.context import ReportContext
 from proforient.report.facts.ranking import RULE
 from proforient.report.html import Column, Html, Section, figure, quantity, statement, table
 from proforient.report.page import Report, appendix, header, summary
-from proforient.report.publish import HIDDEN_MARK, MISSING
+from proforient.report.publish import MISSING, mark_explained, mark_legend
 from proforient.report.school import findings
 from proforient.report.school.analysis import (
     SECTIONS,
@@ -152,9 +152,8 @@ class SchoolReport(Report):
                     "«Район» — все организации района, к которым относится показатель: для "
                     "долей — общая доля по всем, кто сдал данные; для показателей «да/нет» и "
                     "количеств с целью — сколько школ выполнили (из тех, к которым показатель "
-                    "относится). «" + HIDDEN_MARK + "» — число скрыто: оно меньше "
-                    f"{self.pub.threshold} человек или по нему можно было бы вычислить такое "
-                    "число; так не раскрываются сведения о конкретных учениках.")]
+                    "относится). " + mark_legend(self.pub.threshold, "человек", "; так не "
+                                                "раскрываются сведения о конкретных учениках"))]
         return self._section(
             "scorecard", lead="Выполнение дорожной карты: значение каждого показателя школы, "
                               "цель и статус — рядом с районом и похожими школами.",
@@ -291,7 +290,7 @@ class SchoolReport(Report):
         for g in grades:
             unknown = cells.destination(self.a.org_id, self.a.year, g, "unknown")
             # a «×» says nothing of its value: «неизвестно — × чел.» would say «some»
-            if self.pub.values[unknown] > 0 and self.pub.mark(unknown) != HIDDEN_MARK:
+            if self.pub.values[unknown] > 0 and self.pub.visible(unknown):
                 notes.append(statement([unknown], Markup(
                     "{} класс: неизвестно, куда ушли, — {} чел.").format(
                     g, self.cards.count_cell(unknown)), "said"))
@@ -368,10 +367,9 @@ class SchoolReport(Report):
         return Markup('<p class="pf-note">{}</p>').format(Markup(" ").join(lines))
 
     def _said(self, key: str) -> bool:
-        """Whether a sentence may say that the count is not zero: it is shown — never of a
-        «×», which says nothing of its value (a small count's too)."""
-        return self.pub.shown(key) and self.pub.values[key] > 0 \
-            and self.pub.mark(key) != HIDDEN_MARK
+        """Whether a sentence may say that the count is not zero: only of a visible count (a
+        «×» says nothing of its value, a small count's too)."""
+        return self.pub.visible(key) and self.pub.values[key] > 0
 
     def _graduates_notes(self, keys: dict[str, str], inds: list[str]) -> tuple[list, list]:
         """Unresolved specialties, missing ЕГЭ subjects, in-demand entrants by list, and the
@@ -400,9 +398,8 @@ class SchoolReport(Report):
                                                "выпускников 9 и 11 классов (и ушедших в 10 "
                                                "класс), поэтому 0 %."))
         district, republic = keys["in_demand_district"], keys["in_demand_republic"]
-        if self.pub.shown(district) and self.pub.shown(republic) and (
-                self._said(district) or self._said(republic)) and HIDDEN_MARK not in (
-                self.pub.mark(district), self.pub.mark(republic)):
+        if self.pub.visible(district) and self.pub.visible(republic) and (
+                self._said(district) or self._said(republic)):
             notes.append(statement([district, republic], Markup(
                 "Поступили на востребованные специальности: по списку района — {}, по списку "
                 "республики — {}.").format(c.count_cell(district), c.count_cell(republic)),
@@ -708,9 +705,7 @@ class SchoolReport(Report):
             "Графики «Место школы среди школ района» — «воронки»: линии показывают, насколько "
             "доля школы такого размера может отличаться от районной просто по случайности "
             "(в 95 и 99,8 случаях из 100).",
-            f"Числа выпускников и учеников с ОВЗ меньше {t} скрыты («×»); чтобы их нельзя "
-            "было вычислить по итогам и соседним клеткам, скрыта и часть других чисел (тоже "
-            "«×»: по отметке не узнать, мало ли за ней людей), а доли из них не показываются.",
+            mark_explained(t, "выпускников и учеников с ОВЗ", "итогам и соседним клеткам"),
         ]
         left = [s for s in SECTIONS if not self.a.applies(s)]
         for s in left:
