@@ -290,9 +290,10 @@ class _Program:
 
         The linear minimum first: above ``value - 1``, no whole solution is below. Then a
         whole solution is looked for among those that differ from the truth only where the
-        linear minimum does (a small program: on the demo's three years the whole program
-        finds none within the node limit), then among all."""
-        lo, x = self._linear(c)
+        fractional solution nearest the truth does, then also where their neighbours do (small
+        programs), then among all (on the demo's three years, this alone finds none within
+        the node limit)."""
+        lo, _ = self._linear(c)
         if lo > value - 1 + 1e-6:
             return float(value)
         if not math.isfinite(lo):
@@ -307,7 +308,8 @@ class _Program:
         found = self._whole_beyond(c, value - 1, Bounds(0, np.inf))
         if found is not None:
             return found
-        return max(lo, self._bound(c))
+        bound = max(lo, self._bound(c))  # nothing found: the proven bound decides
+        return float(value) if bound > value - 1 + 1e-6 else bound
 
     def _neighbours(self, free: np.ndarray) -> np.ndarray:
         """The groups ``free`` and those that share a printed number with them."""
@@ -325,7 +327,8 @@ class _Program:
         n = len(truth)
         a_eq = np.array(self.a_eq) if self.a_eq else np.zeros((0, n))
         a_ub = np.vstack([np.array(self.a_ub), c]) if self.a_ub else c[None, :]
-        b_ub = np.array([*self.b_ub, limit]) - a_ub @ truth
+        # the linear minimum may be a hair above the limit
+        b_ub = np.array([*self.b_ub, limit + 1e-6]) - a_ub @ truth
         res = linprog(np.ones(2 * n), A_ub=np.hstack([a_ub, -a_ub]), b_ub=b_ub,
                       A_eq=np.hstack([a_eq, -a_eq]) if len(a_eq) else None,
                       b_eq=np.zeros(len(a_eq)) if len(a_eq) else None,
