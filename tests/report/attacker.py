@@ -256,7 +256,10 @@ class _Program:
     node limit in 5–8 s, every time."""
 
     def __init__(self, a_eq, b_eq, a_ub, b_ub, truth: np.ndarray) -> None:
-        self.a_eq, self.b_eq, self.a_ub, self.b_ub = a_eq, b_eq, a_ub, b_ub
+        n = len(truth)
+        self.a_eq, self.b_eq = np.array(a_eq).reshape(-1, n), np.array(b_eq, dtype=float)
+        self.a_ub, self.b_ub = np.array(a_ub).reshape(-1, n), np.array(b_ub, dtype=float)
+        self.truth = truth
         self.points: list[np.ndarray] = [truth]
         self.whole: list[np.ndarray] = [truth]
 
@@ -270,9 +273,9 @@ class _Program:
         seen = [float(c @ x) for x in self.points]
         if _two_whole(min(seen), max(seen)):
             return min(seen), max(seen)
-        lo, _ = self._linear(c)
+        lo = self._linear(c)
         hi = max(float(c @ x) for x in self.points)
-        return (lo, hi) if _two_whole(lo, hi) else (lo, -self._linear(-c)[0])
+        return (lo, hi) if _two_whole(lo, hi) else (lo, -self._linear(-c))
 
     def _whole_range(self, c: np.ndarray) -> tuple[float, float]:
         values = {round(float(c @ x)) for x in self.whole}
@@ -293,12 +296,12 @@ class _Program:
         fractional solution nearest the truth does, then also where their neighbours do (small
         programs), then among all (on the demo's three years, this alone finds none within
         the node limit)."""
-        lo, _ = self._linear(c)
+        lo = self._linear(c)
         if lo > value - 1 + 1e-6:
             return float(value)
         if not math.isfinite(lo):
             return lo
-        truth = self.whole[0]
+        truth = self.truth
         free = np.abs(self._nearest(c, value - 1) - truth) > 1e-9
         for near in (free, self._neighbours(free)):
             found = self._whole_beyond(c, value - 1, Bounds(np.where(near, 0, truth),
@@ -313,20 +316,15 @@ class _Program:
 
     def _neighbours(self, free: np.ndarray) -> np.ndarray:
         """The groups ``free`` and those that share a printed number with them."""
-        touched = np.zeros(len(free), dtype=bool)
-        for row in (*self.a_eq, *self.a_ub):
-            support = row != 0
-            if (support & free).any():
-                touched |= support
-        return free | touched
+        support = np.vstack([self.a_eq, self.a_ub]) != 0
+        return free | support[support[:, free].any(axis=1)].any(axis=0)
 
     def _nearest(self, c: np.ndarray, limit: float) -> np.ndarray:
         """The solution in fractions of people with ``c · x <= limit`` nearest the truth (in
         the sum of absolute differences): ``x = truth + up - down``."""
-        truth = self.whole[0]
+        truth, a_eq = self.truth, self.a_eq
         n = len(truth)
-        a_eq = np.array(self.a_eq) if self.a_eq else np.zeros((0, n))
-        a_ub = np.vstack([np.array(self.a_ub), c]) if self.a_ub else c[None, :]
+        a_ub = np.vstack([self.a_ub, c])
         # the linear minimum may be a hair above the limit
         b_ub = np.array([*self.b_ub, limit + 1e-6]) - a_ub @ truth
         res = linprog(np.ones(2 * n), A_ub=np.hstack([a_ub, -a_ub]), b_ub=b_ub,
@@ -336,13 +334,13 @@ class _Program:
         assert res.status == 0, res.message  # the linear minimum is below the limit
         return truth + res.x[:n] - res.x[n:]
 
-    def _linear(self, c: np.ndarray) -> tuple[float, np.ndarray | None]:
-        """The minimum of ``c · x`` in fractions of people (``-inf`` when unbounded), and a
-        solution reaching it (kept)."""
+    def _linear(self, c: np.ndarray) -> float:
+        """The minimum of ``c · x`` in fractions of people (``-inf`` when unbounded); the
+        solution reaching it is kept."""
         fun, x = _solve(c, self.a_eq, self.b_eq, self.a_ub, self.b_ub)
         if x is not None:
             self.points.append(x)
-        return fun, x
+        return fun
 
     def _whole_beyond(self, c: np.ndarray, limit: float, bounds: Bounds) -> float | None:
         """``c · x`` of a whole solution within ``bounds`` with ``c · x <= limit`` (kept), or
@@ -372,18 +370,18 @@ class _Program:
 
     def _constraints(self) -> list[LinearConstraint]:
         out = []
-        if self.a_eq:
-            out.append(LinearConstraint(np.array(self.a_eq), np.array(self.b_eq),
-                                        np.array(self.b_eq)))
-        if self.a_ub:
-            out.append(LinearConstraint(np.array(self.a_ub), -np.inf, np.array(self.b_ub)))
+        if len(self.a_eq):
+            out.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if len(self.a_ub):
+            out.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
         return out
 
 
 def _solve(c, a_eq, b_eq, a_ub, b_ub) -> tuple[float, np.ndarray | None]:
-    """The minimum of ``c · x`` (``-inf`` when unbounded) and a solution reaching it."""
-    kwargs = {"A_eq": np.array(a_eq) if a_eq else None, "b_eq": b_eq or None,
-              "A_ub": np.array(a_ub) if a_ub else None, "b_ub": b_ub or None,
+    """The minimum of ``c · x`` (``-inf`` when unbounded) and a solution reaching it; the
+    constraints are matrices, with no rows when there are none."""
+    kwargs = {"A_eq": a_eq if len(a_eq) else None, "b_eq": b_eq if len(a_eq) else None,
+              "A_ub": a_ub if len(a_ub) else None, "b_ub": b_ub if len(a_ub) else None,
               "bounds": (0, None), "method": "highs"}
     res = linprog(c, **kwargs)
     if res.status == 0:
@@ -394,9 +392,8 @@ def _solve(c, a_eq, b_eq, a_ub, b_ub) -> tuple[float, np.ndarray | None]:
     # constraint: checked in attack). Bounded from below by a huge number, it is solved: the
     # bound reached means unbounded, anything else is the minimum.
     big = 1e7
-    kwargs["A_ub"] = np.vstack([kwargs["A_ub"], -np.asarray(c)]) if a_ub else \
-        -np.asarray(c)[None, :]
-    kwargs["b_ub"] = [*(b_ub or []), big]
+    kwargs["A_ub"] = np.vstack([a_ub, -np.asarray(c)])
+    kwargs["b_ub"] = [*b_ub, big]
     res = linprog(c, **kwargs)
     assert res.status == 0, res.message
     return (-math.inf if res.fun <= -big + 1 else float(res.fun)), res.x
