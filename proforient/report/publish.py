@@ -86,24 +86,8 @@ __all__ = [
 #: What a missing value looks like.
 MISSING = "—"
 
-#: What a complementary-hidden cell looks like.
+#: What every hidden cell looks like: a small count, its complements, a withdrawn cell printed.
 HIDDEN_MARK = "×"
-
-
-def mark_legend(threshold: int, whom: str, how: str = "") -> str:
-    """The note under a table with «×» cells: what the mark means (``whom``: «человек»,
-    «выпускников»; ``how``: from what such a number could be computed, or a closing clause)."""
-    return (f"«{HIDDEN_MARK}» — число скрыто: оно меньше {threshold} {whom} или по нему можно "
-            f"было бы вычислить такое число{how}.")
-
-
-def mark_explained(threshold: int, whom: str, how: str) -> str:
-    """The appendix's account of the «×» cells: which counts are hidden and why others are
-    (``whom``: whose counts, «выпускников»; ``how``: from what they could be computed)."""
-    return (f"Числа {whom} меньше {threshold} скрыты («{HIDDEN_MARK}»); чтобы их нельзя было "
-            f"вычислить по {how}, скрыта и часть других чисел (тоже «{HIDDEN_MARK}»: по "
-            "отметке не узнать, мало ли за ней людей), а доли из них не показываются.")
-
 
 #: Absolute rounding of a displayed share (percent with one decimal).
 SHARE_ROUNDING = 0.0005
@@ -350,6 +334,21 @@ class Published:
     def _check(self, key: str) -> None:
         if key not in self.values:
             raise KeyError(f"undeclared cell {key!r}: declare it before publishing")
+
+
+def mark_legend(threshold: int, whom: str, how: str = "") -> str:
+    """The note under a table with «×» cells: what the mark means (``whom``: «человек»,
+    «выпускников»; ``how``: from what such a number could be computed, or a closing clause)."""
+    return (f"«{HIDDEN_MARK}» — число скрыто: оно меньше {threshold} {whom} или по нему можно "
+            f"было бы вычислить такое число{how}.")
+
+
+def mark_explained(threshold: int, whom: str, how: str) -> str:
+    """The appendix's account of the «×» cells: which counts are hidden and why others are
+    (``whom``: whose counts, «выпускников»; ``how``: from what they could be computed)."""
+    return (f"Числа {whom} меньше {threshold} скрыты («{HIDDEN_MARK}»); чтобы их нельзя было "
+            f"вычислить по {how}, скрыта и часть других чисел (тоже «{HIDDEN_MARK}»: по "
+            "отметке не узнать, мало ли за ней людей), а доли из них не показываются.")
 
 
 class Disclosure:
