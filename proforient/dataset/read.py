@@ -8,6 +8,7 @@ import io
 import math
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ import pandas as pd
 from proforient.dataset.model import _LINE, COLUMNS
 from proforient.parameters.files import load_yaml
 from proforient.problems import InputError, Problem, os_error_reason, size_text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # --------------------------------------------------------------------------------------------
 # Limits: a file far beyond any district's data is refused before it is read
@@ -147,32 +151,29 @@ def _as_categories(values: pd.Series) -> pd.Categorical:
     distinct value once instead of once per row (a region has 200,000 measure rows and a few
     hundred distinct values)."""
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        return _arrow_categories(values)
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
-        if (codes < 0).any():  # missing values (Parquet) become their own category
-            uniques = np.append(uniques, None)
-            codes = np.where(codes < 0, len(uniques) - 1, codes)
-    else:
-        codes, found = pd.factorize(values, use_na_sentinel=False)
-        uniques = np.asarray(found, dtype=object)
-    stripped = [_trimmed(v) for v in uniques]
+        import pyarrow as pa
+
+        return _arrow_categories(pa.chunked_array(pa.array(values.array)))
+    codes, found = pd.factorize(values, use_na_sentinel=False)
+    stripped = [_trimmed(v) for v in np.asarray(found, dtype=object)]
     inner, categories = pd.factorize(np.array(stripped, dtype=object), sort=True)
     return pd.Categorical.from_codes(inner[codes], categories=categories)
 
 
-def _arrow_categories(values: pd.Series) -> pd.Categorical:
-    """:func:`_as_categories` of a column read by pyarrow, done by pyarrow: the distinct values,
-    trimmed (in Python only those that need it: a space at an end, or a no-break space), sorted
-    as Python sorts them (by code point, which is UTF-8's byte order).
+def _arrow_categories(column: pa.ChunkedArray) -> pd.Categorical:
+    """:func:`_as_categories` of a column pyarrow holds (text, or text it dictionary-encoded
+    while reading), done by pyarrow: the distinct values, trimmed (in Python only those that
+    need it: a space at an end, or a no-break space), sorted as Python sorts them (by code
+    point, which is UTF-8's byte order).
 
     A region's 220,000 graduate ids, each distinct: made into Python strings, trimmed and sorted
     as objects, they cost 0.58 s; here 0.13 s."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = pa.chunked_array(pa.array(values.array)).combine_chunks()
-    encoded = pc.dictionary_encode(column, null_encoding="encode")
+    column = column.combine_chunks()  # one dictionary for every chunk
+    encoded = column if pa.types.is_dictionary(column.type) \
+        else pc.dictionary_encode(column, null_encoding="encode")
     uniques = pc.fill_null(encoded.dictionary, "")
     odd = pc.or_(pc.match_substring(uniques, "\u00a0"),
                  pc.match_substring_regex(uniques, f"^[{_SPACES}]|[{_SPACES}]$"))
@@ -207,12 +208,15 @@ def _data_lines(data: bytes) -> int:
 
 def _parse_regular(data: bytes, sep: str, lines: int) -> pd.DataFrame | None:
     """Parse a regular CSV — a unique header, every later line one record with as many fields,
-    no blank lines — with pyarrow's reader into text columns as typed (pyarrow strings, which
-    :func:`_arrow_categories` turns into categoricals); ``None`` for anything else, which the
-    pandas parser then reads (and explains).
+    no blank lines — with pyarrow's reader into text columns as typed, each already the
+    categorical of trimmed values :func:`_as_categories` makes; ``None`` for anything else,
+    which the pandas parser then reads (and explains).
 
-    A region's 800,000 measure rows: pandas' parser made Python strings of every field and
-    factorised them afterwards, twice the time of this."""
+    pyarrow dictionary-encodes the text while it parses, so no row's text is ever copied into
+    a string column. A region's 800,000 measure rows: pandas' parser made Python strings of
+    every field and factorised them afterwards, twice the time of reading them as strings with
+    pyarrow; reading them as strings, then converting to pandas and encoding, took twice the
+    time of this."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -224,13 +228,15 @@ def _parse_regular(data: bytes, sep: str, lines: int) -> pd.DataFrame | None:
         table = pacsv.read_csv(
             io.BytesIO(data), parse_options=pacsv.ParseOptions(delimiter=sep),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, null_values=[],
+                column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in names},
+                null_values=[],
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):
         return None
     if table.num_rows != lines or table.column_names != names:
         return None  # blank lines or line breaks inside quotes: line numbers would not agree
-    return table.to_pandas()
+    return pd.DataFrame({name: _arrow_categories(column)
+                         for name, column in zip(names, table.columns, strict=True)})
 
 
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -354,7 +360,9 @@ def read_table(folder: Path, stem: str, required: bool,
     frame = frame[[*required_cols, *optional_cols, _LINE]]
     # strip spaces and drop fully empty lines (keeping the line numbers of the others)
     text_cols = [*required_cols, *optional_cols]
-    frame = frame.assign(**{c: _as_categories(frame[c]) for c in text_cols})
+    frame = frame.assign(**{c: frame[c] if isinstance(frame[c].dtype, pd.CategoricalDtype)
+                            else _as_categories(frame[c])  # pyarrow's are trimmed already
+                            for c in text_cols})
     frame = frame[(frame[text_cols] != "").any(axis=1).to_numpy()].reset_index(drop=True)
     if frame.empty and required:
         problems.append(Problem(name, None, None, "в файле нет ни одной строки данных"))
