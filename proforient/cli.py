@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from proforient import __version__, interrupts
+from proforient import interrupts
 from proforient.interrupts import Interrupts, exit_code, how
 from proforient.paths import DEMO_DATA_DIR, NOTEBOOKS_DIR, OUTPUTS_DIR, output_problem
 from proforient.problems import InputError, Problem, capped_lines, errors_of, os_error_reason
@@ -372,12 +372,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked for (see ``proforient``'s
+    ``__getattr__``), not by every command."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from proforient import __version__
+
+        print(f"proforient {__version__}")  # to stdout, as argparse's own version action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``proforient`` command."""
     parser = _Parser(prog="proforient",
                      description="Профориентация: показатели дорожной карты, выпускники, отчёты.")
-    parser.add_argument("--version", action="version", version=f"proforient {__version__}",
-                        help="показать версию и выйти")
+    parser.add_argument("--version", action=_VersionAction, help="показать версию и выйти")
     sub = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА",
                                 parser_class=_Parser)
 

@@ -199,6 +199,16 @@ def test_usage_errors_are_russian(tmp_path, capsys, argv, expected):
     assert re.findall(r"[A-Za-z]{2,}", words) == []
 
 
+def test_version_is_the_installed_packages(capsys):
+    """``--version`` looks the version up when asked (not on every command's start)."""
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"proforient {version('proforient')}\n"
+
+
 @pytest.mark.parametrize("argv", [["demo", "--out", "/"],
                                   ["template", "DATA", "--year", "2021-2022", "--out", "/"]])
 def test_the_root_of_a_disk_is_no_output_folder(tiny, capsys, argv):
