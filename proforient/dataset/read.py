@@ -183,12 +183,17 @@ def _arrow_categories(column: pa.ChunkedArray) -> pd.Categorical:
         for i in odd_at:
             texts[i] = _trimmed(texts[i])
         uniques = pa.array(texts, pa.string())
-    distinct = pc.dictionary_encode(uniques)  # trimming may make two values one
-    order = pc.sort_indices(distinct.dictionary).to_numpy()
+    merged = None  # the dictionary's values are distinct, unless …
+    if len(odd_at) or encoded.dictionary.null_count:  # … trimmed, or a missing value is «»
+        distinct = pc.dictionary_encode(uniques)
+        uniques, merged = distinct.dictionary, distinct.indices.to_numpy()
+    order = pc.sort_indices(uniques).to_numpy()
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    codes = rank[distinct.indices.to_numpy()][encoded.indices.to_numpy()]
-    categories = distinct.dictionary.take(order).to_numpy(zero_copy_only=False)
+    if merged is not None:
+        rank = rank[merged]
+    codes = rank[encoded.indices.to_numpy()]
+    categories = uniques.take(order).to_numpy(zero_copy_only=False)
     return pd.Categorical.from_codes(codes, categories=np.asarray(categories, dtype=object))
 
 
@@ -239,6 +244,58 @@ def _parse_regular(data: bytes, sep: str, lines: int) -> pd.DataFrame | None:
                          for name, column in zip(names, table.columns, strict=True)})
 
 
+def _plain_utf8(raw: bytes) -> bytes | None:
+    """The file's bytes without a BOM when they may be plain UTF-8 that :func:`_parse_regular`
+    can take as they are (no UTF-16, no NUL, not empty, a UTF-8 header);
+    ``None`` otherwise. pyarrow checks that every field is UTF-8, so the 40 MB of a region's
+    file are not decoded in Python first; a file it refuses goes to :func:`_read_explained`."""
+    if utf16_encoding(raw) is not None or b"\x00" in raw:
+        return None
+    data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    try:
+        _first_line(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if not data or data.isspace() else data
+
+
+def _layout(data: bytes) -> tuple[str, int]:
+    """The separator (by the header: «;» from a Russian Excel's CSV, a tab from its
+    «Юникод-текст», «,» otherwise) and the number of data lines."""
+    header = _first_line(data)
+    return max((",", ";", "\t"), key=lambda c: header.count(c.encode())), _data_lines(data)
+
+
+def _read_explained(raw: bytes, name: str, problems: list[Problem],
+                    tried: bytes | None) -> pd.DataFrame | None:
+    """Read a file that is not plain regular UTF-8 (``tried``: the bytes pyarrow already
+    refused, if any), saying in ``problems`` why it is read as it is or not at all."""
+    data = _decode(raw, name, problems)
+    if data is None:
+        return None
+    if not data or data.isspace():
+        problems.append(Problem(name, None, None, "файл пуст"))
+        return None
+    sep, lines = _layout(data)
+    too_long = _rows_problem(name, lines)
+    if too_long is not None:
+        problems.append(too_long)
+        return None
+    frame = _parse_regular(data, sep, lines) if data != tried else None
+    if frame is None:
+        try:
+            # every column as text, exactly as typed: parsing straight into categoricals let
+            # pandas infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf
+            frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
+                                skip_blank_lines=False, encoding="utf-8")
+        except (pd.errors.ParserError, ValueError) as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            problems.append(Problem(name, int(line.group(1)) if line else None, None,
+                                    "строка не разбирается: неверное число столбцов или кавычки"))
+            return None
+    return frame
+
+
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     name = path.name
     too_big = table_size_problem(path)
@@ -250,31 +307,14 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     except OSError as exc:
         problems.append(Problem(name, None, None, f"файл не читается: {os_error_reason(exc)}"))
         return None
-    data = _decode(raw, name, problems)
-    if data is None:
-        return None
-    if not data or data.isspace():
-        problems.append(Problem(name, None, None, "файл пуст"))
-        return None
-    lines = _data_lines(data)
-    too_long = _rows_problem(name, lines)
-    if too_long is not None:
-        problems.append(too_long)
-        return None
-    header = _first_line(data)
-    # «;» from a Russian Excel's CSV, a tab from its «Юникод-текст», «,» otherwise
-    sep = max((",", ";", "\t"), key=lambda c: header.count(c.encode()))
-    frame = _parse_regular(data, sep, lines)
-    if frame is None:
-        try:
-            # every column as text, exactly as typed: parsing straight into categoricals let
-            # pandas infer the categories' type, and «001» became 1, «1e3» 1000.0, «Infinity» inf
-            frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
-                                skip_blank_lines=False, encoding="utf-8")
-        except (pd.errors.ParserError, ValueError) as exc:
-            line = re.search(r"line (\d+)", str(exc))
-            problems.append(Problem(name, int(line.group(1)) if line else None, None,
-                                    "строка не разбирается: неверное число столбцов или кавычки"))
+    plain, frame = _plain_utf8(raw), None
+    if plain is not None:
+        sep, lines = _layout(plain)
+        if _rows_problem(name, lines) is None:
+            frame = _parse_regular(plain, sep, lines)
+    if frame is None:  # not UTF-8, irregular, empty or too long: read and explained slowly
+        frame = _read_explained(raw, name, problems, tried=plain)
+        if frame is None:
             return None
     frame.columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
     frame[_LINE] = np.arange(len(frame)) + 2  # header is line 1
@@ -323,6 +363,18 @@ def _read_parquet(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     return out
 
 
+def _filled(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Rows with some text in ``columns`` (categoricals), found by codes: a column without an
+    empty value settles every row at once."""
+    filled = np.zeros(len(frame), dtype=bool)
+    for column in columns:
+        values = frame[column].array
+        if "" not in values.categories:
+            return np.ones(len(frame), dtype=bool)
+        filled |= values.codes != values.categories.get_loc("")
+    return filled
+
+
 def read_table(folder: Path, stem: str, required: bool,
                 problems: list[Problem]) -> tuple[str, pd.DataFrame | None]:
     csv, parquet = folder / f"{stem}.csv", folder / f"{stem}.parquet"
@@ -363,7 +415,7 @@ def read_table(folder: Path, stem: str, required: bool,
     frame = frame.assign(**{c: frame[c] if isinstance(frame[c].dtype, pd.CategoricalDtype)
                             else _as_categories(frame[c])  # pyarrow's are trimmed already
                             for c in text_cols})
-    frame = frame[(frame[text_cols] != "").any(axis=1).to_numpy()].reset_index(drop=True)
+    frame = frame[_filled(frame, text_cols)].reset_index(drop=True)
     if frame.empty and required:
         problems.append(Problem(name, None, None, "в файле нет ни одной строки данных"))
         return name, None

@@ -218,6 +218,32 @@ def test_pyarrow_text_becomes_the_same_categories_as_python_makes():
     assert len(spaces) == 29  # the set the pattern names: one more or less here fails this test
 
 
+@pytest.mark.parametrize("parser", ["pyarrow", "pandas"])
+def test_rows_of_empty_cells_are_dropped_and_lines_kept(tmp_path, monkeypatch, parser):
+    """Excel saves rows it once formatted as «,,,,»: they are not data, and the rows after them
+    keep the line numbers the school sees."""
+    from proforient.dataset import read
+
+    if parser == "pandas":
+        monkeypatch.setattr(read, "_parse_regular", lambda *a: None)
+    header, first, *rest = TINY_MEASURES.splitlines()
+    measures = "\n".join([header, first, ",,,,", " , ,\u00a0,, ", *rest,
+                          "2021-2022,sch-a,students,7,x"]) + "\n"
+    folder = write_dataset(tmp_path / "e", organizations=TINY_ORGANIZATIONS, measures=measures)
+    _, problems = check_dataset(folder, RULES)
+    last = len(TINY_MEASURES.splitlines()) + 3  # header, the rows, two empty ones, the bad one
+    assert [(e.line, e.column) for e in errors_of(problems)] == [(last, "value")]
+
+
+def test_a_missing_value_and_an_empty_one_are_one_category():
+    """Nothing to trim, yet a missing value becomes «» beside a «» already there: one category."""
+    from proforient.dataset.read import _as_categories
+
+    got = _as_categories(pd.Series(["b", "", None, "a"], dtype=pd.StringDtype("pyarrow")))
+    assert list(got.categories) == ["", "a", "b"]
+    assert list(got) == ["b", "", "", "a"]
+
+
 @pytest.mark.parametrize(("gap", "line"), [
     ("\n", 3),  # a blank line is a row of the sheet: the error is on the third
     # a line break inside quotes is a cell of two lines in Excel, still one row: the third
