@@ -190,6 +190,11 @@ def shown_org_id(org_id: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+#: An id of Latin letters, digits, «-», «_» and inner dots, not too long: fine unless reserved.
+_PLAIN_ORG_ID = re.compile(
+    rf"[A-Za-z0-9_-](?:[A-Za-z0-9._-]{{0,{ORG_ID_MAX_LENGTH - 2}}}[A-Za-z0-9_-])?")
+
+
 def org_id_problem(org_id: str) -> str | None:
     """Why ``org_id`` cannot name files (Russian), or ``None`` when it can.
 
@@ -213,6 +218,10 @@ def org_id_problem(org_id: str) -> str | None:
     """
     if org_id == "":
         return "пустой код организации"
+    device = org_id.split(".", 1)[0].casefold()
+    reserved = device in WINDOWS_RESERVED_NAMES or org_id.casefold() in BATCH_RESERVED_NAMES
+    if _PLAIN_ORG_ID.fullmatch(org_id) and not reserved:
+        return None  # the usual id, told at once (a region has thousands)
     reasons = []
     bad = list(dict.fromkeys(c for c in org_id if not _org_id_char_ok(c)))
     if bad:
@@ -224,7 +233,6 @@ def org_id_problem(org_id: str) -> str | None:
         reasons.append("кончается точкой (Windows отбрасывает её в имени файла)")
     if len(org_id) > ORG_ID_MAX_LENGTH:
         reasons.append(f"длиннее {ORG_ID_MAX_LENGTH} символов ({len(org_id)})")
-    device = org_id.split(".", 1)[0].casefold()
     if device in WINDOWS_RESERVED_NAMES:
         reasons.append(f"зарезервированное имя устройства в Windows ({device.upper()}): файл "
                        "с таким именем не создать")
@@ -283,8 +291,7 @@ def check_measures(name, frame, org_ids, catalogue: MeasureCatalogue, problems) 
     """
     bad = _check_year(problems, name, frame)
     bad |= _check_org(problems, name, frame, org_ids)
-    spec = _per_category(frame["measure"], catalogue.get)
-    unknown = spec.isna()
+    unknown = _per_category(frame["measure"], lambda m: m not in catalogue).astype(bool)
     _report(problems, name, frame, unknown, "measure",
             lambda r: catalogue.unknown_message(r["measure"]))
     bad |= unknown
@@ -301,28 +308,25 @@ def check_measures(name, frame, org_ids, catalogue: MeasureCatalogue, problems) 
             lambda r: f"показатель «{r['measure']}» собирается итогом по организации (by: total "
                       f"в {catalogue.file}): оставьте класс пустым")
     bad |= graded_total
-    group = _per_category(frame["measure"],
-                          lambda m: catalogue[m].group if m in catalogue else None)
-    category = (group == "category").to_numpy()
+    category = _in_group(frame["measure"], catalogue, "category")
     value = _per_category(frame["value"], plain_number).astype(float)
-    reason = _per_category(frame["value"], count_problem)
+    not_count = _per_category(frame["value"], lambda v: count_problem(v) is not None)
     if category.any():
         position = pd.Series(np.nan, index=frame.index)
         rows = frame.loc[category, ["measure", "value"]]
         position[category] = [catalogue[m].category_position(v) or np.nan
                               for m, v in zip(rows["measure"], rows["value"], strict=True)]
         value = value.where(~category, position)
-        reason = reason.where(~category, None)
         bad_category = pd.Series(category, index=frame.index) & position.isna()
         _report(problems, name, frame, bad_category, "value",
                 lambda r: f"«{r['value']}» не из списка значений показателя «{r['measure']}»: "
                           + ", ".join(catalogue[r["measure"]].values))
         bad |= bad_category
-    bad_value = reason.notna()
-    _report(problems, name, frame, bad_value, "value", lambda r: reason[r.name])
+    bad_value = not_count.astype(bool) & ~category
+    _report(problems, name, frame, bad_value, "value", lambda r: count_problem(r["value"]))
     bad |= bad_value
-    flags = (group == "flag").to_numpy()
-    bad_flag = flags & ~bad_value & ~value.isin([0, 1])
+    flags = _in_group(frame["measure"], catalogue, "flag")
+    bad_flag = flags & ~bad_value & ~((value == 0) | (value == 1))
     _report(problems, name, frame, bad_flag, "value",
             lambda r: f"показатель «{r['measure']}» — флаг, допустимо 0 или 1, "
                       f"а указано {r['value']}")
@@ -348,18 +352,33 @@ def check_measures(name, frame, org_ids, catalogue: MeasureCatalogue, problems) 
                               "measure", "сочетание год + организация + показатель + класс")
     out = pd.DataFrame({
         # keys stay categorical: a region has 200,000 rows and a few hundred distinct keys
-        "year": frame["year"].cat.remove_unused_categories(),
+        "year": frame["year"],
         "org_id": frame["org_id"],
         "measure": frame["measure"],
         "grade": grade,
         "value": value.astype(float),
         _LINE: frame[_LINE],
     })[~bad.to_numpy()]
-    out = out.assign(**{c: out[c].cat.remove_unused_categories()
-                        for c in ("year", "org_id", "measure")})
+    out = out.assign(**{c: _used_only(out[c]) for c in ("year", "org_id", "measure")})
     _check_total_and_grades(name, out, problems)
     _check_participants(name, out, catalogue, problems)
     return out.reset_index(drop=True)
+
+
+def _used_only(values: pd.Series) -> pd.Series:
+    """A categorical column without the categories no row has (those of the bad rows left
+    out, «» of the empty ones); as it is when every category is used, without re-encoding
+    a region's 800,000 rows."""
+    cat = values.array
+    if np.bincount(cat.codes[cat.codes >= 0], minlength=len(cat.categories)).all():
+        return values
+    return values.cat.remove_unused_categories()
+
+
+def _in_group(measure: pd.Series, catalogue: MeasureCatalogue, group: str) -> np.ndarray:
+    """Rows whose measure the catalogue puts in ``group`` (``category``, ``flag`` …)."""
+    return _per_category(measure, lambda m: m in catalogue and catalogue[m].group == group
+                         ).to_numpy(dtype=bool)
 
 
 def _outside_years(catalogue: MeasureCatalogue, year: str, measure: str) -> bool:
@@ -368,10 +387,17 @@ def _outside_years(catalogue: MeasureCatalogue, year: str, measure: str) -> bool
 
 
 def _check_total_and_grades(name, measures, problems) -> None:
-    has_total = measures["grade"].isna()
-    key = ["year", "org_id", "measure"]
-    both = measures[has_total].merge(measures[~has_total][key].drop_duplicates(), on=key)
-    for _, row in both.iterrows():
+    """A measure given both as a total and by grade for one organisation and year (a warning
+    on the total's row; the total is used)."""
+    total = measures["grade"].isna().to_numpy()
+    if total.all() or not total.any():
+        return
+    codes = [measures[c].cat for c in ("year", "org_id", "measure")]
+    key = np.zeros(len(measures), dtype=np.int64)
+    for column in codes:  # one number per (year, organisation, measure)
+        key = key * (len(column.categories) + 1) + column.codes.to_numpy(np.int64) + 1
+    both = total & np.isin(key, key[~total])
+    for _, row in measures[both].iterrows():
         problems.append(Problem(
             name, int(row[_LINE]), "grade",
             f"«{row['measure']}» у {row['org_id']} за {row['year']} дан и по классам, и итогом; "
@@ -404,6 +430,8 @@ def _check_participants(name, measures, catalogue: MeasureCatalogue, problems) -
         of_base = measure == codes.categories.get_loc(base)
         enrolled = pd.Series(value[of_base], index=key[of_base]).reindex(key[of_part])
         over = np.flatnonzero(value[of_part] > enrolled.to_numpy())  # no base row: not over
+        if not len(over):
+            continue
         rows = graded.iloc[np.flatnonzero(of_part)[over]]
         rows = rows.assign(_base=enrolled.to_numpy()[over], _key=key[of_part][over])
         for _, row in rows.sort_values("_key", kind="stable").iterrows():
