@@ -67,7 +67,8 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes | None:
 
     Floats are formatted by numpy as pandas formats them (``1.0``, ``83.33333333333333``,
     ``1e-05``; missing as empty): pyarrow's own formatting writes ``1`` and ``0.00001``. A
-    region's indicator table, 80,000 rows: pandas 0.53 s, this 0.2 s."""
+    region's indicator table, 80,000 rows: pandas 0.26 s, this 0.11 s (a float column has
+    some 20,000 distinct numbers: each is formatted once)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -104,7 +105,11 @@ def _arrow_column(values: pd.Series):
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         numbers = values.to_numpy()
-        return pa.array(numbers.astype(str), pa.string(), mask=np.isnan(numbers))
+        # each distinct number (by its bits: 0.0 and -0.0 are written apart) formatted once
+        _, first, where = np.unique(numbers.view(f"i{numbers.itemsize}"), return_index=True,
+                                    return_inverse=True)
+        text = numbers[first].astype(str)[where.reshape(-1)]
+        return pa.array(text, pa.string(), mask=np.isnan(numbers))
     whole = isinstance(dtype, np.dtype) and dtype.kind in "iu"
     if whole or isinstance(dtype, pd.Int64Dtype | pd.Int32Dtype | pd.StringDtype):
         return pa.array(values, from_pandas=True)

@@ -41,6 +41,18 @@ def test_the_fast_csv_is_what_pandas_writes(tmp_path):
     assert lines[5].split(",")[2] == "1e-05"
 
 
+def test_repeated_numbers_are_formatted_as_pandas_formats_each():
+    """Each distinct number is formatted once and spread to its rows: 0.0 and −0.0, missing
+    values and every awkward float repeated and shuffled still read as pandas writes them."""
+    frame = pd.concat([_awkward()] * 3, ignore_index=True)
+    frame = frame.sample(frac=1, random_state=7).reset_index(drop=True)
+    fast = export._csv_bytes(frame)
+    assert fast == frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    zeros = [line.split(",")[2] for line in fast.decode("utf-8").splitlines()[1:]
+             if line.split(",")[2] in ("0.0", "-0.0")]
+    assert sorted(zeros) == ["-0.0"] * 3 + ["0.0"] * 3
+
+
 @pytest.mark.parametrize("text", ["a,b", 'ТГУ "Томск"', "две\nстроки", "cr\r"])
 def test_a_field_that_needs_quotes_is_written_by_pandas(tmp_path, text):
     frame = _awkward()
