@@ -487,44 +487,48 @@ def check_graduates_within_enrolment(name, graduates, measures, problems) -> Non
     the by-grade ``students`` row (a total says nothing about grade 9 or 11; no row, no
     check). The error is put on the first graduate row beyond the enrolment, column ``grade``.
     One error per school, year and grade, in the order the groups first appear in the file.
-    Vectorised: a region has some 12,000 such groups.
+    Vectorised: a region has some 12,000 such groups, each found by one number made of the
+    measures' codes of its year and school and its grade.
     """
     students = measures[((measures["measure"] == "students")
                          & measures["grade"].isin(GRADUATE_GRADES)).to_numpy()]
-    if students.empty or graduates.empty:
+    keyed = graduates[graduates["grade"].isin(GRADUATE_GRADES).to_numpy(dtype=bool)]
+    if students.empty or keyed.empty:
         return
-    key = ["year", "org_id", "grade"]
-    enrolled = pd.DataFrame({
-        "year": students["year"].astype(str).to_numpy(),
-        "org_id": students["org_id"].astype(str).to_numpy(),
-        "grade": students["grade"].astype("int64").to_numpy(),
-        "base": pd.to_numeric(students["value"], errors="coerce").to_numpy(dtype=float),
-    }).drop_duplicates(key, keep="last").dropna(subset=["base"])
-    keyed = graduates[graduates["grade"].isin(GRADUATE_GRADES).to_numpy()]
-    if keyed.empty:
+    years, orgs = students["year"].cat.categories, students["org_id"].cat.categories
+    grades = max(GRADUATE_GRADES) + 1
+
+    def number(year, org, grade) -> np.ndarray:
+        return (year.astype(np.int64) * len(orgs) + org) * grades + grade
+
+    base = pd.Series(
+        pd.to_numeric(students["value"], errors="coerce").to_numpy(dtype=float),
+        index=number(students["year"].cat.codes.to_numpy(), students["org_id"].cat.codes.to_numpy(),
+                     students["grade"].to_numpy(np.int64)))
+    base = base[~base.index.duplicated(keep="last")].dropna()
+    year = pd.Categorical(keyed["year"], categories=years).codes
+    org = pd.Categorical(keyed["org_id"], categories=orgs).codes
+    known = (year >= 0) & (org >= 0)  # a year or school without enrolment rows: no check
+    rows = keyed[known]
+    group, numbers = pd.factorize(number(year[known], org[known],
+                                         rows["grade"].to_numpy(np.int64)))  # first appearance
+    count = np.bincount(group)
+    enrolled = base.reindex(numbers).to_numpy()
+    over = np.flatnonzero(count > enrolled)  # no enrolment row: NaN, not over
+    if not len(over):
         return
-    rows = pd.DataFrame({
-        "year": keyed["year"].astype(str).to_numpy(),
-        "org_id": keyed["org_id"].astype(str).to_numpy(),
-        "grade": keyed["grade"].astype("int64").to_numpy(),
-        "line": keyed[_LINE].to_numpy(dtype="int64"),
-    })
-    rows["group"] = rows.groupby(key, sort=False).ngroup()  # order of first appearance
-    rows = rows.merge(enrolled, on=key, how="inner")
-    rows["count"] = rows.groupby("group")["line"].transform("size")
-    rows = rows[(rows["count"] > rows["base"]).to_numpy()]
-    if rows.empty:
-        return
-    rows = rows.sort_values(["group", "line"], kind="stable")
-    rank = rows.groupby("group").cumcount().to_numpy()
-    first_extra = rows[rank == np.floor(rows["base"].to_numpy()).astype("int64")]
-    for year, org_id, grade, line, count, base in first_extra[
-            ["year", "org_id", "grade", "line", "count", "base"]].itertuples(index=False):
+    lines = rows[_LINE].to_numpy(dtype="int64")
+    order = np.lexsort((lines, group))  # each group's rows in the file's order
+    starts = np.concatenate([[0], np.cumsum(count)[:-1]])
+    for g in over:
+        first_extra = order[starts[g] + int(np.floor(enrolled[g]))]
+        row = rows.iloc[first_extra]
+        grade = int(row["grade"])
         problems.append(Problem(
-            name, int(line), "grade",
-            f"{org_id}, {year}: выпускников {grade} класса — {count}, а показатель "
-            f"«students» за {grade} класс — {base:g}: выпускников не может быть больше, чем "
-            "обучающихся; лишние — с этой строки"))
+            name, int(lines[first_extra]), "grade",
+            f"{row['org_id']}, {row['year']}: выпускников {grade} класса — {count[g]}, а "
+            f"показатель «students» за {grade} класс — {enrolled[g]:g}: выпускников не может "
+            "быть больше, чем обучающихся; лишние — с этой строки"))
 
 
 def _parse_subjects(name, frame, problems) -> tuple[pd.Series, pd.Series]:
