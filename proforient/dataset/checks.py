@@ -76,7 +76,7 @@ def _check_vocab(problems, name, frame, column, vocab: Vocabulary, empty: str | 
 
 
 def _check_org(problems, name, frame, org_ids: set[str] | None) -> pd.Series:
-    bad = frame["org_id"] == ""
+    bad = _empty(frame["org_id"])
     _report(problems, name, frame, bad, "org_id", "пустой код организации")
     if org_ids is not None:
         unknown = ~frame["org_id"].isin(org_ids) & ~bad
@@ -97,6 +97,16 @@ def _report_duplicates(problems, name, frame, key: list[str], column: str, what:
                           "значения не суммируются — оставьте одну строку")
         return later
     return pd.Series(False, index=frame.index)
+
+
+def _empty(series: pd.Series) -> pd.Series:
+    """Rows of a categorical text column that are «» — by the codes: the reader sorts the
+    categories, so «» is the first when it is there (comparing with «» hashed every category
+    first: 220,000 graduate ids, 0.03 s)."""
+    cat = series.array
+    first = len(cat.categories) and cat.categories[0] == ""
+    return pd.Series(cat.codes == 0 if first else np.zeros(len(cat), dtype=bool),
+                     index=series.index)
 
 
 def _per_category(series: pd.Series, func) -> pd.Series:
@@ -444,7 +454,7 @@ def _check_participants(name, measures, catalogue: MeasureCatalogue, problems) -
 def check_graduates(name, frame, org_ids, rules: Rules, problems) -> pd.DataFrame:
     bad = _check_year(problems, name, frame)
     bad |= _check_org(problems, name, frame, org_ids)
-    no_id = frame["graduate_id"] == ""
+    no_id = _empty(frame["graduate_id"])
     _report(problems, name, frame, no_id, "graduate_id", "пустой код выпускника")
     bad |= no_id
     bad |= _report_duplicates(problems, name, frame, ["year", "org_id", "graduate_id"],
@@ -506,8 +516,8 @@ def check_graduates_within_enrolment(name, graduates, measures, problems) -> Non
         index=number(students["year"].cat.codes.to_numpy(), students["org_id"].cat.codes.to_numpy(),
                      students["grade"].to_numpy(np.int64)))
     base = base[~base.index.duplicated(keep="last")].dropna()
-    year = pd.Categorical(keyed["year"], categories=years).codes
-    org = pd.Categorical(keyed["org_id"], categories=orgs).codes
+    year = years.get_indexer(keyed["year"])
+    org = orgs.get_indexer(keyed["org_id"])
     known = (year >= 0) & (org >= 0)  # a year or school without enrolment rows: no check
     rows = keyed[known]
     group, numbers = pd.factorize(number(year[known], org[known],
