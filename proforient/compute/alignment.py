@@ -262,6 +262,21 @@ def _best_demand(keys: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
+def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """The distinct rows of ``frame`` (in order of first appearance, index 0…) and, for each
+    row, the position of its own among them."""
+    where = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+    return where, frame.drop_duplicates().reset_index(drop=True)
+
+
+def _per_key(keys: pd.DataFrame, found: pd.DataFrame, column: str) -> np.ndarray:
+    """``found[column]`` of each row of ``keys`` (``found`` holds some of the keys, once each);
+    missing where a key was not found."""
+    cols = list(keys.columns)
+    return keys.merge(found, on=cols, how="left")[column].to_numpy(dtype=object,
+                                                                      na_value=None)
+
+
 def demand_covers(demand: pd.DataFrame, years: pd.Series) -> pd.Series:
     """Whether the demand list covers each year: it has an entry for that year, or an entry
     without a year (valid for every year). An empty list (no ``demand.csv``) covers none."""
@@ -366,17 +381,17 @@ def align_graduates(
         dem = _prepare_demand(demand, classifier)
         cols = ["year", "canonical_code", "ugs_code"]
         rows = admitted & resolved
-        keys = res.loc[rows, cols].astype("str").drop_duplicates()
-        merged = res.loc[rows, cols].astype("str").merge(_best_demand(keys, dem), on=cols,
-                                                          how="left")
-        territory[rows] = merged["demand_territory"].to_numpy()
-        level[rows] = merged["demand_level"].to_numpy()
+        # each row's key among the distinct keys: the matches are found once per key
+        where, keys = _distinct_rows(res.loc[rows, cols].astype("str"))
+        best = _best_demand(keys, dem)
+        territory[rows] = _per_key(keys, best, "demand_territory")[where]
+        level[rows] = _per_key(keys, best, "demand_level")[where]
         in_demand[admitted] = territory[admitted].notna()
         for terr in TERRITORIES:
-            best = _best_demand(keys, dem[dem["territory"] == terr])
-            hit = res.loc[rows, cols].astype("str").merge(best, on=cols, how="left")
+            hit = _per_key(keys, _best_demand(keys, dem[dem["territory"] == terr]),
+                           "demand_territory")
             on_list[terr][admitted] = False
-            on_list[terr][rows] = hit["demand_territory"].notna().to_numpy()
+            on_list[terr][rows] = pd.notna(hit[where])
         # A year the demand list does not cover (no entry for it, none for every year) is
         # unknown, not "nobody chose an in-demand specialty": missing data is never zero.
         for series in (in_demand, *on_list.values()):

@@ -263,7 +263,8 @@ def resolve_specialties(
     valid = given.isin(classifier.codes)
     dest = g["destination"].astype("str")
     admitted = dest.isin(ADMITTED_DESTINATIONS).fillna(False)
-    preference = dest.map({"spo": "spo", "vo": "vo"}).fillna("any")
+    kind = dest.to_numpy(dtype=object, na_value="")
+    pref_arr = np.where(np.isin(kind, ["spo", "vo"]), kind, "any")  # СПО or ВО codes first
 
     # Fill plain arrays by position and build the columns once (arrow-backed setitem is slow).
     n = len(g)
@@ -276,7 +277,6 @@ def resolve_specialties(
         "needs_review": np.zeros(n, dtype=bool),
     }
     by_name = (~valid & g["specialty_name"].notna()).to_numpy(dtype=bool)
-    pref_arr = preference.to_numpy(dtype=object)
     for pref in ("spo", "vo", "any"):
         pos = np.flatnonzero(by_name & (pref_arr == pref))
         if len(pos):
