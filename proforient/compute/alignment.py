@@ -266,7 +266,8 @@ def _distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     """The distinct rows of ``frame`` (in order of first appearance, index 0…) and, for each
     row, the position of its own among them."""
     where = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
-    return where, frame.drop_duplicates().reset_index(drop=True)
+    first = np.unique(where, return_index=True)[1]  # each group's first row, by group number
+    return where, frame.iloc[first].reset_index(drop=True)
 
 
 def _per_key(keys: pd.DataFrame, found: pd.DataFrame, column: str) -> np.ndarray:
