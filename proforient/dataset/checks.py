@@ -396,16 +396,30 @@ def _outside_years(catalogue: MeasureCatalogue, year: str, measure: str) -> bool
     return spec is not None and is_academic_year(year) and not spec.collected_in(year)
 
 
+def _one_number(*parts: tuple[np.ndarray, int]) -> np.ndarray:
+    """One whole number per row from several codes, each ``(codes, how many values they
+    take)``, read as the digits of one number: equal rows get equal numbers, and the numbers
+    sort as the codes do, first part first. A row keyed by year, organisation and grade is
+    then looked up or compared as one integer, not three columns."""
+    number = np.zeros(len(parts[0][0]), dtype=np.int64)
+    for codes, size in parts:
+        number = number * size + np.asarray(codes, dtype=np.int64)
+    return number
+
+
+def _digits(values: pd.Series) -> tuple[np.ndarray, int]:
+    """A categorical column as a part of :func:`_one_number` (a missing value is a digit too)."""
+    cat = values.array
+    return cat.codes.astype(np.int64) + 1, len(cat.categories) + 1
+
+
 def _check_total_and_grades(name, measures, problems) -> None:
     """A measure given both as a total and by grade for one organisation and year (a warning
     on the total's row; the total is used)."""
     total = measures["grade"].isna().to_numpy()
     if total.all() or not total.any():
         return
-    codes = [measures[c].cat for c in ("year", "org_id", "measure")]
-    key = np.zeros(len(measures), dtype=np.int64)
-    for column in codes:  # one number per (year, organisation, measure)
-        key = key * (len(column.categories) + 1) + column.codes.to_numpy(np.int64) + 1
+    key = _one_number(*(_digits(measures[c]) for c in ("year", "org_id", "measure")))
     both = total & np.isin(key, key[~total])
     for _, row in measures[both].iterrows():
         problems.append(Problem(
@@ -428,11 +442,8 @@ def _check_participants(name, measures, catalogue: MeasureCatalogue, problems) -
                if p in codes.categories and b in codes.categories]
     if not present:
         return
-    orgs = len(graded["org_id"].cat.categories)
-    grades = max(GRADES) + 1
-    key = ((graded["year"].cat.codes.to_numpy(np.int64) * orgs
-            + graded["org_id"].cat.codes.to_numpy(np.int64)) * grades
-           + graded["grade"].to_numpy(np.int64))
+    key = _one_number(_digits(graded["year"]), _digits(graded["org_id"]),
+                      (graded["grade"].to_numpy(np.int64), max(GRADES) + 1))
     measure = codes.codes.to_numpy()
     value = graded["value"].to_numpy(float)
     for part, base in present:
@@ -506,10 +517,10 @@ def check_graduates_within_enrolment(name, graduates, measures, problems) -> Non
     if students.empty or keyed.empty:
         return
     years, orgs = students["year"].cat.categories, students["org_id"].cat.categories
-    grades = max(GRADUATE_GRADES) + 1
 
     def number(year, org, grade) -> np.ndarray:
-        return (year.astype(np.int64) * len(orgs) + org) * grades + grade
+        return _one_number((year, len(years)), (org, len(orgs)),
+                           (grade, max(GRADUATE_GRADES) + 1))
 
     base = pd.Series(
         pd.to_numeric(students["value"], errors="coerce").to_numpy(dtype=float),
