@@ -185,7 +185,7 @@ def _system_memory_for_arrow() -> None:
     """Let pyarrow take memory from the C library, not from its own mimalloc pool, in a
     command that reads a dataset once and ends. mimalloc reserves and touches fresh memory for
     each large table: a region's ``indicators`` spent twice the system time in page faults,
-    and 14 % more wall time (9 pairs of runs in turn). Long-lived processes (the report's
+    and 8–14 % more wall time (pairs of runs in turn). Long-lived processes (the report's
     kernels, the analyst's notebooks) keep pyarrow's default."""
     import pyarrow as pa
 
