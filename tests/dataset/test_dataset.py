@@ -129,6 +129,35 @@ def test_duplicate_graduate(tmp_path):
     assert "строке 2" in errors[0].message
 
 
+def test_a_grade_left_empty_is_a_key_of_its_own(tmp_path):
+    """Repeated rows are found by one whole number per key: an empty grade (the total) is a
+    value of the key like the others, so a total and a grade are no repeat, two totals are."""
+    measures = ("year,org_id,measure,grade,value\n"
+                "2021-2022,sch-b,students,,40\n2021-2022,sch-b,students,5,4\n"
+                "2021-2022,sch-b,students,,40\n")
+    errors = _problems(tmp_path, measures=measures)
+    assert [(e.line, e.column) for e in errors] == [(4, "measure")]
+    assert "повторяется (уже есть в строке 2)" in errors[0].message
+
+
+def test_repeats_are_found_when_the_keys_outgrow_one_number():
+    """Four columns of 50,000 distinct values each make more keys than 64 bits hold: the rows
+    are then compared column by column, with the same verdict."""
+    from proforient.dataset import checks
+
+    n = 50_000
+    values = pd.Series([f"v{i}" for i in range(n)] + ["v7"], dtype="category")
+    frame = pd.DataFrame({c: values for c in "abcd"})
+    frame["_line"] = range(2, n + 3)
+    assert checks._key_number(frame, list("abcd")) is None
+    assert checks._key_number(frame, list("abc")) is not None
+    problems: list = []
+    later = checks._report_duplicates(problems, "t.csv", frame, list("abcd"), "a", "ключ")
+    assert later.tolist() == [False] * n + [True]
+    assert [(p.line, p.column) for p in problems] == [(n + 2, "a")]
+    assert "уже есть в строке 9" in problems[0].message
+
+
 @pytest.mark.parametrize("content", [b"", b"   \n"])
 def test_empty_file(tmp_path, content):
     folder = write_dataset(tmp_path / "e", organizations=TINY_ORGANIZATIONS)
