@@ -53,16 +53,17 @@ def test_repeated_numbers_are_formatted_as_pandas_formats_each():
     assert sorted(zeros) == ["-0.0"] * 3 + ["0.0"] * 3
 
 
+@pytest.mark.parametrize("column", ["note", "org_id"])
 @pytest.mark.parametrize("text", ["a,b", 'ТГУ "Томск"', "две\nстроки", "cr\r"])
-def test_a_field_that_needs_quotes_is_written_by_pandas(tmp_path, text):
+def test_a_field_that_needs_quotes_is_written_by_pandas(tmp_path, text, column):
     frame = _awkward()
-    frame.loc[3, "note"] = text
+    frame.loc[3, column] = text
     assert export._csv_bytes(frame) is None
     path = export.write_table(frame, tmp_path / "t.csv")
     assert path.read_bytes() == export.neutralise_formulas(frame).to_csv(
         index=False, lineterminator="\n").encode("utf-8")
     if "\r" not in text:  # (pandas quotes no lone «\r» with «\n» lines: as before)
-        assert pd.read_csv(path, keep_default_na=False)["note"][3] == text
+        assert pd.read_csv(path, keep_default_na=False)[column][3] == text
 
 
 def test_other_kinds_of_columns_are_written_by_pandas():
