@@ -368,8 +368,9 @@ def test_a_cell_pinned_by_other_reports_names_what_they_could_hide():
 
 
 def test_a_later_round_decides_again_only_from_the_first_changed_page(tmp_path, monkeypatch):
-    """Rounds of the publication keep the pages whose inputs did not change: the decisions are
-    those of deciding every page every round, with fewer decisions."""
+    """Rounds of the publication keep the pages whose inputs did not change, and the last
+    round stops once it cannot stand: the decisions are those of deciding every page every
+    round, with fewer decisions."""
     from proforient.report import publication
     from proforient.report.context import build_context
     from tests.generated import write_generated_district
@@ -390,13 +391,16 @@ def test_a_later_round_decides_again_only_from_the_first_changed_page(tmp_path, 
     kept_calls, calls[:] = list(calls), []
     monkeypatch.setattr(publication, "_same_inputs", lambda before, forced: False)
     assert decisions() == kept
-    # this year needs three rounds: every one of its 15 schools is decided three times when
-    # nothing is kept; kept, the second round starts from r-05 and the third from r-02 (the
-    # first pages they force a cell of), so r-01 is decided once and r-02 to r-04 twice
-    assert len(calls) == 45 and calls.count("r-01") == 3
+    # this year takes three rounds, and the first stands: it leaves one cell pinned by other
+    # pages (r-11's), the second two (r-05's too), and the third has three by r-03, where it
+    # stops — it can no longer stand. Nothing kept, the 15 schools are decided in each of the
+    # first two rounds and r-01 to r-03 in the third; kept, the second round starts from r-05
+    # and the third from r-02 (the first pages they force a cell of)
+    assert len(calls) == 33 and calls[30:] == ["r-01", "r-02", "r-03"]
     assert kept_calls[15:26] == [f"r-{i:02d}" for i in range(5, 16)]
-    assert kept_calls[26:] == [f"r-{i:02d}" for i in range(2, 16)]
-    assert kept_calls.count("r-01") == 1 and len(kept_calls) == 40
+    assert kept_calls[26:] == ["r-02", "r-03"]
+    assert kept["school:r-11"][3] and not any(
+        decision[3] for name, decision in kept.items() if name != "school:r-11")
 
 
 def test_a_complement_the_others_make_needless_is_shown_again():
