@@ -412,8 +412,8 @@ def _one_number(*parts: tuple[np.ndarray, int]) -> np.ndarray:
 def _key_number(frame: pd.DataFrame, key: list[str]) -> np.ndarray | None:
     """:func:`_one_number` of the rows' ``key`` columns (categorical by their codes, any other
     by its distinct values, a missing value one of them), or ``None`` when the number could
-    outgrow 64 bits. Finding repeated keys among whole numbers is a quarter of the time
-    pandas takes over the columns (a region's 820,000 measure rows)."""
+    outgrow 64 bits. Repeated keys are found among whole numbers in about half the time
+    pandas takes over the columns (a region's 820,000 measure rows: 0.07 s, not 0.13 s)."""
     parts, size = [], 1
     for column in key:
         values = frame[column]
