@@ -273,7 +273,8 @@ def small_batch(n_schools: int, jobs: int) -> int:
     that no earlier batch's ledger is beside it (best of two); (a') the same batch again
     beside the first, the ledger of what it published given (once), as when the analyst runs
     the reports a second time. (Before, both runs of (a) shared one parent folder, and the
-    second, faster one — a re-run — was the figure printed.)"""
+    second, faster one — a re-run — was the figure printed.) Also (f): how much of (a) the
+    publication's decisions are, made once and serially before any notebook can start."""
     from proforient.paths import DEMO_DATA_DIR
     from proforient.report.context import build_context
 
@@ -297,13 +298,29 @@ def small_batch(n_schools: int, jobs: int) -> int:
             floors.append(floor(notebooks, jobs, tmp / f"c{i}"))
         again = batch(tmp / "a1" / "again")
     a, c = min(first), min(floors)
+    decisions = _first_decisions()
     print(f"small batch: {notebooks} notebooks (district, graduates, {n_schools} schools); "
           f"jobs={jobs}; {os.cpu_count()} cores")
     print(f"(a)  first publication of the year:    {a:7.1f} s")
     print(f"(a') again, the ledger of (a) given:   {again:7.1f} s")
     print(f"(c)  floor, import-only fresh kernels: {c:7.1f} s")
     print(f"     (a)/(c) = {a / c:.2f}   (a')/(c) = {again / c:.2f}   goal ≤ 1.5")
+    print(f"(f)  of (a), the publication's decisions, serial: {decisions:.1f} s (with their "
+          "facts; every school's page is decided, not only those rendered: the publication is one)")
     return 0
+
+
+def _first_decisions() -> float:
+    """(f) of the small batch: the time of the year's first publication decisions (no ledger;
+    with the facts they are made from), in this process, as the batch makes them before any
+    notebook starts."""
+    from proforient.report.context import build_context
+    from proforient.report.publication import prepare
+
+    ctx = build_context()
+    start = time.perf_counter()
+    prepare(ctx)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
