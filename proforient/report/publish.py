@@ -887,26 +887,40 @@ class _Model:
             self.share_shown[key] = den > 0
             rows += [a - (shown + SHARE_ROUNDING) * b, a - (shown - SHARE_ROUNDING) * b]
         self.program = _Program(np.array(rows).reshape(len(rows), self.n_atoms))
+        # every count shown, and every share shown with its rounding: the bounds of a state
+        # are these, changed where the state hides or withdraws (:meth:`_bounds`)
+        n = len(rows)
+        self._shown_low, self._shown_high = np.full(n, -np.inf), np.full(n, np.inf)
+        for key, row in self.count_row.items():
+            self._shown_low[row] = self._shown_high[row] = self.count_values[key]
+        for key, (upper, lower) in self.share_rows.items():
+            if self.share_shown[key]:
+                self._shown_high[upper] = self._shown_low[lower] = 0.0
 
     def _bounds(self, state: _State) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's bounds under ``state``: a count shown is its value, a «<3» 1 to
+        threshold − 1, a «×» at least 0, a withdrawn count anything; a share shown lies within
+        its rounding, a hidden one anywhere. Only the cells the state hides or withdraws are
+        looked at (a school's report is audited against some thousand cells of the pages
+        before it, and a state hides a few hundred)."""
         t = self.rules.threshold
-        n = len(self.count_row) + 2 * len(self.share_rows)
-        low, high = np.full(n, -np.inf), np.full(n, np.inf)
-        for key, row in self.count_row.items():
-            if key in state.withdrawn:
+        low, high = self._shown_low.copy(), self._shown_high.copy()
+        for key, reason in state.hidden.items():
+            row = self.count_row.get(key)
+            if row is None:
                 continue
-            reason = state.hidden.get(key)
-            if reason is None:
-                low[row] = high[row] = self.count_values[key]
-            elif reason == "primary" and key not in self.rules.unprinted:
+            if reason == "primary" and key not in self.rules.unprinted:
                 low[row], high[row] = 1, t - 1
             else:  # «×»: the reader learns nothing of its value
-                low[row] = 0
-        for key, (upper, lower) in self.share_rows.items():
-            shown = key in self.rules.fixed_shares or key not in state.shares_hidden
-            if shown and self.share_shown[key]:
-                high[upper] = 0.0
-                low[lower] = 0.0
+                low[row], high[row] = 0, np.inf
+        for key in state.withdrawn:
+            row = self.count_row.get(key)
+            if row is not None:
+                low[row], high[row] = -np.inf, np.inf
+        for key in state.shares_hidden:
+            rows = self.share_rows.get(key)
+            if rows is not None and key not in self.rules.fixed_shares:
+                high[rows[0]], low[rows[1]] = np.inf, -np.inf
         return low, high
 
     def single(self, key: str, state: _State) -> bool:

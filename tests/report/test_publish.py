@@ -9,6 +9,7 @@ from scipy.optimize import linprog
 from proforient.report.publish import (
     Count,
     Disclosure,
+    Published,
     Share,
     count_key,
     parse_key,
@@ -528,3 +529,45 @@ def test_the_audit_finds_what_each_cells_own_programs_find(seed):
 
     expected = {key(r=r, c=c) for (r, c) in hidden if table[r, c] > 0 and single((r, c))}
     assert set(model.exposed(state)) == expected
+
+
+def test_the_audit_bounds_each_cell_as_the_reader_knows_it():
+    """What the attacker's program knows of each cell, state by state: a count shown is its
+    value, a «<3» 1 or 2, a «×» anything from 0, a withdrawn count nothing, an unprinted one
+    (declared only to be protected) anything from 0; a share shown lies within its rounding
+    (numerator − (share ± 0.05 %) × denominator on either side of 0), a hidden one nowhere."""
+    from proforient.report import publish
+
+    micro = people([(9, "spo", 1), (9, "school", 4), (9, "work", 2)])
+    d = Disclosure({"g": micro}, 3)
+    # another page shows the share of spo («14,3 %»): hidden here, it is still known
+    d.add_published(Published(3, items={"f": Share("f", key(grade=9, dest="spo"), key(grade=9))},
+                              values={"f": 1 / 7}))
+    d.add_all(column(9, ["spo", "school"]))
+    d.add(Count(key(grade=9, dest="work"), printed=False))
+    d.add(Share("s", key(grade=9, dest="school"), key(grade=9)))
+    model = publish._Model(d)
+    f_upper, f_lower = model.share_rows["f"]
+    spo, school, work, total = (model.count_row[k] for k in (
+        key(grade=9, dest="spo"), key(grade=9, dest="school"), key(grade=9, dest="work"),
+        key(grade=9)))
+    upper, lower = model.share_rows["s"]
+    inf = float("inf")
+
+    state = publish._State(hidden={key(grade=9, dest="spo"): "primary",
+                                   key(grade=9, dest="work"): "primary"})
+    low, high = model._bounds(state)
+    assert (low[spo], high[spo]) == (1, 2)  # «<3»
+    assert (low[work], high[work]) == (0, inf)  # never printed: not even «<3»
+    assert (low[school], high[school]) == (4, 4) and (low[total], high[total]) == (7, 7)
+    assert (low[upper], high[upper]) == (-inf, 0) and (low[lower], high[lower]) == (0, inf)
+
+    state = publish._State(hidden={key(grade=9, dest="spo"): "secondary"},
+                           withdrawn={key(grade=9, dest="school")}, shares_hidden={"s"})
+    low, high = model._bounds(state)
+    assert (low[spo], high[spo]) == (0, inf)  # «×»
+    assert (low[school], high[school]) == (-inf, inf)  # taken off the page
+    assert (low[upper], high[upper]) == (-inf, inf) and (low[lower], high[lower]) == (-inf, inf)
+    state.shares_hidden.add("f")
+    low, high = model._bounds(state)
+    assert (high[f_upper], low[f_lower]) == (0, 0)
