@@ -435,11 +435,17 @@ def _execute(plan: _Plan, runner, staging: Path, timeout: int, progress: bool,
         # the decisions keep one core busy: an executor that can starts kernels meanwhile
         warm = runner.warm_up(private, len(plan.chosen) + 2) \
             if hasattr(runner, "warm_up") else None
+        bar = _DecisionsBar(progress)
         try:
-            prepare(context)
+            try:
+                prepare(context, bar)
+                bar.finished()
+            finally:
+                bar.close()
             if warm is not None:
                 warm.enough()
-            plan.warnings += withheld_notes(context)
+            plan.warnings += withheld_notes(
+                context, ["graduates", *(f"school:{org_id}" for org_id in plan.chosen)])
             plan.warnings += write_analyst_files(context, work)
             snapshot = save_context(context, private / "context.pickle")
             batch = BatchSetup(snapshot=snapshot, private=private, work=work,
@@ -455,6 +461,41 @@ def _execute(plan: _Plan, runner, staging: Path, timeout: int, progress: bool,
             if warm is not None:
                 with interrupts.deferred():
                     warm.close()
+
+
+class _DecisionsBar:
+    """The publication's decisions on a progress bar (stderr): before any report starts, a
+    year's first run decides every report in turn — half a minute on the demo — and the
+    terminal said nothing meanwhile. Called with the round, the reports decided in it and
+    the reports of a round (:func:`proforient.report.publication.prepare`)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.bar, self.round = enabled, None, 0
+
+    def __call__(self, round_: int, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=total, file=sys.stderr, disable=not self.enabled,
+                            dynamic_ncols=True,
+                            bar_format="{desc}: {n_fmt} из {total_fmt} |{bar}| {elapsed}")
+        if round_ != self.round:  # a later round decides again from its first changed report
+            self.round = round_
+            self.bar.set_description_str("Решения о публикации" if round_ == 1 else
+                                         f"Решения о публикации, проход {round_}",
+                                         refresh=False)
+        self.bar.total, self.bar.n = total, done
+        self.bar.refresh()
+
+    def finished(self) -> None:
+        """Every decision is made (a last round that can no longer stand stops early)."""
+        if self.bar is not None:
+            self.bar.n = self.bar.total
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _jobs(plan: _Plan, snapshot: Path) -> list[Job]:

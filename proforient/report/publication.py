@@ -13,6 +13,7 @@ either. The district report shows no count of these people.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 
 from proforient.compute.alignment import ADMITTED_DESTINATIONS
 from proforient.report import cells
@@ -39,7 +40,8 @@ def school(ctx: ReportContext, org_id: str) -> Published:
 ROUNDS = 3
 
 
-def _schools(ctx: ReportContext) -> None:
+def _schools(ctx: ReportContext, on_page: Callable[[int, int, int], None] | None = None
+             ) -> None:
     """Decide every school's report in turn, each taking as given what the graduates report
     and the schools before it publish: the cells the pages share agree, and each audit sees
     every page decided so far — the district's shares beside each table tie them together.
@@ -74,6 +76,8 @@ def _schools(ctx: ReportContext) -> None:
             unchanged = unchanged and _same_inputs(before, forced)
             decided.append(before[0] if unchanged else decide(alongside=list(decided)))
             ctx.publications[name] = decided[-1]
+            if on_page is not None:
+                on_page(round_ + 1, len(decided), len(pages))
             if round_ == ROUNDS - 1 and _cannot_win(decided, best):
                 break  # the last round stands no more: its other pages would teach nothing
         if len(decided) < len(pages):
@@ -171,25 +175,38 @@ def graduates(ctx: ReportContext) -> Published:
     return ctx.publications["graduates"]
 
 
-def prepare(ctx: ReportContext) -> ReportContext:
+def prepare(ctx: ReportContext, on_page: Callable[[int, int, int], None] | None = None
+            ) -> ReportContext:
     """Compute the facts and every report's publication decision (the batch does this once).
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The batch's context.
+    on_page : callable, optional
+        Told after each report's decision: the round (from 1), the reports decided in it so
+        far and the reports of a round — the batch's progress bar.
 
     Returns
     -------
     ReportContext
         The same context, filled in.
     """
-    _schools(ctx)
+    _schools(ctx, on_page)
     return ctx
 
 
-def withheld_notes(ctx: ReportContext) -> list[str]:
+def withheld_notes(ctx: ReportContext, reports: Iterable[str] | None = None) -> list[str]:
     """The run summary's sentences on tables withheld because nothing else protected them
-    (Russian, for the analyst: which report, which cell, why)."""
+    (Russian, for the analyst: which report, which cell, why), for ``reports`` (names as in
+    :attr:`ReportContext.publications`: ``"graduates"``, ``"school:<org_id>"``; default
+    every one). Every school's page is decided, but a run that renders some of them speaks
+    of those only."""
     names = dict(zip(ctx.facts.orgs["org_id"], ctx.facts.orgs["name"], strict=True))
+    wanted = None if reports is None else set(reports)
     notes = []
     for report, published in ctx.publications.items():
-        if not published.withheld:
+        if not published.withheld or (wanted is not None and report not in wanted):
             continue
         kind, _, org_id = report.partition(":")
         who = f"отчёт школы {names.get(org_id, org_id)} ({org_id})" if kind == "school" \

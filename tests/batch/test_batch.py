@@ -555,3 +555,24 @@ def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as info:
         main(["report", *argv])
     assert info.value.code == 2 and "ошибка" in capsys.readouterr().err
+
+
+def test_the_publications_decisions_show_their_progress(capsys):
+    """Before any report starts, a year's first run decides every report in turn (half a
+    minute on the demo): the terminal shows how far, round by round, and a last round that
+    stops early still ends the bar full."""
+    from proforient.batch.run import _DecisionsBar
+
+    bar = _DecisionsBar(True)
+    for told in [(1, 1, 3), (1, 2, 3), (1, 3, 3), (2, 1, 3), (2, 2, 3)]:
+        bar(*told)
+    bar.finished()
+    bar.close()
+    err = capsys.readouterr().err.replace("\r", "\n")
+    assert "Решения о публикации: 3 из 3" in err
+    assert "Решения о публикации, проход 2: 2 из 3" in err
+    assert err.rstrip().splitlines()[-1].startswith("Решения о публикации, проход 2: 3 из 3")
+    silent = _DecisionsBar(False)
+    silent(1, 1, 3)
+    silent.close()
+    assert capsys.readouterr().err == ""

@@ -98,7 +98,7 @@ def test_ctrl_c_while_preparing_kills_the_warm_kernels(tmp_path, pools, monkeypa
     # stops as before, and the pool's kernels go with it.
     import proforient.batch.run as run
 
-    def interrupted(context):
+    def interrupted(context, on_page=None):
         _wait_ready(pools[0], 1)
         raise KeyboardInterrupt
 

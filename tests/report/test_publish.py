@@ -383,13 +383,20 @@ def test_a_later_round_decides_again_only_from_the_first_changed_page(tmp_path, 
                         lambda ctx, org_id, **kw: calls.append(org_id) or decide(ctx, org_id,
                                                                                   **kw))
 
+    told: list[tuple[int, int, int]] = []
+
     def decisions() -> dict:
-        ctx = publication.prepare(build_context(folder, "2020-2021"))
+        ctx = publication.prepare(build_context(folder, "2020-2021"),
+                                  on_page=lambda *progress: told.append(progress))
         return {name: (pub.hidden, pub.withdrawn, pub.withheld, pub.pinned_elsewhere)
                 for name, pub in ctx.publications.items()}
 
     kept = decisions()
     kept_calls, calls[:] = list(calls), []
+    # the progress told: every report of a round (the graduates report and 15 schools), kept
+    # or decided again, and the third round up to r-03, where it stops
+    assert told == [(1, i, 16) for i in range(1, 17)] + [(2, i, 16) for i in range(1, 17)] \
+        + [(3, i, 16) for i in range(1, 5)]
     monkeypatch.setattr(publication, "_same_inputs", lambda before, forced: False)
     assert decisions() == kept
     # this year takes three rounds, and the first stands: it leaves one cell pinned by other
