@@ -475,15 +475,15 @@ class _DecisionsBar:
     def __call__(self, round_: int, done: int, total: int) -> None:
         from tqdm import tqdm
 
-        if self.bar is None:
-            self.bar = tqdm(total=total, file=sys.stderr, disable=not self.enabled,
+        title = "Решения о публикации" if round_ == 1 else \
+            f"Решения о публикации, проход {round_}"
+        if self.bar is None:  # (drawn at once: with its title from the start)
+            self.bar = tqdm(total=total, desc=title, file=sys.stderr, disable=not self.enabled,
                             dynamic_ncols=True,
                             bar_format="{desc}: {n_fmt} из {total_fmt} |{bar}| {elapsed}")
-        if round_ != self.round:  # a later round decides again from its first changed report
-            self.round = round_
-            self.bar.set_description_str("Решения о публикации" if round_ == 1 else
-                                         f"Решения о публикации, проход {round_}",
-                                         refresh=False)
+        elif round_ != self.round:  # a later round decides again from its first changed report
+            self.bar.set_description_str(title, refresh=False)
+        self.round = round_
         self.bar.total, self.bar.n = total, done
         self.bar.refresh()
 

@@ -438,7 +438,8 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
         "Запуск остановлен (сигнал завершения SIGTERM): прежние отчёты не изменены, ядра "
         "Python остановлены, временные папки удалены.")
     chatter = [line for line in err.splitlines()
-               if line.strip() and not line.lstrip().startswith(("Отчёты:", "Запуск остановлен"))]
+               if line.strip() and not line.lstrip().startswith(
+                   ("Отчёты:", "Решения о публикации", "Запуск остановлен"))]
     assert chatter == [] and "Traceback" not in err
     assert stdout.startswith(f"Папка отчётов: {out.resolve()}")
     assert list(temp.rglob("*")) == []
