@@ -172,14 +172,9 @@ def sections_in_process() -> tuple[float, float]:
     """(d): one school report's sections, in this process, the context computed beforehand;
     and (f): the time of that computation's publication decisions (:func:`prepare`), which the
     batch makes serially before any notebook starts."""
-    from proforient.report.context import build_context
-    from proforient.report.publication import prepare
     from proforient.report.school.page import SchoolReport
 
-    ctx = build_context()
-    start = time.perf_counter()
-    prepare(ctx)
-    decisions = time.perf_counter() - start
+    ctx, decisions = first_decisions()
     SchoolReport(ctx, "sch-02").page()  # first figure of the process: fonts, caches
     times = []
     for _ in range(3):
@@ -187,6 +182,19 @@ def sections_in_process() -> tuple[float, float]:
         SchoolReport(ctx, "sch-01").page()
         times.append(time.perf_counter() - start)
     return statistics.median(times), decisions
+
+
+def first_decisions():
+    """(f): the demo's context with the year's first publication decisions made (no ledger;
+    with the facts they are made from), in this process, as the batch makes them before any
+    notebook starts; and their time."""
+    from proforient.report.context import build_context
+    from proforient.report.publication import prepare
+
+    ctx = build_context()
+    start = time.perf_counter()
+    prepare(ctx)
+    return ctx, time.perf_counter() - start
 
 
 def kernel_start(out: Path) -> float:
@@ -298,7 +306,7 @@ def small_batch(n_schools: int, jobs: int) -> int:
             floors.append(floor(notebooks, jobs, tmp / f"c{i}"))
         again = batch(tmp / "a1" / "again")
     a, c = min(first), min(floors)
-    decisions = _first_decisions()
+    decisions = first_decisions()[1]
     print(f"small batch: {notebooks} notebooks (district, graduates, {n_schools} schools); "
           f"jobs={jobs}; {os.cpu_count()} cores")
     print(f"(a)  first publication of the year:    {a:7.1f} s")
@@ -308,19 +316,6 @@ def small_batch(n_schools: int, jobs: int) -> int:
     print(f"(f)  of (a), the publication's decisions, serial: {decisions:.1f} s (with their "
           "facts; every school's page is decided, not only those rendered: the publication is one)")
     return 0
-
-
-def _first_decisions() -> float:
-    """(f) of the small batch: the time of the year's first publication decisions (no ledger;
-    with the facts they are made from), in this process, as the batch makes them before any
-    notebook starts."""
-    from proforient.report.context import build_context
-    from proforient.report.publication import prepare
-
-    ctx = build_context()
-    start = time.perf_counter()
-    prepare(ctx)
-    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

@@ -1206,27 +1206,23 @@ class _Program:
                     highspy.HighsModelStatus.kUnboundedOrInfeasible)
         h = self.highs
         h.run()
-        status = h.getModelStatus()
-        if status in answered:
-            return status
-        h.clearSolver()
-        h.run()
-        status = h.getModelStatus()
-        if status in answered:
-            return status
-        h.clearSolver()
-        h.setOptionValue("simplex_strategy", 1)  # dual simplex
-        try:
-            h.run()
-        finally:
-            h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        for strategy in (PRIMAL_SIMPLEX, DUAL_SIMPLEX):  # from scratch: primal, then dual
+            if h.getModelStatus() in answered:
+                break
+            h.clearSolver()
+            h.setOptionValue("simplex_strategy", strategy)
+            try:
+                h.run()
+            finally:
+                h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         return h.getModelStatus()
 
 
 _local = threading.local()
 
-#: HiGHS's ``simplex_strategy`` for the audit's programs (see :func:`_solver`).
-PRIMAL_SIMPLEX = 4
+#: HiGHS's ``simplex_strategy`` for the audit's programs (see :func:`_solver`), and the one
+#: a program is solved by when primal simplex gave up on it from scratch too.
+PRIMAL_SIMPLEX, DUAL_SIMPLEX = 4, 1
 
 
 def _solver():
